@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEBS := chromium chromium-driver fonts-dejavu-core
 
-.PHONY: install system-deps demo test bench clean lint
+.PHONY: install system-deps demo test bench clean docs
 
 # Python packages into .venv (re-run when pyproject.toml changes).
 $(STAMP): pyproject.toml
@@ -35,6 +35,9 @@ test: install system-deps
 
 bench: install
 	for b in bench/*.py; do $(PY) $$b; done
+
+docs: install
+	$(PY) scripts/gen_docs.py
 
 clean:
 	rm -rf $(VENV) out build dist src/*.egg-info .pytest_cache .hypothesis
