@@ -432,6 +432,14 @@ class Agreement:
     article_ids: tuple[str, ...] = ()
     incident_id: str | None = None
     declared: bool = False  # True when it comes from the user's agreements file
+    # Added by the agreements stage (agree/); see docs/agreements.md.
+    territory: tuple[str, ...] = ()  # ISO alpha-2 codes of the parties' countries
+    date_ended: str | None = None  # first undisputed "collapsed" report; None while in force
+    status: str | None = None  # the latest status reported (disputed statuses say so in ``disputes``)
+    term_spans: tuple[SourceSpan, ...] = ()  # one source sentence per term (same order as ``terms``)
+    condition_spans: tuple[SourceSpan, ...] = ()  # one source sentence per condition
+    disputes: tuple[Dispute, ...] = ()  # status disputes (outlets disagree whether it holds)
+    dispute_ids: tuple[str, ...] = ()  # fusion's status disputes about it
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,6 +456,12 @@ class Violation:
     article_ids: tuple[str, ...] = ()
     dispute_ids: tuple[str, ...] = ()
     casualties: float | None = None
+    # Added by the agreements stage (agree/); see docs/ledger.md.
+    incident_type: str | None = None
+    summary: str = ""
+    places: tuple[str, ...] = ()  # place names of the incident
+    denied_by: tuple[str, ...] = ()  # accused parties that deny it
+    decisions: tuple[Review, ...] = ()  # human review decisions, oldest first
 
 
 @dataclass(frozen=True, slots=True)
