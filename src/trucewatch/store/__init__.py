@@ -24,10 +24,11 @@ from ..errors import NotFoundError, StoreError
 from ..records import Analysis, Article, Debris, RawInput, Review, from_dict, to_dict
 from ..settings import Settings
 from . import tables as t
+from ._browse import BrowseMixin
 
 __all__ = ["Store", "open_store", "SCHEMA_HEAD"]
 
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0003"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -68,7 +69,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.close()
 
 
-class Store:
+class Store(BrowseMixin):
     """A trucewatch store over an SQLAlchemy engine. Use :func:`open_store` to make one."""
 
     def __init__(self, engine: Engine):

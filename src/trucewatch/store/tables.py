@@ -136,3 +136,34 @@ api_token = Table(
     Column("token_hash", String(128), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+#: Browse index (migration 0003, filled by SQLite triggers): one row per (record, facet value)
+#: so the web app filters fused records by actor, place, outlet, article ... without reading JSON.
+record_facet = Table(
+    "record_facet",
+    metadata,
+    Column("kind", String(24), primary_key=True),
+    Column("facet", String(16), primary_key=True),
+    Column("value", Text(collation="NOCASE"), primary_key=True),
+    Column("record_id", String(40), primary_key=True),
+    Index("ix_record_facet_record", "kind", "record_id"),
+    sqlite_with_rowid=False,
+)
+
+#: Browse index (migration 0003, filled by SQLite triggers): quotes and claims of every stored
+#: analysis, one row each, with the columns the web app filters and sorts on.
+article_item = Table(
+    "article_item",
+    metadata,
+    Column("kind", String(8), primary_key=True),  # quote | claim
+    Column("id", String(40), primary_key=True),
+    Column("article_id", String(32), nullable=False),
+    Column("published", String(10)),
+    Column("outlet", Text(collation="NOCASE")),
+    Column("label", Text(collation="NOCASE")),  # quote speaker / claim claimant
+    Column("category", String(24)),  # claim category
+    Column("data_json", Text, nullable=False),
+    Index("ix_article_item_kind_published", "kind", "published", "id"),
+    Index("ix_article_item_kind_label", "kind", "label"),
+    Index("ix_article_item_article", "article_id", "kind"),
+)

@@ -1,0 +1,412 @@
+"""Paginated, filtered reads for the web app and the HTTP API.
+
+:class:`BrowseMixin` is mixed into :class:`~trucewatch.store.Store`. Every
+method reads one page of rows through indexed columns (``fused_record``'s
+kind/type/story/date, and the ``record_facet`` / ``article_item`` tables that
+migration 0003 keeps in step by triggers), so a request costs the same on a
+store of 1k or 100k articles. :meth:`Store.fused` (everything of a kind) stays
+the tool for batch stages such as fusion and reports.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import and_, func, select, text
+from sqlalchemy.exc import OperationalError
+
+from . import tables as t
+
+__all__ = ["BrowseMixin", "Page"]
+
+#: (total matching rows, the rows of this page)
+Page = tuple[int, list[dict[str, Any]]]
+
+_ARTICLE_META = (
+    t.article.c.id,
+    t.article.c.title,
+    t.article.c.outlet,
+    t.article.c.url,
+    t.article.c.source_path,
+    t.article.c.dateline,
+    t.article.c.published,
+    t.article.c.published_inferred,
+    t.article.c.published_origin,
+    t.article.c.published_precision,
+    t.article.c.published_start,
+    t.article.c.published_end,
+    t.article.c.language,
+)
+
+
+def _facet_ids(kind: str, facet: str, values: Sequence[str]):
+    """Ids of ``kind`` records having any of ``values`` for ``facet`` (case-insensitive)."""
+    f = t.record_facet.c
+    return select(f.record_id).where(f.kind == kind, f.facet == facet, f.value.in_(list(values)))
+
+
+def _facet_values(kind: str, facet: str, record_ids):
+    """Values of ``facet`` of the ``kind`` records ``record_ids`` (a list or a subquery)."""
+    f = t.record_facet.c
+    return select(f.value).where(f.kind == kind, f.facet == facet, f.record_id.in_(record_ids))
+
+
+class BrowseMixin:
+    """Read-side queries used by :mod:`trucewatch.web`. Needs ``self.engine``."""
+
+    engine: Any
+
+    # ------------------------------------------------------------------ fused records
+
+    def browse_fused(
+        self,
+        kind: str,
+        *,
+        type: str | Sequence[str] | None = None,
+        story_id: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        facets: Mapping[str, Sequence[str]] | None = None,
+        incident_filter: Mapping[str, Any] | None = None,
+        ids: Sequence[str] | None = None,
+        order: str = "date",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """One page of fused records of ``kind`` matching every filter given, and the total.
+
+        ``facets`` maps a facet (``actor``, ``place``, ``outlet``, ``article``,
+        ``incident`` ...) to accepted values (any of them matches, case-insensitive;
+        facets are combined with AND). ``incident_filter`` (keyword arguments of
+        this method) keeps records whose ``incident`` facet names a matching
+        incident, e.g. disputes about airstrikes. ``story_id`` follows the
+        story's incidents or articles as fits the kind. ``since``/``until`` keep
+        records whose date interval overlaps the range. ``order`` is ``date``
+        (oldest first), ``-date`` (newest first) or ``id``.
+        """
+        c = t.fused_record.c
+        cond = self._fused_cond(
+            kind, type=type, story_id=story_id, since=since, until=until, facets=facets,
+            incident_filter=incident_filter, ids=ids,
+        )
+        if order == "-date":
+            ordering = (c.date_start.desc(), c.id.desc())
+        elif order == "id":
+            ordering = (c.id,)
+        else:
+            ordering = (c.date_start, c.id)
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(t.fused_record).where(cond)).scalar_one()
+            rows = conn.execute(
+                select(c.data_json).where(cond).order_by(*ordering).limit(limit).offset(offset)
+            ).all()
+        return total, [json.loads(r[0]) for r in rows]
+
+    def _fused_cond(self, kind, *, type=None, story_id=None, since=None, until=None, facets=None,
+                    incident_filter=None, ids=None):
+        c = t.fused_record.c
+        f = t.record_facet.c
+        where = [c.kind == kind]
+        if type:
+            where.append(c.type.in_([type] if isinstance(type, str) else list(type)))
+        if story_id:
+            where.append(self._story_cond(kind, story_id))
+        if since:
+            where.append(func.coalesce(c.date_end, c.date_start) >= since)
+        if until:
+            where.append(c.date_start <= until)
+        for facet, values in (facets or {}).items():
+            where.append(c.id.in_(_facet_ids(kind, facet, values)))
+        if incident_filter:
+            inc = select(c.id).where(self._fused_cond("incident", **incident_filter))
+            where.append(c.id.in_(select(f.record_id).where(f.kind == kind, f.facet == "incident", f.value.in_(inc))))
+        if ids is not None:
+            where.append(c.id.in_(list(ids)))
+        return and_(*where)
+
+    def _story_cond(self, kind: str, story_id: str):
+        """A condition keeping ``kind`` records that belong to story ``story_id``."""
+        c = t.fused_record.c
+        f = t.record_facet.c
+        story_incidents = _facet_values("story", "incident", [story_id])
+        story_articles = _facet_values("story", "article", [story_id])
+        if kind == "story":
+            return c.id == story_id
+        if kind == "incident":
+            return (c.story_id == story_id) | c.id.in_(story_incidents)
+        if kind in ("dispute", "violation", "agreement"):
+            incidents = select(t.fused_record.c.id).where(
+                t.fused_record.c.kind == "incident",
+                (t.fused_record.c.story_id == story_id) | t.fused_record.c.id.in_(story_incidents),
+            )
+            return c.id.in_(
+                select(f.record_id).where(f.kind == kind, f.facet == "incident", f.value.in_(incidents))
+            ) | c.id.in_(select(f.record_id).where(f.kind == kind, f.facet == "article", f.value.in_(story_articles)))
+        return c.id.in_(select(f.record_id).where(f.kind == kind, f.facet == "article", f.value.in_(story_articles)))
+
+    def fused_many(self, kind: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Fused records of ``kind`` by id (missing ids are left out)."""
+        ids = list(dict.fromkeys(ids))
+        out: dict[str, dict[str, Any]] = {}
+        c = t.fused_record.c
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                for rid, data in conn.execute(
+                    select(c.id, c.data_json).where(c.kind == kind, c.id.in_(ids[i : i + 500]))
+                ):
+                    out[rid] = json.loads(data)
+        return out
+
+    def fused_counts(self) -> dict[str, int]:
+        """Number of fused records of each kind."""
+        c = t.fused_record.c
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(c.kind, func.count()).group_by(c.kind)).all())
+
+    def fused_type_counts(self, kind: str) -> dict[str, int]:
+        """Number of ``kind`` records of each type (incident type, dispute kind ...)."""
+        c = t.fused_record.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(c.type, func.count()).where(c.kind == kind).group_by(c.type).order_by(func.count().desc())
+            ).all()
+        return {r[0] or "": r[1] for r in rows}
+
+    def facet_map(self, kind: str, facet: str, record_ids: Iterable[str]) -> dict[str, list[str]]:
+        """record id -> its values of ``facet`` (sorted), for the ``kind`` records ``record_ids``."""
+        ids = list(dict.fromkeys(record_ids))
+        out: dict[str, list[str]] = {i: [] for i in ids}
+        f = t.record_facet.c
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                for rid, value in conn.execute(
+                    select(f.record_id, f.value)
+                    .where(f.kind == kind, f.facet == facet, f.record_id.in_(ids[i : i + 500]))
+                    .order_by(f.record_id, f.value)
+                ):
+                    out[rid].append(value)
+        return out
+
+    def facet_owners(self, kind: str, facet: str, values: Iterable[str]) -> dict[str, list[str]]:
+        """facet value -> ids of the ``kind`` records that carry it (e.g. quote id -> cluster ids)."""
+        vals = list(dict.fromkeys(values))
+        out: dict[str, list[str]] = {}
+        f = t.record_facet.c
+        with self.engine.connect() as conn:
+            for i in range(0, len(vals), 500):
+                for rid, value in conn.execute(
+                    select(f.record_id, f.value).where(f.kind == kind, f.facet == facet, f.value.in_(vals[i : i + 500]))
+                ):
+                    out.setdefault(value, []).append(rid)
+        return out
+
+    def facet_top(self, kind: str, facet: str, limit: int = 50) -> list[tuple[str, int]]:
+        """The most frequent values of ``facet`` over ``kind`` records, with their counts."""
+        f = t.record_facet.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(f.value, func.count().label("n"))
+                .where(f.kind == kind, f.facet == facet)
+                .group_by(f.value)
+                .order_by(text("n DESC"), f.value)
+                .limit(limit)
+            ).all()
+        return [(r[0], r[1]) for r in rows]
+
+    # ------------------------------------------------------------------ articles
+
+    def browse_articles(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        outlet: Sequence[str] | None = None,
+        language: str | None = None,
+        story_id: str | None = None,
+        actor: Sequence[str] | None = None,
+        incident_filter: Mapping[str, Any] | None = None,
+        ids: Sequence[str] | None = None,
+        with_text: bool = True,
+        order: str = "date",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """One page of articles (as column dicts) matching every filter, and the total.
+
+        ``story_id`` and ``actor`` (canonical actor ids) go through the fused
+        records' ``article`` facet; ``incident_filter`` (keyword arguments of
+        :meth:`browse_fused` such as ``{"type": "airstrike"}``) keeps articles
+        that report a matching incident.
+        """
+        a = t.article.c
+        f = t.record_facet.c
+        where = []
+        if since:
+            where.append(a.published >= since)
+        if until:
+            where.append(a.published <= until)
+        if outlet:
+            where.append(func.lower(a.outlet).in_([o.lower() for o in outlet]))
+        if language:
+            where.append(a.language == language)
+        if story_id:
+            where.append(a.id.in_(_facet_values("story", "article", [story_id])))
+        if actor:
+            where.append(a.id.in_(select(f.value).where(f.kind == "actor", f.facet == "article", f.record_id.in_(list(actor)))))
+        if incident_filter:
+            inc = select(t.fused_record.c.id).where(self._fused_cond("incident", **incident_filter))
+            where.append(a.id.in_(select(f.value).where(f.kind == "incident", f.facet == "article", f.record_id.in_(inc))))
+        if ids is not None:
+            where.append(a.id.in_(list(ids)))
+        cols = list(_ARTICLE_META) + ([a.text] if with_text else [])
+        ordering = (a.published.desc(), a.id.desc()) if order == "-date" else (a.published, a.id)
+        cond = and_(True, *where)
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(t.article).where(cond)).scalar_one()
+            rows = conn.execute(select(*cols).where(cond).order_by(*ordering).limit(limit).offset(offset)).all()
+        return total, [dict(r._mapping) for r in rows]
+
+    def article_meta(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Article metadata without the text, by id (missing ids are left out)."""
+        ids = list(dict.fromkeys(ids))
+        out: dict[str, dict[str, Any]] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                for r in conn.execute(select(*_ARTICLE_META).where(t.article.c.id.in_(ids[i : i + 500]))):
+                    out[r.id] = dict(r._mapping)
+        return out
+
+    def article_texts(self, ids: Iterable[str]) -> dict[str, str]:
+        """article id -> clean text, for ``ids``."""
+        ids = list(dict.fromkeys(ids))
+        out: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                for rid, txt in conn.execute(select(t.article.c.id, t.article.c.text).where(t.article.c.id.in_(ids[i : i + 500]))):
+                    out[rid] = txt
+        return out
+
+    def outlet_counts(self) -> list[tuple[str, int]]:
+        """(outlet, number of articles), most articles first; articles with no outlet count under ""."""
+        a = t.article.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(func.coalesce(a.outlet, ""), func.count().label("n")).group_by(a.outlet).order_by(text("n DESC"))
+            ).all()
+        return [(r[0], r[1]) for r in rows]
+
+    def article_date_span(self) -> tuple[str | None, str | None]:
+        """The earliest and latest publication dates in the store."""
+        a = t.article.c
+        with self.engine.connect() as conn:
+            row = conn.execute(select(func.min(a.published), func.max(a.published))).first()
+        return (row[0], row[1]) if row else (None, None)
+
+    def search_page(self, query: str, *, limit: int = 20, offset: int = 0) -> Page:
+        """Full-text search (SQLite FTS5) with paging: rows with ``id``, ``snippet`` and article metadata.
+
+        The snippet marks matched words with U+E000/U+E001 (private-use
+        characters an article cannot contain after cleaning) so a page can
+        escape the text and then highlight. Invalid FTS5 syntax is searched as
+        a phrase.
+        """
+        base = "FROM article_fts JOIN article a ON a.rowid = article_fts.rowid WHERE article_fts MATCH :q"
+        page_sql = text(
+            "SELECT a.id, snippet(article_fts, 1, char(57344), char(57345), ' … ', 16) AS snippet "
+            f"{base} ORDER BY rank LIMIT :n OFFSET :o"
+        )
+        count_sql = text(f"SELECT count(*) {base}")
+        q = query.strip()
+        if not q:
+            return 0, []
+
+        def run(conn, qq: str) -> Page:
+            total = conn.execute(count_sql, {"q": qq}).scalar_one()
+            rows = conn.execute(page_sql, {"q": qq, "n": limit, "o": offset}).all()
+            return total, [{"id": r[0], "snippet": r[1]} for r in rows]
+
+        with self.engine.connect() as conn:
+            try:
+                total, rows = run(conn, q)
+            except OperationalError:
+                total, rows = run(conn, '"' + q.replace('"', " ") + '"')
+        meta = self.article_meta(r["id"] for r in rows)
+        return total, [{**meta.get(r["id"], {}), **r} for r in rows]
+
+    # ------------------------------------------------------------------ quotes and claims
+
+    def browse_items(
+        self,
+        kind: str,
+        *,
+        article_id: str | Sequence[str] | None = None,
+        label: Sequence[str] | None = None,
+        category: str | None = None,
+        outlet: Sequence[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        story_id: str | None = None,
+        ids: Sequence[str] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """One page of quotes or claims (``kind``) across all analyses, newest article first.
+
+        ``label`` filters on the speaker (quotes) or claimant (claims),
+        case-insensitively; ``ids`` restricts to those item ids.
+        """
+        c = t.article_item.c
+        where = [c.kind == kind]
+        if article_id:
+            where.append(c.article_id.in_([article_id] if isinstance(article_id, str) else list(article_id)))
+        if label:
+            where.append(c.label.in_(list(label)))
+        if category:
+            where.append(c.category == category)
+        if outlet:
+            where.append(c.outlet.in_(list(outlet)))
+        if since:
+            where.append(c.published >= since)
+        if until:
+            where.append(c.published <= until)
+        if story_id:
+            where.append(c.article_id.in_(_facet_values("story", "article", [story_id])))
+        if ids is not None:
+            where.append(c.id.in_(list(ids)))
+        cond = and_(*where)
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(t.article_item).where(cond)).scalar_one()
+            rows = conn.execute(
+                select(c.data_json, c.published, c.outlet)
+                .where(cond)
+                .order_by(c.published.desc(), c.id)
+                .limit(limit)
+                .offset(offset)
+            ).all()
+        out = []
+        for r in rows:
+            d = json.loads(r[0])
+            d["published"], d["outlet"] = r[1], r[2]
+            out.append(d)
+        return total, out
+
+    def items_by_id(self, kind: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Quotes or claims by id, each with its article's ``published`` and ``outlet``."""
+        total, rows = self.browse_items(kind, ids=list(dict.fromkeys(ids)), limit=100_000)
+        return {r["id"]: r for r in rows}
+
+    def label_top(self, kind: str, limit: int = 50) -> list[tuple[str, int]]:
+        """The most frequent speakers (quotes) or claimants (claims), with counts."""
+        c = t.article_item.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(c.label, func.count().label("n"))
+                .where(c.kind == kind, c.label.is_not(None))
+                .group_by(c.label)
+                .order_by(text("n DESC"), c.label)
+                .limit(limit)
+            ).all()
+        return [(r[0], r[1]) for r in rows]
+

@@ -1,0 +1,108 @@
+"""web browse index: record facets and article items, kept in step with fused records and analyses by triggers
+
+Revision ID: 0003
+Revises: 0001
+Create Date: 2026-11-22
+
+The web app filters fused records (incidents, disputes, actors, stories, copies,
+quote clusters, agreements, violations) by actor, place, outlet, article ... and
+lists quotes and claims across every analysis. Reading each record's JSON per
+request is too slow at 100k articles, so triggers copy the filterable values
+into two narrow, indexed tables whenever ``fused_record`` or ``analysis`` rows
+are written. Nothing else writes them; dropping and re-running this migration
+rebuilds them from the JSON.
+"""
+from alembic import op
+
+revision = "0003"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+# (facet, SELECT yielding the facet's values from the new fused_record row as ``v``)
+_FACETS = (
+    ("article", "SELECT j.value AS v FROM json_each(new.data_json, '$.article_ids') j"),
+    ("article", "SELECT j2.value AS v FROM json_each(new.data_json, '$.sides') s, json_each(s.value, '$.article_ids') j2"),
+    ("article", "SELECT json_extract(m.value, '$.article_id') AS v FROM json_each(new.data_json, '$.mentions') m"),
+    ("outlet", "SELECT a.outlet AS v FROM json_each(new.data_json, '$.article_ids') j JOIN article a ON a.id = j.value"),
+    ("actor", "SELECT j.value AS v FROM json_each(new.data_json, '$.actor_ids') j"),
+    ("actor", "SELECT j.value AS v FROM json_each(new.data_json, '$.parties') j"),
+    ("actor", "SELECT j.value AS v FROM json_each(new.data_json, '$.accused') j"),
+    ("actor", "SELECT j.value AS v FROM json_each(new.data_json, '$.accusers') j"),
+    ("place", "SELECT json_extract(p.value, '$.resolved_name') AS v FROM json_each(new.data_json, '$.places') p"),
+    ("place", "SELECT json_extract(p.value, '$.name') AS v FROM json_each(new.data_json, '$.places') p"),
+    ("place", "SELECT json_extract(p.value, '$.country') AS v FROM json_each(new.data_json, '$.places') p"),
+    ("place", "SELECT json_extract(p.value, '$.country_code') AS v FROM json_each(new.data_json, '$.places') p"),
+    ("place", "SELECT json_extract(p.value, '$.admin1') AS v FROM json_each(new.data_json, '$.places') p"),
+    ("claim", "SELECT c2.value AS v FROM json_each(new.data_json, '$.casualties') c, json_each(c.value, '$.claim_ids') c2"),
+    ("claim", "SELECT j.value AS v FROM json_each(new.data_json, '$.claim_ids') j"),
+    ("quote", "SELECT j.value AS v FROM json_each(new.data_json, '$.quote_ids') j"),
+    ("incident", "SELECT json_extract(new.data_json, '$.incident_id') AS v"),
+    ("incident", "SELECT j.value AS v FROM json_each(new.data_json, '$.incident_ids') j"),
+    ("cluster", "SELECT json_extract(new.data_json, '$.quote_cluster_id') AS v"),
+    ("member", "SELECT j.value AS v FROM json_each(new.data_json, '$.member_ids') j"),
+    ("follows", "SELECT j.value AS v FROM json_each(new.data_json, '$.follows_from') j"),
+    ("name", "SELECT json_extract(new.data_json, '$.name') AS v"),
+    ("name", "SELECT j.value AS v FROM json_each(new.data_json, '$.aliases') j"),
+    ("speaker", "SELECT j.value AS v FROM json_each(new.data_json, '$.speakers') j"),
+    ("claimant", "SELECT json_extract(s.value, '$.claimant') AS v FROM json_each(new.data_json, '$.sides') s"),
+)
+
+_ITEMS = (
+    ("quote", "$.quotes", "$.speaker", "NULL"),
+    ("claim", "$.claims", "$.claimant", "json_extract(q.value, '$.category')"),
+)
+
+
+def _facet_inserts() -> str:
+    return "".join(
+        f"INSERT OR IGNORE INTO record_facet(kind, facet, value, record_id) "
+        f"SELECT new.kind, '{facet}', v, new.id FROM ({sql}) WHERE v IS NOT NULL AND typeof(v) = 'text' AND v != ''; "
+        for facet, sql in _FACETS
+    )
+
+
+def _item_inserts() -> str:
+    return "".join(
+        "INSERT OR REPLACE INTO article_item(kind, id, article_id, published, outlet, label, category, data_json) "
+        f"SELECT '{kind}', json_extract(q.value, '$.id'), new.article_id, "
+        "(SELECT published FROM article WHERE id = new.article_id), (SELECT outlet FROM article WHERE id = new.article_id), "
+        f"json_extract(q.value, '{label}'), {category}, q.value "
+        f"FROM json_each(new.data_json, '{path}') q WHERE json_extract(q.value, '$.id') IS NOT NULL; "
+        for kind, path, label, category in _ITEMS
+    )
+
+
+def upgrade() -> None:
+    from trucewatch.store import tables
+
+    bind = op.get_bind()
+    tables.record_facet.create(bind)
+    tables.article_item.create(bind)
+    if bind.dialect.name != "sqlite":
+        return  # the triggers use SQLite's JSON1 functions; other backends read the JSON directly
+    drop_facets = "DELETE FROM record_facet WHERE kind = old.kind AND record_id = old.id; "
+    op.execute(f"CREATE TRIGGER fused_record_facet_ai AFTER INSERT ON fused_record BEGIN {_facet_inserts()}END")
+    op.execute(f"CREATE TRIGGER fused_record_facet_ad AFTER DELETE ON fused_record BEGIN {drop_facets}END")
+    op.execute(
+        f"CREATE TRIGGER fused_record_facet_au AFTER UPDATE ON fused_record BEGIN {drop_facets}{_facet_inserts()}END"
+    )
+    drop_items = "DELETE FROM article_item WHERE article_id = old.article_id; "
+    op.execute(f"CREATE TRIGGER analysis_item_ai AFTER INSERT ON analysis BEGIN {_item_inserts()}END")
+    op.execute(f"CREATE TRIGGER analysis_item_ad AFTER DELETE ON analysis BEGIN {drop_items}END")
+    op.execute(f"CREATE TRIGGER analysis_item_au AFTER UPDATE ON analysis BEGIN {drop_items}{_item_inserts()}END")
+    # Index what is already there (the UPDATE triggers do the work).
+    op.execute("UPDATE fused_record SET data_json = data_json")
+    op.execute("UPDATE analysis SET data_json = data_json")
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        for name in (
+            "fused_record_facet_ai", "fused_record_facet_ad", "fused_record_facet_au",
+            "analysis_item_ai", "analysis_item_ad", "analysis_item_au",
+        ):
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_table("article_item")
+    op.drop_table("record_facet")
