@@ -1,0 +1,324 @@
+"""Datelines, dates mentioned in text, and the publication date of an article.
+
+Pure functions over strings; no I/O and no clock (callers pass ``today`` when
+they need an upper bound on years).
+
+* :func:`find_dateline` recognises wire-style datelines at the start of a line:
+  ``ISLAMABAD / KABUL — Oct 29:``, ``KUALA LUMPUR, March 20 (Agency) -``,
+  ``ISLAMABAD:``. The dateline text is recorded separately; the body keeps it.
+* :func:`find_dates` lists explicit dates mentioned in text (``October 28, 2025``,
+  ``28 Oct 2025``, ``Oct. 28``, ``2025-11-09``, ``November 2025``) and bare years.
+* :func:`parse_date` reads one date string (ISO, RFC 2822, ``24 March 2026, 8:05 AM`` ...).
+* :func:`infer_published` turns the dates mentioned in an undated text into a
+  bounded range (see docs/ingest.md, "Date inference").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+__all__ = [
+    "DateMention",
+    "Dateline",
+    "INFER_WINDOW_DAYS",
+    "find_dateline",
+    "find_dates",
+    "find_years",
+    "infer_published",
+    "parse_date",
+    "resolve_year",
+]
+
+# An undated article is assumed to appear within this many days after the
+# latest date it mentions (news reports events of the last days or weeks).
+INFER_WINDOW_DAYS = 30
+
+MONTHS: dict[str, int] = {}
+for _i, _names in enumerate(
+    [
+        ("january", "jan"),
+        ("february", "feb"),
+        ("march", "mar"),
+        ("april", "apr"),
+        ("may",),
+        ("june", "jun"),
+        ("july", "jul"),
+        ("august", "aug"),
+        ("september", "sep", "sept"),
+        ("october", "oct"),
+        ("november", "nov"),
+        ("december", "dec"),
+    ],
+    start=1,
+):
+    for _n in _names:
+        MONTHS[_n] = _i
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19[5-9]\d|20\d\d)"
+
+# "October 28, 2025" / "Oct. 28" / "October 28 2025"
+_MD = re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>{_DAY})\b(?:,?\s+(?P<year>{_YEAR})\b)?", re.I)
+# "28 October 2025" / "28 Oct"
+_DM = re.compile(rf"\b(?P<day>{_DAY})\s+(?:of\s+)?(?P<month>{_MONTH})(?![a-z])(?:,?\s+(?P<year>{_YEAR})\b)?", re.I)
+# "2025-11-09"
+_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])\b")
+# "November 2025" (month precision)
+_MY = re.compile(rf"\b(?P<month>{_MONTH})\s+(?:of\s+)?(?P<year>{_YEAR})\b", re.I)
+_YEAR_RE = re.compile(rf"(?<![\d-]){_YEAR}(?![\d-])")
+# Words shortly before a date that make it a future or scheduled date, not a past event.
+_FUTURE_CUE = re.compile(r"\b(will|would|scheduled|due|expected|planned|plans?|next|upcoming|until|till|deadline|by)\b[^.]{0,30}$", re.I)
+
+# A dateline: capitalised place names (several joined by "/", "," or "and"), an
+# optional month-day, an optional "(Agency)", then a dash or a colon.
+_PLACE = r"[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){0,3}"
+_PLACES = rf"{_PLACE}(?:\s*(?:/|,|&|\band\b)\s*{_PLACE}){{0,3}}"
+_DL_DATE = rf"{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
+_DATELINE = re.compile(
+    rf"^(?P<place>{_PLACES})"
+    rf"(?:\s*,\s*(?P<date1>{_DL_DATE}))?"
+    rf"(?:\s*\((?P<agency>[A-Za-z][\w .&'’-]{{1,40}})\))?"
+    rf"\s*(?P<sep>[—–]|--?|:)"
+    rf"(?:\s*(?P<date2>{_DL_DATE})\s*:?)?"
+    r"(?P<rest>.*)$"
+)
+# Title-case place names are accepted only with a date or an agency ("Islamabad, Oct 29 (Reuters) -").
+_PLACE_TC = r"[A-Z][a-z'’.\-]+(?:\s+[A-Z][a-z'’.\-]+){0,2}"
+_DATELINE_TC = re.compile(
+    rf"^(?P<place>{_PLACE_TC}(?:\s*(?:/|,)\s*{_PLACE_TC})?)"
+    rf"(?:\s*,\s*(?P<date1>{_DL_DATE}))"
+    rf"(?:\s*\((?P<agency>[A-Za-z][\w .&'’-]{{1,40}})\))?"
+    rf"\s*(?P<sep>[—–]|--?|:)(?P<rest>.*)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date written in a text: ``year`` is None for "Oct 29"; ``day`` is None for "November 2025"."""
+
+    text: str
+    start: int
+    end: int
+    year: int | None
+    month: int
+    day: int | None
+    future: bool = False  # preceded by a future cue ("talks are scheduled for ...")
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    text: str  # e.g. "ISLAMABAD / KABUL — Oct 29"
+    place: str
+    month: int | None = None
+    day: int | None = None
+    year: int | None = None
+    date_text: str | None = None
+
+
+def _month(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")]
+
+
+def _day(text: str) -> int:
+    return int(re.match(r"\d+", text).group(0))
+
+
+def _valid(year: int | None, month: int, day: int | None) -> bool:
+    try:
+        date(year or 2000, month, day or 1)  # 2000 is a leap year, so Feb 29 passes without a year
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_md(text: str) -> tuple[int, int, int | None] | None:
+    """(month, day, year) of "Oct 29" / "March 20, 2026"."""
+    m = re.fullmatch(rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY})(?:,?\s+(?P<year>{_YEAR}))?", text.strip(), re.I)
+    if not m:
+        return None
+    month, day = _month(m["month"]), _day(m["day"])
+    year = int(m["year"]) if m["year"] else None
+    return (month, day, year) if _valid(year, month, day) else None
+
+
+def find_dateline(text: str, max_lines: int = 4) -> Dateline | None:
+    """The dateline at the start of one of the first ``max_lines`` non-empty lines, if any.
+
+    A dateline is followed either by body text on the same line (at least four
+    words) or by nothing but an optional date and colon (a dateline on its own line).
+    """
+    seen = 0
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        seen += 1
+        if seen > max_lines:
+            break
+        for rx in (_DATELINE, _DATELINE_TC):
+            m = rx.match(line)
+            if not m:
+                continue
+            rest = m["rest"].strip()
+            date_text = m["date1"] or (m.groupdict().get("date2"))
+            own_line = rest == "" and (m["sep"] == ":" or date_text or m["agency"])
+            if not own_line and len(rest.split()) < 4:
+                continue
+            if not re.search(r"[A-Z]{2}", m["place"]) and not (date_text or m["agency"]):
+                continue
+            end = m.start("rest")
+            dl_text = line[:end].strip().rstrip(":—–- ").strip()
+            month = day = year = None
+            if date_text:
+                parsed = _parse_md(date_text)
+                if parsed:
+                    month, day, year = parsed
+            return Dateline(dl_text, m["place"].strip(), month, day, year, date_text)
+    return None
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Explicit dates mentioned in ``text``, in order of position (overlaps removed)."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    def add(m: re.Match, year: int | None, month: int, day: int | None) -> None:
+        if not free(m.start(), m.end()) or not _valid(year, month, day):
+            return
+        future = bool(_FUTURE_CUE.search(text[max(0, m.start() - 60) : m.start()]))
+        found.append(DateMention(m.group(0), m.start(), m.end(), year, month, day, future))
+        taken.append((m.start(), m.end()))
+
+    for m in _ISO.finditer(text):
+        add(m, int(m["year"]), int(m["month"]), int(m["day"]))
+    for rx in (_MD, _DM):
+        for m in rx.finditer(text):
+            if m["month"][0].islower():  # "may", "march" as ordinary words
+                continue
+            add(m, int(m["year"]) if m["year"] else None, _month(m["month"]), _day(m["day"]))
+    for m in _MY.finditer(text):
+        if not m["month"][0].islower():
+            add(m, int(m["year"]), _month(m["month"]), None)
+    return sorted(found, key=lambda d: d.start)
+
+
+def find_years(text: str) -> list[int]:
+    """Every four-digit year (1950-2099) written in ``text``, in order."""
+    return [int(m.group(0)) for m in _YEAR_RE.finditer(text)]
+
+
+def resolve_year(
+    month: int, day: int | None, mentions: list[DateMention], years: list[int], today: date | None = None
+) -> tuple[int, str] | None:
+    """The year of a month-day written without one, and how it was chosen.
+
+    In order: the latest year of a full date in the text (the next year when the
+    month-day falls more than about ten months before that date, e.g. "Jan 3" in
+    a text about "December 28, 2025") -> "from other dates in the text"; else the
+    latest bare year in the text not after ``today`` -> "from years mentioned in
+    the text"; else, when ``today`` is given, the most recent year in which that
+    month-day is not after ``today`` -> "assumed recent". None when nothing fits.
+    """
+    full = [d for d in mentions if d.year is not None and d.day is not None]
+    if full:
+        ref = max(date(d.year, d.month, d.day) for d in full)
+        y = ref.year
+        if _valid(y, month, day) and (ref - date(y, month, day or 1)).days > 300:
+            y += 1
+        return y, "from other dates in the text"
+    ys = [y for y in years if today is None or y <= today.year]
+    if ys:
+        return max(ys), "from years mentioned in the text"
+    if today is not None:
+        y = today.year
+        while not _valid(y, month, day) or date(y, month, day or 1) > today:
+            y -= 1
+        return y, "assumed: the most recent such date before the ingest date"
+    return None
+
+
+def parse_date(value: str) -> tuple[str, str] | None:
+    """``(iso_date, precision)`` of one date string, or None when it cannot be read.
+
+    Accepts ISO 8601 (``2026-03-09T07:30:00+07:00``), RFC 2822 feed dates,
+    ``24 March 2026, 8:05 AM``, ``March 9, 2026``, ``2026-03`` and ``2026``.
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    m = re.match(r"^((?:19|20)\d\d)-(\d\d)-(\d\d)", value)
+    if m and _valid(int(m[1]), int(m[2]), int(m[3])):
+        return f"{m[1]}-{m[2]}-{m[3]}", "day"
+    m = re.fullmatch(r"((?:19|20)\d\d)-(\d\d)", value)
+    if m and 1 <= int(m[2]) <= 12:
+        return f"{m[1]}-{m[2]}-01", "month"
+    m = re.fullmatch(r"(?:19|20)\d\d", value)
+    if m:
+        return f"{value}-01-01", "year"
+    try:
+        dt = parsedate_to_datetime(value)
+        if dt is not None:
+            return dt.date().isoformat(), "day"
+    except (TypeError, ValueError, IndexError):
+        pass
+    for d in find_dates(value):
+        if d.year is not None:
+            return date(d.year, d.month, d.day or 1).isoformat(), "day" if d.day else "month"
+    return None
+
+
+def infer_published(text: str, today: date | None = None) -> tuple[tuple[str, str], str] | None:
+    """A bounded publication range for an undated text, and a note on how it was found.
+
+    The latest past date the text mentions (day or month precision; a month-day
+    without a year takes its year from :func:`resolve_year`) is the lower bound;
+    the range ends :data:`INFER_WINDOW_DAYS` days later (never after ``today``
+    when given). Dates after a future cue ("scheduled for", "by", "next") are
+    ignored. Returns None when the text mentions no usable date.
+    """
+    mentions = find_dates(text)
+    years = find_years(text)
+    best: date | None = None
+    note = ""
+    for d in mentions:
+        if d.future:
+            continue
+        year = d.year
+        assumed = ""
+        if year is None:
+            got = resolve_year(d.month, d.day, mentions, years, today)
+            if got is None:
+                continue
+            year, assumed = got
+        if not _valid(year, d.month, d.day):
+            continue
+        when = date(year, d.month, d.day or 1)
+        if today is not None and when > today:
+            continue
+        if best is None or when > best:
+            best = when
+            note = f"latest date mentioned: {d.text!r}" + (f"; year {year} {assumed}" if assumed else "")
+    if best is None:
+        return None
+    hi = best + timedelta(days=INFER_WINDOW_DAYS)
+    if today is not None and hi > today:
+        hi = max(today, best)
+    return (best.isoformat(), hi.isoformat()), note
+
+
+def to_iso(year: int, month: int, day: int | None) -> str:
+    return date(year, month, day or 1).isoformat()
+
+
+def today_utc() -> date:
+    return datetime.now(timezone.utc).date()

@@ -1,0 +1,78 @@
+"""Bytes -> text: encoding detection and binary sniffing (pure).
+
+Order tried: a byte-order mark (UTF-8, UTF-16, UTF-32), strict UTF-8, the
+charset an HTML page declares in its first 2 KB, then charset-normalizer's
+best guess. Any fallback after UTF-8 is reported as a warning so the user
+knows the text may contain wrong characters.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+__all__ = ["DecodeError", "decode_bytes", "looks_binary"]
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+# Control characters other than tab, newline, carriage return and form feed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding we can recognise; ``str(e)`` is the reason for the user."""
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for data with NUL bytes (and no UTF-16/32 byte-order mark): images, PDFs, archives."""
+    head = data[:8192]
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return False
+    return b"\x00" in head
+
+
+def decode_bytes(data: bytes, html: bool = False) -> tuple[str, str | None]:
+    """``(text, warning)``: the decoded text and a warning when a fallback encoding was used.
+
+    Raises :class:`DecodeError` for binary data or bytes no encoding fits.
+    """
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _check(data.decode(enc)), None
+            except UnicodeDecodeError:
+                raise DecodeError(f"it starts with a {enc.upper()} byte-order mark but is not valid {enc.upper()}") from None
+    if looks_binary(data):
+        raise DecodeError("binary data (contains NUL bytes), not text")
+    try:
+        return _check(data.decode("utf-8")), None
+    except UnicodeDecodeError:
+        pass
+    if html:
+        m = _META_CHARSET.search(data[:2048])
+        if m:
+            enc = m.group(1).decode("ascii", "replace")
+            try:
+                return _check(data.decode(enc)), f"not valid UTF-8; decoded as {enc} (declared by the page)"
+            except (LookupError, UnicodeDecodeError):
+                pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise DecodeError("not text in any recognised encoding")
+    text = str(best)
+    return _check(text), f"not valid UTF-8; decoded as {best.encoding} (guessed, some characters may be wrong)"
+
+
+def _check(text: str) -> str:
+    sample = text[:20000]
+    if sample and len(_CONTROL.findall(sample)) > max(8, len(sample) // 50):
+        raise DecodeError("binary data (many control characters), not text")
+    return text

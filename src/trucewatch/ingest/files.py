@@ -1,0 +1,224 @@
+"""The file edge of ingest: paths, directories, globs and stdin -> ``RawInput | Skip``.
+
+Formats come from the extension, and from the first bytes when the extension
+says nothing (stdin, ``.xml``, no extension). A file larger than
+``settings.max_bytes`` is refused before it is read.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import io
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from ..records import RawInput, Skip
+from ..settings import Settings
+from .decode import DecodeError, decode_bytes
+from .extract import sniff_kind
+
+__all__ = ["EXTENSIONS", "expand_path", "read_path", "read_stream"]
+
+#: extension -> format. Files with other extensions inside a directory are reported and skipped.
+EXTENSIONS: dict[str, str] = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".warc": "warc",
+    ".warc.gz": "warc",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "sniff",
+}
+_GLOB_CHARS = set("*?[")
+
+
+def _ext(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith(".warc.gz"):
+        return ".warc.gz"
+    return path.suffix.lower()
+
+
+def _skip(source: str, reason: str) -> Skip:
+    return Skip(source, "ingest", reason)
+
+
+def expand_path(path: str) -> Iterator[Path | Skip]:
+    """The files a path names: itself, every file under a directory (sorted, hidden ones left out), or a glob's matches."""
+    p = Path(path).expanduser()
+    if not p.exists() and _GLOB_CHARS & set(path):
+        matches = sorted(glob.glob(os.path.expanduser(path), recursive=True))
+        if not matches:
+            yield _skip(path, "no files match this pattern")
+        for m in matches:
+            yield from expand_path(m)
+        return
+    if p.is_dir():
+        found = False
+        for root, dirs, files in os.walk(p):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.startswith("."):
+                    continue
+                f = Path(root) / name
+                found = True
+                if _ext(f) not in EXTENSIONS:
+                    yield _skip(str(f), f"unsupported file type {_ext(f) or '(no extension)'}; supported: {', '.join(EXTENSIONS)}")
+                else:
+                    yield f
+        if not found:
+            yield _skip(path, "the directory contains no files")
+        return
+    if not p.exists():
+        yield _skip(path, "no such file or directory")
+        return
+    yield p
+
+
+def read_path(path: str, settings: Settings) -> Iterator[RawInput | Skip]:
+    """Every raw input a path (file, directory, glob, or ``-`` for stdin) holds, or a Skip for each problem."""
+    if path == "-":
+        yield from read_stream(sys.stdin.buffer, "-", settings)
+        return
+    for item in expand_path(path):
+        if isinstance(item, Skip):
+            yield item
+        else:
+            yield from _read_file(item, settings)
+
+
+def read_stream(stream: BinaryIO, source: str, settings: Settings) -> Iterator[RawInput | Skip]:
+    """Read a stream (stdin) up to ``settings.max_bytes``; its format is sniffed from the content."""
+    data = stream.read(settings.max_bytes + 1)
+    if len(data) > settings.max_bytes:
+        yield _skip(source, f"input larger than the limit of {settings.max_bytes:,} bytes (raise it with --max-bytes)")
+        return
+    if not data.strip():
+        yield _skip(source, "empty input")
+        return
+    kind = sniff_kind(data)
+    if kind in ("json", "jsonl"):
+        yield from _split_json(data, source, kind)
+    else:
+        yield RawInput(source, "stdin", data, fields={"content_type": kind})
+
+
+def _read_file(path: Path, settings: Settings) -> Iterator[RawInput | Skip]:
+    src = str(path)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            yield _skip(src, "not a regular file")
+            return
+        if size > settings.max_bytes:
+            yield _skip(src, f"file is {size:,} bytes, larger than the limit of {settings.max_bytes:,} (raise it with --max-bytes)")
+            return
+        with path.open("rb") as fh:
+            data = fh.read(settings.max_bytes + 1)
+    except PermissionError:
+        yield _skip(src, "cannot read the file: permission denied")
+        return
+    except OSError as e:
+        yield _skip(src, f"cannot read the file: {e.strerror or e}")
+        return
+    if len(data) > settings.max_bytes:
+        yield _skip(src, f"file larger than the limit of {settings.max_bytes:,} bytes (raise it with --max-bytes)")
+        return
+    if not data.strip():
+        yield _skip(src, "empty file")
+        return
+    fmt = EXTENSIONS.get(_ext(path), "sniff")
+    if fmt == "sniff":
+        fmt = sniff_kind(data)
+    if fmt == "warc":
+        yield from _read_warc(data, src, settings)
+    elif fmt in ("json", "jsonl"):
+        yield from _split_json(data, src, fmt)
+    elif fmt == "feed":
+        yield RawInput(src, "feed", data, fields={"content_type": "feed"})
+    else:
+        yield RawInput(src, fmt, data)  # type: ignore[arg-type]
+
+
+def _split_json(data: bytes, src: str, fmt: str) -> Iterator[RawInput | Skip]:
+    """One RawInput per JSON record: ``file:LINE`` for .jsonl, ``file#N`` for items of a JSON array."""
+    if fmt == "jsonl":
+        for no, line in enumerate(data.split(b"\n"), start=1):
+            if line.strip():
+                yield RawInput(f"{src}:{no}", "jsonl", line.strip())
+        return
+    try:
+        text, _warning = decode_bytes(data)
+        value = json.loads(text)
+    except DecodeError as e:
+        yield _skip(src, f"cannot read as text: {e}")
+        return
+    except ValueError as e:
+        yield _skip(src, f"not valid JSON ({e})")
+        return
+    if isinstance(value, dict):
+        items = value.get("articles") if isinstance(value.get("articles"), list) else None
+        if items is None:
+            yield RawInput(src, "json", json.dumps(value, ensure_ascii=False).encode("utf-8"))
+            return
+        value = items
+    if not isinstance(value, list):
+        yield _skip(src, f"a JSON {type(value).__name__}; expected an object or an array of objects")
+        return
+    if not value:
+        yield _skip(src, "the JSON array is empty")
+    for i, item in enumerate(value, start=1):
+        if not isinstance(item, dict):
+            yield _skip(f"{src}#{i}", f"item {i} is a JSON {type(item).__name__}, not an object")
+            continue
+        yield RawInput(f"{src}#{i}", "json", json.dumps(item, ensure_ascii=False).encode("utf-8"))
+
+
+def _read_warc(data: bytes, src: str, settings: Settings) -> Iterator[RawInput | Skip]:
+    """HTML responses (and resource records) of a WARC file; other records are passed over."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    if data[:2] == b"\x1f\x8b":
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+                gz.read(1)
+        except OSError as e:
+            yield _skip(src, f"not a valid gzip file ({e})")
+            return
+    found = 0
+    try:
+        for rec in ArchiveIterator(io.BytesIO(data)):
+            if rec.rec_type not in ("response", "resource"):
+                continue
+            uri = rec.rec_headers.get_header("WARC-Target-URI") or ""
+            ctype = (rec.http_headers.get_header("Content-Type") if rec.http_headers else rec.rec_headers.get_header("Content-Type")) or ""
+            if "html" not in ctype.lower():
+                continue
+            if rec.http_headers is not None and rec.http_headers.get_statuscode() not in (None, "200"):
+                continue
+            found += 1
+            body = rec.content_stream().read(settings.max_bytes + 1)
+            source = f"{src}#{uri or found}"
+            if len(body) > settings.max_bytes:
+                yield _skip(source, f"record larger than the limit of {settings.max_bytes:,} bytes")
+                continue
+            fields = {"warc_date": rec.rec_headers.get_header("WARC-Date") or ""}
+            yield RawInput(source, "warc", body, fields={k: v for k, v in fields.items() if v}, url=uri or None)
+    except (ArchiveLoadFailed, ValueError, OSError, EOFError) as e:
+        yield _skip(src, f"not a readable WARC file ({e})")
+        return
+    if not found:
+        yield _skip(src, "the WARC file holds no HTML responses")
