@@ -396,6 +396,25 @@ class Store(BrowseMixin):
             else:
                 conn.execute(insert(t.state).values(key=key, value=value))
 
+    def states(self, prefix: str) -> dict[str, str]:
+        """Every state entry whose key starts with ``prefix`` (used by fusion's incremental cache)."""
+        like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.state.c.key, t.state.c.value).where(t.state.c.key.like(like, escape="\\")))
+            return {r[0]: r[1] for r in rows}
+
+    def set_states(self, values: dict[str, str], delete_keys: Iterable[str] = ()) -> None:
+        """Write many state entries and delete others in one transaction."""
+        keys = list(values)
+        gone = list(delete_keys)
+        with self.engine.begin() as conn:
+            for i in range(0, len(gone), 500):
+                conn.execute(delete(t.state).where(t.state.c.key.in_(gone[i : i + 500])))
+            for i in range(0, len(keys), 500):
+                chunk = keys[i : i + 500]
+                conn.execute(delete(t.state).where(t.state.c.key.in_(chunk)))
+                conn.execute(insert(t.state), [{"key": k, "value": values[k]} for k in chunk])
+
     # ------------------------------------------------------------------ reviews (append-only)
 
     def append_review(self, r: Review) -> None:
