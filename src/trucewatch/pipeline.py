@@ -23,7 +23,7 @@ from .records import Skip
 from .settings import Settings
 from .store import Store
 
-__all__ = ["IngestReport", "ingest"]
+__all__ = ["IngestReport", "agree", "ingest"]
 
 
 def ingest(
@@ -94,3 +94,27 @@ def _ingest_one(raw, settings: Settings, store: Store, report: IngestReport, tod
     else:
         report.duplicates.append((raw.source, result.id))
     store.log_ingest(raw.source, status, article_id=result.id)
+
+
+def agree(settings: Settings, store: Store, fusion=None):
+    """Derive agreements and alleged violations from the stored fusion and store them (kinds
+    ``agreement`` and ``violation``); returns ``(agreements, violations)``.
+
+    Reads the user's agreements file (``settings.agreements_file``) and the review log, so review
+    decisions are re-applied after every fusion. ``fusion`` defaults to the one in the store;
+    the fuse pipeline calls this at its end.
+    """
+    from . import agree as agree_stage
+    from .fuse import load_fusion
+    from .records import to_dict
+
+    if fusion is None:
+        fusion = load_fusion(store)
+    declared = agree_stage.load_declared(settings.agreements_file)
+    reviews = store.reviews()
+    agreements, violations = agree_stage.derive(
+        store.iter_articles(), store.iter_analyses(), fusion, declared=declared, reviews=reviews
+    )
+    store.replace_fused("agreement", [to_dict(a) for a in agreements])
+    store.replace_fused("violation", [to_dict(v) for v in violations])
+    return agreements, violations

@@ -1,0 +1,174 @@
+"""Cue patterns for agreements: event types, statuses, terms, conditions, mediators.
+
+General English patterns of ceasefire reporting, tuned together against
+tests/test_agree_*.py; none is keyed to a particular article, name or place.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Event types (taxonomy keys of trucewatch.analyze.taxonomy) this stage reads. Unknown keys are
+# ignored, so a taxonomy that lacks one of these simply yields fewer records.
+AGREEMENT_TYPES = frozenset({"agreement", "ceasefire", "truce", "peace_agreement", "peace_deal"})
+TALKS_TYPES = frozenset({"talks", "negotiations", "meeting", "mediation"})
+VIOLATING_TYPES = frozenset({
+    "armed_clash", "clash", "airstrike", "air_strike", "drone_strike", "shelling", "artillery",
+    "cross_border_fire", "attack_on_posts", "attack", "ground_attack", "explosion", "mortar_fire",
+    "bombing", "raid", "incursion", "remote_violence",
+})
+_VIOLENT_WORDS = re.compile(r"clash|strike|shell|attack|fire|bomb|mortar|artillery|raid|incursion|explo|ambush|fight|kill")
+
+
+def is_violating(event_type: str | None) -> bool:
+    """Whether an incident of this type can breach a ceasefire (armed clash, airstrike, shelling ...)."""
+    if not event_type:
+        return False
+    t = event_type.lower().replace("-", "_").replace(" ", "_")
+    if t in VIOLATING_TYPES:
+        return True
+    if t.startswith(("border_", "ceasefire", "truce")) or "accus" in t or "deni" in t or "threat" in t:
+        return False
+    return bool(_VIOLENT_WORDS.search(t))
+
+
+ACCUSATION_TYPES = frozenset({"accusation", "blame"})
+DENIAL_TYPES = frozenset({"denial"})
+
+# Status words as written (analysis ``EventMention.status`` or the sentence) -> our status.
+_STATUS_WORDS = (
+    ("collapsed", r"collaps\w*|broke(?:n)? down|breakdown|fell apart|in tatters|torn up|scrapped|abandon\w*|(?:has|had) ended|is over|dead"),
+    ("talks suspended", r"suspend\w*|stall\w*|postponed|called off|walked out|pull\w* out of (?:the )?talks"),
+    ("strained", r"strain\w*|fragile|shaky|tested|under pressure|violat\w*|breach\w*|teeter\w*|faltering"),
+    ("in force", r"hold\w*|in force|in effect|took effect|takes? effect|came into force|effective|respected|observed|intact|remains"),
+    ("agreed", r"agreed|agree|sign\w*|reached|struck|concluded|brokered|sealed|accepted|announced|declared"),
+)
+STATUSES = ("agreed", "in force", "strained", "talks suspended", "collapsed")
+_STATUS_RE = [(label, re.compile(rf"\b(?:{pat})\b", re.I)) for label, pat in _STATUS_WORDS]
+
+
+def normalize_status(word: str | None) -> str | None:
+    """Our status label for a status word (``holds`` -> ``in force``); None when it is not one."""
+    if not word:
+        return None
+    w = word.strip().lower().replace("_", " ")
+    if w in STATUSES:
+        return w
+    for label, rx in _STATUS_RE:
+        if rx.search(w):
+            return label
+    return None
+
+
+_AGREEMENT_NOUN = r"(?:ceasefire|cease-fire|truce|agreement|deal|accord|armistice)"
+# "the ceasefire has collapsed", "the truce is holding", "the deal remains in force"
+_STATUS_NEAR = re.compile(
+    rf"\b{_AGREEMENT_NOUN}\b[^.;:]{{0,60}}?\b(?P<word>(?:has |had |have )?(?:collaps\w*|broken down|broke down|fell apart|"
+    r"(?:is |was |remains? |still )*(?:holding|holds|held|in force|in effect|intact)|took effect|takes effect|"
+    r"came into force|(?:is |was |looks? )?(?:fragile|shaky|under strain|strained)))\b",
+    re.I,
+)
+_STATUS_NEGATED = re.compile(r"\b(?:not|no|never|n't|mistake|wrong|denied|deny|rather than|instead of|if)\b", re.I)
+
+
+def status_in_sentence(sentence: str) -> tuple[str, int, int] | None:
+    """(status, start, end) of a status statement about an agreement in ``sentence``, if any."""
+    for m in _STATUS_NEAR.finditer(sentence):
+        between = sentence[m.start():m.start("word")]
+        if _STATUS_NEGATED.search(between) or _STATUS_NEGATED.search(sentence[max(0, m.start() - 25):m.start()]):
+            continue
+        label = normalize_status(m.group("word"))
+        if label and label != "agreed":
+            return label, m.start(), m.end()
+    return None
+
+
+_SIGNING = re.compile(r"\b(?:signed|sign|agreed|agree|reached|struck|concluded|brokered|sealed|inked)\b", re.I)
+
+
+def is_signing(sentence: str) -> bool:
+    return bool(_SIGNING.search(sentence))
+
+
+def agreement_kind(text: str) -> str:
+    """ceasefire | truce | peace agreement | talks outcome, from the words used."""
+    t = text.lower()
+    if "ceasefire" in t or "cease-fire" in t or "cease fire" in t:
+        return "ceasefire"
+    if "truce" in t or "armistice" in t:
+        return "truce"
+    if re.search(r"\bpeace (?:deal|agreement|accord|treaty)\b", t):
+        return "peace agreement"
+    return "talks outcome"
+
+
+# ---------------------------------------------------------------------------- terms
+
+#: (label, pattern): a sentence matching the pattern states that term. Labels are what the ledger,
+#: the brief and the export show; they are general ceasefire vocabulary.
+TERM_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (label, re.compile(pat, re.I))
+    for label, pat in (
+        ("maintain the ceasefire",
+         r"\b(?:maintain|observe|respect|uphold|abide by|keep|honou?r)\w*\s+(?:to\s+)?(?:an?\s+|the\s+)?(?:full\s+|complete\s+|immediate\s+|comprehensive\s+|lasting\s+)?(?:ceasefire|cease-fire|truce)"
+         r"|\b(?:an?\s+)?(?:immediate|full|complete|comprehensive|unconditional)\s+(?:ceasefire|cease-fire|truce)\b"),
+        ("joint monitoring and verification mechanism",
+         r"\b(?:monitor\w*|verif\w*)\b[^.;]{0,40}\b(?:mechanism|commission|committee|team|body|group)\b"
+         r"|\b(?:set up|setting up|establish\w*|creat\w*|form\w*)\b[^.;]{0,60}\b(?:mechanism|commission|committee)\b"),
+        ("penalties for the side that violates it",
+         r"\bpenalt(?:y|ies)\b|\bpenali[sz]\w*|\bsanctions? (?:on|against) (?:the|whichever|any) (?:side|party)"),
+        ("no use of territory for attacks on the other side",
+         r"\b(?:not|no|neither|never|nor)\b[^.;]{0,60}\b(?:allow|permit|let|used?)\w*\b[^.;]{0,80}\b(?:territory|territories|soil)\b"
+         r"|\b(?:territory|soil)\b[^.;]{0,40}\b(?:not|never)\b[^.;]{0,20}\bbe used\b"),
+        ("withdraw forces from the front line",
+         r"\b(?:withdraw|pull back|pull out)\w*\b[^.;]{0,30}\b(?:troops|forces|heavy weapons|artillery|units)\b"),
+        ("exchange or release prisoners",
+         r"\b(?:exchange|release|swap)\w*\b[^.;]{0,20}\b(?:prisoners|detainees|captives|bodies|soldiers)\b"),
+        ("reopen border crossings",
+         r"\breopen\w*\b[^.;]{0,40}\b(?:crossings?|border|borders|checkpoints?)\b"),
+        ("humanitarian access",
+         r"\bhumanitarian (?:access|corridors?|aid)\b"),
+        ("keep lines of communication open",
+         r"\b(?:hotline|telephone lines?|communication channels?|lines of communication)\b"),
+    )
+)
+
+# A term is only read from a sentence that is about the agreement's content.
+TERM_CONTEXT = re.compile(
+    r"\b(?:agreed|agree|agreement|deal|accord|text|terms?|clause|under|committed|commit|pledged|will|must|shall|sign\w*)\b",
+    re.I,
+)
+# "agreed to:" introducing a list of terms on the following lines.
+TERM_LIST_INTRO = re.compile(r"\b(?:agreed|agree|commit\w*|pledged|undertook|terms?)\b[^.]{0,40}(?:to|are|include|following)?\s*:\s*$", re.I)
+LIST_ITEM = re.compile(r"\s*(?:[-•*–·▪]|\d+[.)]|\(?[a-z]\)|[a-z])")
+# Generic "agreed to <clause>" when no known category matches.
+AGREED_TO = re.compile(r"\b(?:agreed|committed|pledged)\s+(?:on\s+\w+\s+)?to\s+(?P<clause>[^:;]{8,200})", re.I)
+
+# ---------------------------------------------------------------------------- conditions
+
+CONDITION_CUES = re.compile(
+    r"\b(?:(?:will|would|can|could)\s+)?(?:holds?|hold|last|survive|stand|stands)\s+only\s+(?:if|when|as long as|for as long as|so long as)\b"
+    r"|\bonly\s+(?:for\s+)?(?:as|so)\s+long\s+as\b"
+    r"|\bon (?:the )?condition that\b|\bprovided that\b|\bconditional on\b|\bconditioned on\b"
+    r"|\brefus\w*\s+to\s+(?:sign|accept|agree|commit)\b|\b(?:will|would)\s+not\s+(?:sign|accept|put its name)\b"
+    r"|\bdemand\w*\s+(?:that|a|an|the)\b|\binsist\w*\s+(?:that|on)\b|\bnot unconditional\b",
+    re.I,
+)
+# Where a condition clause ends: a closing quote, or ", X said" / ", he told reporters".
+CONDITION_END = re.compile(r"[\"”]|,\s+(?:\w+\s+){0,5}?(?:said|says|told|added|warned|according)\b|;|\s+—\s+")
+
+# ---------------------------------------------------------------------------- mediators
+
+MEDIATOR_CUES = re.compile(
+    r"\b(?:mediat\w*|guarant\w*|hosted|hosts|host|chaired|chairs|facilitat\w*|brokered|broker|witness\w*|sponsor\w*|convened)\b",
+    re.I,
+)
+# Where the phrase naming a mediator ends ("hosted by Brazil and Chile, after ...").
+PHRASE_END = re.compile(
+    r"[,;:.()]|\s[-–—]\s|\b(?:after|before|on|in|at|to|that|which|who|when|as|said|says|with|for|since|while|but|would|will|had|has|was|were|is)\b"
+)
+
+# ---------------------------------------------------------------------------- accusations
+
+ACCUSE = re.compile(r"\b(?:accus\w*|blam\w*|charg\w* that|alleg\w*)\b", re.I)
+DENY = re.compile(r"\b(?:den(?:y|ies|ied|ial)|rejected the (?:charge|accusation|claim)|dismissed the (?:charge|accusation|claim)|refuted)\b", re.I)

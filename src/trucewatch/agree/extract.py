@@ -1,0 +1,483 @@
+"""Agreements from articles and their analyses: parties, mediators, venue, dates, terms, conditions, status.
+
+The unit is an *agreement mention*: an event mention of an agreement type
+(``ceasefire``, ``agreement`` ...) or a talks mention whose status is
+``agreed``. Signing mentions naming two or more parties are grouped by party
+set and date (within :data:`SAME_AGREEMENT_DAYS`); every other mention (status
+reports, one-party reactions) attaches to the latest agreement of the same
+parties signed on or before it. See docs/agreements.md for the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from rapidfuzz import fuzz
+
+from ..records import (
+    Actor,
+    Agreement,
+    AgreementStatus,
+    Analysis,
+    Article,
+    Dispute,
+    DisputeSide,
+    EventMention,
+    Fusion,
+    SourceSpan,
+    stable_id,
+)
+from . import _cues as cues
+from ._text import countries_in, country_code, country_name, sentences
+
+__all__ = ["agreements_from", "party_of_actor", "SAME_AGREEMENT_DAYS", "TALKS_LOOKBACK_DAYS"]
+
+# Signing mentions of the same parties this many days apart are one agreement (outlets date a
+# late-evening signing to the next day; a follow-up round is usually a week or more later).
+SAME_AGREEMENT_DAYS = 3
+# Talks of the same parties up to this many days before signing give venue, mediators and the
+# conditions/demands stated on the way to the agreement.
+TALKS_LOOKBACK_DAYS = 30
+# Outlets that report contradictory statuses within this many days are in a status dispute.
+STATUS_DISPUTE_DAYS = 7
+
+
+def _d(iso: str | None) -> date | None:
+    try:
+        return date.fromisoformat(iso[:10]) if iso else None
+    except ValueError:
+        return None
+
+
+def party_of_actor(actor: Actor | None) -> str | None:
+    """ISO code of the country an actor acts for (its ``country``, or its name when it is a country)."""
+    if actor is None:
+        return None
+    if actor.country:
+        return actor.country.upper()
+    if actor.kind in ("country", "government"):
+        return country_code(actor.name)
+    return None
+
+
+@dataclass
+class _Mention:
+    article: Article
+    event: EventMention | None
+    sentence: tuple[int, int]
+    status: str | None
+    signing: bool
+    parties: set[str]
+    mediators: set[str]
+    date: date | None
+    kind: str
+    venue: str | None
+    agreement: "_Draft | None" = None
+
+
+@dataclass
+class _Draft:
+    parties: frozenset[str]
+    signing: list[_Mention] = field(default_factory=list)
+    others: list[_Mention] = field(default_factory=list)
+
+    @property
+    def date_agreed(self) -> date | None:
+        dates = Counter(m.date for m in self.signing if m.date)
+        if not dates:
+            return None
+        return sorted(dates.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+    @property
+    def mentions(self) -> list[_Mention]:
+        return self.signing + self.others
+
+
+def agreements_from(
+    articles: Mapping[str, Article], analyses: Iterable[Analysis], fusion: Fusion
+) -> list[Agreement]:
+    """Every agreement reported in ``analyses``, sorted by date agreed then id."""
+    by_article = {a.article_id: a for a in analyses if a.article_id in articles}
+    mentions: list[_Mention] = []
+    talks: list[_Mention] = []
+    for aid in sorted(by_article):
+        an = by_article[aid]
+        art = articles[aid]
+        actors = {a.id: a for a in an.actors}
+        for ev in an.events:
+            if ev.negated:
+                continue
+            is_agreement = ev.type in cues.AGREEMENT_TYPES
+            is_talks = ev.type in cues.TALKS_TYPES
+            if not (is_agreement or is_talks):
+                continue
+            m = _mention(art, an, actors, ev)
+            if is_agreement or m.status == "agreed":
+                mentions.append(m)
+            if is_talks:
+                talks.append(m)
+    drafts = _group(mentions)
+    out = [_build(d, talks, by_article, articles) for d in drafts]
+    return sorted(out, key=lambda a: (a.date_agreed or "", a.id))
+
+
+def _mention(art: Article, an: Analysis, actors: Mapping[str, Actor], ev: EventMention) -> _Mention:
+    s0, s1 = ev.sentence_start, ev.sentence_end
+    sent = art.text[s0:s1]
+    status = cues.normalize_status(ev.status)
+    if status is None:
+        found = cues.status_in_sentence(sent)
+        status = found[0] if found else None
+    signing = status == "agreed" or (status is None and cues.is_signing(sent))
+    if signing:
+        status = "agreed"
+    mediators = _mediators_in(art.text, s0, s1, an, actors)
+    parties: set[str] = set()
+    for aid in (*ev.acting, *ev.target):
+        code = party_of_actor(actors.get(aid))
+        if code:
+            parties.add(code)
+    for c in countries_in(sent, s0):
+        if not c.locative and not c.via_capital:
+            parties.add(c.code)
+    parties -= mediators
+    when = _d(ev.time.date_start) if ev.time and ev.time.date_start else None
+    published = _d(art.published)
+    if not signing:
+        # A status is dated when the outlet reports it; a time in the sentence usually dates the signing.
+        when = published or when
+    elif when is None:
+        when = published
+    venue = None
+    for p in ev.places:
+        if p.feature not in ("country", "admin1", "region") and (p.resolved_name or p.name):
+            venue = p.resolved_name or p.name
+            break
+    return _Mention(art, ev, (s0, s1), status, signing, parties, mediators, when,
+                    cues.agreement_kind(sent), venue)
+
+
+def _mediators_in(text: str, s0: int, s1: int, an: Analysis, actors: Mapping[str, Actor]) -> set[str]:
+    """Country codes named as mediator, host, chair, witness or guarantor in the sentence ``[s0, s1)``.
+
+    Only words tied to the cue count: the phrase after "hosted/chaired/mediated ... by", the word
+    before "-mediated", the subject of "act as guarantor(s)", the phrase around "mediator(s)".
+    """
+    sent = text[s0:s1]
+    windows: list[tuple[int, int]] = []
+    for m in cues.MEDIATOR_CUES.finditer(sent):
+        after = sent[m.end():]
+        by = re.match(r"\s+(?:jointly\s+)?by\s+", after)
+        if by:
+            a0 = m.end() + by.end()
+            stop = cues.PHRASE_END.search(sent, a0)
+            windows.append((a0, stop.start() if stop else len(sent)))
+            continue
+        if m.start() > 0 and sent[m.start() - 1] == "-":
+            w = re.search(r"[\w'’]+-$", sent[: m.start()])
+            if w:
+                windows.append((w.start(), m.start()))
+            continue
+        # A noun cue ("guarantors", "the mediator", "host"): its subject before it, its apposition after it.
+        lead = sent[: m.start()]
+        cut = max(lead.rfind(","), lead.rfind(";"), lead.rfind(":"), lead.rfind(" said"), lead.rfind(" that "))
+        windows.append((cut + 1 if cut >= 0 else 0, m.start()))
+        tail = re.match(r"\w*,?\s+", sent[m.end():])
+        if tail:
+            a0 = m.end() + tail.end()
+            stop = cues.PHRASE_END.search(sent, a0)
+            windows.append((a0, stop.start() if stop else len(sent)))
+    out: set[str] = set()
+    for w0, w1 in windows:
+        for c in countries_in(sent[w0:w1], s0 + w0):
+            if not c.locative:
+                out.add(c.code)
+        for a in actors.values():
+            code = party_of_actor(a)
+            if code and a.kind in ("person", "organization", "government") and any(
+                s0 + w0 <= st < s0 + w1 for st, _ in a.mentions
+            ):
+                out.add(code)
+    return out
+
+
+def _group(mentions: list[_Mention]) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    signing = sorted((m for m in mentions if m.signing and len(m.parties) >= 2),
+                     key=lambda m: (m.date or date.min, m.article.id, m.sentence))
+    for m in signing:
+        key = frozenset(m.parties)
+        for d in drafts:
+            da = d.date_agreed
+            if d.parties == key and (da is None or m.date is None or abs((m.date - da).days) <= SAME_AGREEMENT_DAYS):
+                d.signing.append(m)
+                m.agreement = d
+                break
+        else:
+            d = _Draft(key, [m])
+            m.agreement = d
+            drafts.append(d)
+    # Everything else joins the latest agreement sharing a party with it (or, naming none, any
+    # agreement), signed on or before it; an agreement signed in the same article comes first.
+    by_article: dict[str, set[int]] = defaultdict(set)
+    for i, d in enumerate(drafts):
+        for m in d.signing:
+            by_article[m.article.id].add(i)
+    for m in mentions:
+        if m.agreement is not None:
+            continue
+        best = None
+        for i, d in enumerate(drafts):
+            da = d.date_agreed
+            overlap = len(m.parties & d.parties)
+            if m.parties and not overlap:
+                continue
+            if da is not None and m.date is not None and m.date < da - timedelta(days=SAME_AGREEMENT_DAYS):
+                continue
+            rank = (i in by_article[m.article.id], overlap, da or date.min)
+            if best is None or rank > best[0]:
+                best = (rank, d)
+        if best is not None:
+            d = best[1]
+            (d.signing if m.signing else d.others).append(m)
+            m.agreement = d
+    return drafts
+
+
+def _build(d: _Draft, talks: list[_Mention], analyses: Mapping[str, Analysis], articles: Mapping[str, Article]) -> Agreement:
+    da = d.date_agreed
+    parties = tuple(sorted(d.parties, key=lambda c: country_name(c) or c))
+    agreement_id = stable_id("agreement", *parties, da.isoformat() if da else "", prefix="agr-")
+    linked = [m for m in d.mentions]
+    related_talks = [
+        t for t in talks
+        if t.parties <= d.parties and da and t.date and da - timedelta(days=TALKS_LOOKBACK_DAYS) <= t.date <= da + timedelta(days=1)
+    ]
+    # Venue: the place most often given for the signing, else for the talks that led to it.
+    venues = Counter(m.venue for m in d.signing if m.venue) or Counter(
+        t.venue for t in related_talks if t.venue and t.date and da and (da - t.date).days <= SAME_AGREEMENT_DAYS
+    )
+    venue = sorted(venues.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if venues else None
+    mediators: Counter[str] = Counter()
+    article_ids = sorted({m.article.id for m in linked})
+    context_ids = sorted(set(article_ids) | {t.article.id for t in related_talks})
+    for aid in context_ids:
+        an = analyses[aid]
+        actors = {a.id: a for a in an.actors}
+        text = articles[aid].text
+        for s0, s1 in sentences(text):
+            for code in _mediators_in(text, s0, s1, an, actors):
+                if code not in d.parties:
+                    mediators[code] += 1
+    kinds = Counter(m.kind for m in d.signing) or Counter(m.kind for m in linked)
+    kind = sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0] != "ceasefire", kv[0]))[0][0]
+    terms, term_spans = _terms(article_ids, articles)
+    conditions, condition_spans = _conditions(context_ids, analyses, articles, d.parties)
+    history = _history(linked, da)
+    disputes = _status_disputes(agreement_id, history)
+    ended = _date_ended(history, disputes)
+    reported = min((m.article.published for m in d.signing if m.article.published), default=None)
+    return Agreement(
+        id=agreement_id,
+        kind=kind,
+        parties=tuple(country_name(c) or c for c in parties),
+        mediators=tuple(country_name(c) or c for c in sorted(mediators, key=lambda c: (-mediators[c], c))),
+        venue=venue,
+        date_agreed=da.isoformat() if da else None,
+        date_reported=reported,
+        terms=terms,
+        conditions=conditions,
+        status_history=history,
+        article_ids=tuple(article_ids),
+        territory=parties,
+        date_ended=ended,
+        status=history[-1].status if history else None,
+        term_spans=term_spans,
+        condition_spans=condition_spans,
+        disputes=disputes,
+    )
+
+
+def _history(mentions: list[_Mention], da: date | None) -> tuple[AgreementStatus, ...]:
+    seen: dict[tuple[str, str], AgreementStatus] = {}
+    for m in mentions:
+        if not m.status:
+            continue
+        when = da if m.status == "agreed" and da else m.date
+        if m.status != "agreed" and da and when and when < da:
+            continue
+        st = AgreementStatus(
+            status=m.status,
+            date=when.isoformat() if when else None,
+            article_id=m.article.id,
+            outlet=m.article.outlet,
+            start=m.sentence[0],
+            end=m.sentence[1],
+        )
+        key = (m.article.id, m.status)
+        if key not in seen or (st.start or 0) < (seen[key].start or 0):
+            seen[key] = st
+    order = {s: i for i, s in enumerate(cues.STATUSES)}
+    return tuple(sorted(seen.values(), key=lambda s: (s.date or "", order.get(s.status, 9), s.outlet or "", s.article_id or "")))
+
+
+_HOLDING = {"in force"}
+_FAILING = {"collapsed", "talks suspended"}
+
+
+def _status_disputes(agreement_id: str, history: tuple[AgreementStatus, ...]) -> tuple[Dispute, ...]:
+    """Outlets that, within a week, say it holds and that it collapsed."""
+    out = []
+    failing = [s for s in history if s.status in _FAILING]
+    holding = [s for s in history if s.status in _HOLDING]
+    for f in failing:
+        fd = _d(f.date)
+        against = [h for h in holding if h.outlet != f.outlet and fd and _d(h.date)
+                   and abs((_d(h.date) - fd).days) <= STATUS_DISPUTE_DAYS]
+        if not against:
+            continue
+        sides = [DisputeSide(f.status, f.outlet, (f.article_id,) if f.article_id else (),
+                             (SourceSpan(f.article_id, f.start, f.end),) if f.article_id and f.start is not None else ())]
+        for h in against:
+            sides.append(DisputeSide(h.status, h.outlet, (h.article_id,) if h.article_id else (),
+                                     (SourceSpan(h.article_id, h.start, h.end),) if h.article_id and h.start is not None else ()))
+        summary = (f"{f.outlet or 'One outlet'} reports the agreement {f.status} ({f.date}); "
+                   + ", ".join(f"{h.outlet or 'another outlet'} reports it {h.status} ({h.date})" for h in against) + ".")
+        out.append(Dispute(stable_id(agreement_id, "status", f.article_id, f.start, prefix="dsp-"), "status", summary, tuple(sides)))
+    return tuple(out)
+
+
+def _date_ended(history: tuple[AgreementStatus, ...], disputes: tuple[Dispute, ...]) -> str | None:
+    disputed = {sp.article_id for d in disputes for side in d.sides[:1] for sp in side.spans}
+    disputed |= {aid for d in disputes for aid in d.sides[0].article_ids}
+    for s in history:
+        if s.status == "collapsed" and s.article_id not in disputed:
+            return s.date
+    return None
+
+
+# ---------------------------------------------------------------------------- terms
+
+
+def _clean(clause: str, limit: int = 200) -> str:
+    clause = re.sub(r"\s+", " ", clause).strip(" \t-–—•*;,.:")
+    clause = re.sub(r"(?:;|,)?\s+and$", "", clause).strip()
+    return clause if len(clause) <= limit else clause[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _terms(article_ids: list[str], articles: Mapping[str, Article]) -> tuple[tuple[str, ...], tuple[SourceSpan, ...]]:
+    found: dict[str, SourceSpan] = {}
+    generic: list[tuple[str, SourceSpan]] = []
+    for aid in article_ids:
+        text = articles[aid].text
+        spans = list(sentences(text))
+        in_list = False
+        for s0, s1 in spans:
+            sent = text[s0:s1]
+            # Items of a list after "agreed to:" start with a bullet, a number or a lower-case word;
+            # the list ends at the first line that does not, or after an item ending with a full stop.
+            listed = in_list and len(sent) < 400 and bool(cues.LIST_ITEM.match(sent))
+            in_list = listed and not sent.rstrip().endswith(".")
+            if cues.TERM_LIST_INTRO.search(sent):
+                in_list = True
+                continue
+            if not listed and not cues.TERM_CONTEXT.search(sent):
+                continue
+            matched = False
+            for label, rx in cues.TERM_PATTERNS:
+                if rx.search(sent):
+                    matched = True
+                    found.setdefault(label, SourceSpan(aid, s0, s1))
+            if matched:
+                continue
+            if listed:
+                generic.append((_clean(sent), SourceSpan(aid, s0, s1)))
+            elif m := cues.AGREED_TO.search(sent):
+                clause = cues.CONDITION_END.split(m.group("clause"))[0]
+                generic.append((_clean(clause), SourceSpan(aid, s0 + m.start("clause"), s1)))
+    labels = [lbl for lbl, _ in cues.TERM_PATTERNS if lbl in found]
+    terms = [(lbl, found[lbl]) for lbl in labels]
+    for text_, span in generic:
+        if len(text_) < 8 or any(fuzz.token_set_ratio(text_, t) >= 80 for t, _ in terms):
+            continue
+        terms.append((text_, span))
+    return tuple(t for t, _ in terms), tuple(s for _, s in terms)
+
+
+# ---------------------------------------------------------------------------- conditions
+
+
+def _conditions(
+    article_ids: list[str], analyses: Mapping[str, Analysis], articles: Mapping[str, Article], parties: frozenset[str]
+) -> tuple[tuple[tuple[str, str], ...], tuple[SourceSpan, ...]]:
+    out: list[tuple[str, str, SourceSpan]] = []
+    for aid in article_ids:
+        text = articles[aid].text
+        an = analyses[aid]
+        actors = {a.id: a for a in an.actors}
+        for s0, s1 in sentences(text):
+            sent = text[s0:s1]
+            for m in cues.CONDITION_CUES.finditer(sent):
+                # The clause runs from the verb before the cue ("will hold only ...") to its end.
+                head = re.search(r"(?:\b(?:will|would|can|could)\s+)?\b\w+\s*$", sent[: m.start()])
+                c0 = head.start() if head and m.group(0).lower().startswith("only") else m.start()
+                tail = cues.CONDITION_END.search(sent, m.end())
+                c1 = tail.start() if tail else len(sent)
+                clause = _clean(sent[c0:c1])
+                if len(clause) < 12:
+                    continue
+                party = _condition_party(text, an, actors, s0, s1, s0 + c0, s0 + c1)
+                if party is None or party not in parties:
+                    continue
+                name = country_name(party) or party
+                if any(p == name and fuzz.token_set_ratio(clause, c) >= 75 for p, c, _ in out):
+                    continue
+                out.append((name, clause, SourceSpan(aid, s0, s1)))
+    return tuple((p, c) for p, c, _ in out), tuple(s for _, _, s in out)
+
+
+def _condition_party(text: str, an: Analysis, actors: Mapping[str, Actor], s0: int, s1: int, c0: int, c1: int) -> str | None:
+    """Who states a condition: the speaker of the quote it is in, else the nearest actor or country before it."""
+    for q in an.quotes:
+        if q.start <= c0 < max(q.end, q.start + 1) or (c0 <= q.start < c1):
+            code = party_of_actor(actors.get(q.speaker_actor_id or ""))
+            if code is None and q.speaker:
+                code = _code_from_name(q.speaker, actors)
+            if code:
+                return code
+    best: tuple[int, str] | None = None
+    for a in actors.values():
+        code = party_of_actor(a)
+        if not code:
+            continue
+        for st, en in a.mentions:
+            if s0 <= st and en <= c0 and (best is None or st > best[0]):
+                best = (st, code)
+    for c in countries_in(text[s0:c0], s0):
+        if not c.locative and (best is None or c.start > best[0]):
+            best = (c.start, c.code)
+    if best:
+        return best[1]
+    # The speaker may come after the clause: "..., the defence minister said".
+    for a in actors.values():
+        code = party_of_actor(a)
+        if code and any(c1 <= st < s1 for st, _ in a.mentions):
+            return code
+    for c in countries_in(text[c1:s1], c1):
+        if not c.locative:
+            return c.code
+    return None
+
+
+def _code_from_name(name: str, actors: Mapping[str, Actor]) -> str | None:
+    for a in actors.values():
+        if a.name == name or name in a.aliases:
+            if code := party_of_actor(a):
+                return code
+    for c in countries_in(name):
+        return c.code
+    return None
