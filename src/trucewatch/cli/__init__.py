@@ -11,6 +11,8 @@ import importlib
 from ._common import cli
 
 _COMMAND_MODULES = (
+    "ingest",
+    "agree",
 
 )
 

@@ -74,7 +74,10 @@ _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>0[1-9]|1[0-2])-(?P<day>0
 _MY = re.compile(rf"\b(?P<month>{_MONTH})\s+(?:of\s+)?(?P<year>{_YEAR})\b", re.I)
 _YEAR_RE = re.compile(rf"(?<![\d-]){_YEAR}(?![\d-])")
 # Words shortly before a date that make it a future or scheduled date, not a past event.
-_FUTURE_CUE = re.compile(r"\b(will|would|scheduled|due|expected|planned|plans?|next|upcoming|until|till|deadline|by)\b[^.]{0,30}$", re.I)
+_FUTURE_CUE = re.compile(
+    r"\b(will|would|could|might|shall|scheduled|due|expected|planned|plans?|next|upcoming|until|till|deadline|to be held|to take place)\b[^.]{0,30}$",
+    re.I,
+)
 
 # A dateline: capitalised place names (several joined by "/", "," or "and"), an
 # optional month-day, an optional "(Agency)", then a dash or a colon.
@@ -169,8 +172,8 @@ def find_dateline(text: str, max_lines: int = 4) -> Dateline | None:
             rest = m["rest"].strip()
             date_text = m["date1"] or (m.groupdict().get("date2"))
             own_line = rest == "" and (m["sep"] == ":" or date_text or m["agency"])
-            if not own_line and len(rest.split()) < 4:
-                continue
+            if not own_line and (len(rest.split()) < 4 or not re.match(r"[A-Z0-9\"'“‘(]", rest)):
+                continue  # a dateline is followed by a sentence: "TTP – a group ..." is not one
             if not re.search(r"[A-Z]{2}", m["place"]) and not (date_text or m["agency"]):
                 continue
             end = m.start("rest")
