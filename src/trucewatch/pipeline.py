@@ -23,7 +23,7 @@ from .records import Skip
 from .settings import Settings
 from .store import Store
 
-__all__ = ["IngestReport", "agree", "ingest"]
+__all__ = ["IngestReport", "agree", "fuse", "ingest"]
 
 
 def ingest(
@@ -118,3 +118,29 @@ def agree(settings: Settings, store: Store, fusion=None):
     store.replace_fused("agreement", [to_dict(a) for a in agreements])
     store.replace_fused("violation", [to_dict(v) for v in violations])
     return agreements, violations
+
+
+def fuse(settings: Settings, store: Store, *, progress: Callable[[str], None] | None = None):
+    """Fuse every analyzed article in ``store`` and store the result (incremental: MinHash signatures
+    and scored incident blocks are cached in the store's state); then refresh agreements and
+    violations. Returns the :class:`~trucewatch.records.Fusion`.
+    """
+    import json
+
+    from . import fuse as fuse_stage
+
+    say = progress or (lambda _msg: None)
+    say("reading articles and analyses")
+    cache = fuse_stage.load_cache(store)
+    analyses = list(store.iter_analyses())
+    wanted = {a.article_id for a in analyses}
+    articles = [a for a in store.iter_articles() if a.id in wanted]
+    say(f"fusing {len(articles)} articles")
+    fusion, stats = fuse_stage.fuse_with_cache(articles, analyses, reviews=store.reviews(), cache=cache)
+    say("saving")
+    for kind, records in fuse_stage.fusion_records(fusion).items():
+        store.replace_fused(kind, records)
+    fuse_stage.save_cache(store, cache)
+    store.set_state("fuse:last_stats", json.dumps(stats, default=str))
+    agree(settings, store, fusion)
+    return fusion

@@ -11,8 +11,10 @@ import importlib
 from ._common import cli
 
 _COMMAND_MODULES = (
+    "serve",
     "ingest",
     "agree",
+    "fuse",
 
 )
 

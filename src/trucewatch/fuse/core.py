@@ -1,0 +1,425 @@
+"""The fusion orchestrator: [Article, Analysis] (+ reviews) -> Fusion. Pure and order-independent."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..records import (
+    Analysis,
+    Article,
+    CanonicalActor,
+    Claim,
+    Dispute,
+    EventMention,
+    Fusion,
+    Incident,
+    IncidentMention,
+    Review,
+)
+from . import casualties as cas
+from . import copies as cp
+from . import disputes as dsp
+from . import incidents as inc
+from . import quotes as qt
+from . import reviews as rv
+from ._util import content_tokens, day, iso, norm
+from .actors import canonical_actors
+from .places import place_key, place_sort_key
+from .stories import stories as make_stories
+
+__all__ = ["FuseCache", "fuse", "fuse_with_cache"]
+
+CLAIM_REACH = 400  # characters between a claim and the event mention it belongs to
+
+
+@dataclass
+class FuseCache:
+    """What an incremental run reuses: MinHash signatures per article and scored pairs per block.
+
+    ``dirty`` names the entries changed by the last run (the caller persists only those).
+    """
+
+    signatures: dict[str, str] = field(default_factory=dict)  # article id -> encoded signature
+    blocks: dict[str, tuple[str, list]] = field(default_factory=dict)  # block key -> (fingerprint, pairs)
+    dirty_signatures: set[str] = field(default_factory=set)
+    dirty_blocks: set[str] = field(default_factory=set)
+    removed_blocks: set[str] = field(default_factory=set)
+
+
+def fuse(articles: Iterable[Article], analyses: Iterable[Analysis], *, reviews: Iterable[Review] = ()) -> Fusion:
+    """Fuse analyzed articles into canonical actors, copies, stories, incidents, quote clusters and disputes.
+
+    Pure, deterministic and independent of input order. Analyses without their article are ignored.
+    """
+    return fuse_with_cache(articles, analyses, reviews=reviews)[0]
+
+
+def _side(actor: CanonicalActor | None, actor_id: str) -> str:
+    if actor is None:
+        return actor_id
+    return actor.country or actor.id
+
+
+def fuse_with_cache(
+    articles: Iterable[Article],
+    analyses: Iterable[Analysis],
+    *,
+    reviews: Iterable[Review] = (),
+    cache: FuseCache | None = None,
+) -> tuple[Fusion, dict]:
+    """:func:`fuse`, reusing and updating ``cache``; returns the fusion and timing/size statistics."""
+    t0 = time.perf_counter()
+    stats: dict = {}
+    reviews = tuple(reviews)
+    arts = {a.id: a for a in articles}
+    ans: dict[str, Analysis] = {}
+    for an in analyses:
+        if an.article_id in arts:
+            ans[an.article_id] = rv.apply_to_analysis(an, reviews)
+    arts = {k: arts[k] for k in sorted(ans)}
+    art_list = list(arts.values())
+    outlets = {a.id: a.outlet for a in art_list}
+
+    # ---- copies and independent sources
+    cache = cache if cache is not None else FuseCache()
+    sigs = {}
+    for a in art_list:
+        enc = cache.signatures.get(a.id)
+        if enc is None:
+            sig = cp.signature(a.text)
+            cache.signatures[a.id] = cp.encode_signature(sig)
+            cache.dirty_signatures.add(a.id)
+        else:
+            sig = cp.decode_signature(enc)
+        sigs[a.id] = sig
+    credits = {a.id: cp.wire_credit(a) for a in art_list}
+    copy_groups = cp.copy_groups(art_list, sigs, credits)
+    del sigs
+    sources = cp.SourceIndex(art_list, copy_groups, credits)
+    stats["t_copies"] = time.perf_counter() - t0
+
+    # ---- canonical actors
+    actors, canon = canonical_actors(ans.values())
+    actor_by_id = {a.id: a for a in actors}
+    side_of = {a.id: _side(a, a.id) for a in actors}
+    stats["t_actors"] = time.perf_counter() - t0
+
+    # ---- event mentions -> incidents
+    events: dict[str, EventMention] = {}
+    infos: list[inc.MentionInfo] = []
+    speech: list[EventMention] = []
+    for aid, an in ans.items():
+        for ev in an.events:
+            events[ev.id] = ev
+            fam = inc.family_of(ev.type)
+            if fam in inc.INCIDENT_FAMILIES and not ev.negated:
+                infos.append(inc.mention_features(ev, arts[aid], canon, side_of))
+            else:
+                speech.append(ev)
+    infos.sort(key=lambda m: m.id)
+    block_cache = dict(cache.blocks)
+    before = dict(cache.blocks)
+    clusters = inc.cluster_mentions(infos, block_cache, stats)
+    cache.dirty_blocks |= {k for k, v in block_cache.items() if before.get(k) != v}
+    cache.removed_blocks |= set(before) - set(block_cache)
+    cache.blocks = block_cache
+    clusters = rv.apply_to_clusters(clusters, reviews, {e: ev.article_id for e, ev in events.items()})
+    stats["t_incidents_cluster"] = time.perf_counter() - t0
+    info_by_id = {m.id: m for m in infos}
+    incident_of: dict[str, str] = {}
+    describe: dict[str, str] = {}
+    for members in clusters:
+        iid = rv.incident_id(members)
+        for m in members:
+            incident_of[m] = iid
+        types = Counter(events[m].type for m in members)
+        explicit = Counter(info_by_id[m].lo for m in members if m in info_by_id and info_by_id[m].explicit)
+        his = [info_by_id[m].hi for m in members if m in info_by_id and info_by_id[m].hi is not None]
+        if explicit:
+            when = f" of {iso(max(explicit, key=lambda d: (explicit[d], -d)))}"
+        else:
+            when = f" reported by {iso(min(his))}" if his else ""
+        describe[iid] = f"the {max(types, key=lambda t: (types[t], t)).replace('_', ' ')}{when}"
+    labels: dict[str, str] = {}
+    for a in actors:
+        if a.kind == "country" and a.country:
+            labels.setdefault(a.country, a.name)
+
+    def sentence(ev: EventMention) -> str:
+        return arts[ev.article_id].text[ev.sentence_start : ev.sentence_end]
+
+    # ---- claims -> incidents
+    mentions_in_article: dict[str, list[EventMention]] = defaultdict(list)
+    for e in incident_of:
+        mentions_in_article[events[e].article_id].append(events[e])
+    for ms in mentions_in_article.values():
+        ms.sort(key=lambda e: (e.sentence_start, e.start, e.id))
+
+    def nearest_incident(article_id: str, pos: int, prefer: str | None = None) -> str | None:
+        best = None
+        for e in mentions_in_article.get(article_id, ()):
+            if e.sentence_start <= pos < max(e.sentence_end, e.sentence_start + 1):
+                dist = 0
+            else:
+                dist = min(abs(pos - e.sentence_start), abs(pos - e.sentence_end))
+            if dist > CLAIM_REACH:
+                continue
+            fam_bonus = 0 if prefer is None or inc.family_of(e.type) == prefer else 1
+            cand = (fam_bonus, dist, e.id)
+            if best is None or cand < best[0]:
+                best = (cand, incident_of[e.id])
+        return best[1] if best else None
+
+    claim_incident: dict[str, str] = {}
+    claims_by_incident: dict[str, list[Claim]] = defaultdict(list)
+    all_claims: dict[str, Claim] = {}
+    for aid, an in ans.items():
+        for c in an.claims:
+            all_claims[c.id] = c
+            iid = incident_of.get(c.event_id) if c.event_id else None
+            if iid is None:
+                iid = nearest_incident(aid, c.start, prefer="violence" if c.category in cas.CASUALTY_CATEGORIES else None)
+            if iid is not None:
+                claim_incident[c.id] = iid
+                claims_by_incident[iid].append(c)
+
+    def claimant_key(c: Claim) -> str:
+        if c.claimant_actor_id and c.claimant_actor_id in canon:
+            return canon[c.claimant_actor_id]
+        outlet = outlets.get(c.article_id)
+        if not c.claimant or (outlet and norm(c.claimant) == norm(outlet)):
+            return sources.key(c.article_id)
+        return f"who:{norm(c.claimant)}"
+
+    # ---- disputes about incidents
+    disputes: list[Dispute] = []
+    contested: set[str] = set()
+    follows: dict[str, set[str]] = defaultdict(set)
+    seq_links = []
+
+    def assertion(ev: EventMention, value: str, start: int | None = None, end: int | None = None, **kw) -> dsp.Assertion:
+        return dsp.Assertion(
+            value=value,
+            claimant=outlets.get(ev.article_id) or ev.article_id,
+            article_id=ev.article_id,
+            start=ev.start if start is None else start,
+            end=ev.end if end is None else end,
+            source=sources.key(ev.article_id, cp.wire_in(sentence(ev))),
+            **kw,
+        )
+
+    for e, iid in sorted(incident_of.items()):
+        ev = events[e]
+        for rel in ev.relations:
+            target = incident_of.get(rel.target_event_id) if rel.target_event_id else None
+            if target is None:
+                inside = [x for x in mentions_in_article.get(ev.article_id, ()) if rel.start <= x.start < rel.end and x.id != ev.id]
+                target = incident_of[inside[0].id] if inside else None
+            if target is None:
+                continue
+            verb = "retaliated for" if rel.kind == "retaliation" else "followed"
+            if target != iid:
+                follows[iid].add(target)
+                seq_links.append((iid, target, assertion(ev, f"{describe[iid]} {verb} {describe[target]}", rel.start, rel.end)))
+                continue
+            # both within one incident (e.g. an attack on posts and the airstrike answering it)
+            other = events.get(rel.target_event_id) if rel.target_event_id else None
+            if other is None:
+                inside = [x for x in mentions_in_article.get(ev.article_id, ()) if rel.start <= x.start < rel.end and x.id != ev.id]
+                other = inside[0] if inside else None
+            if other is not None and other.type != ev.type:
+                a, b = f"{iid}:{ev.type}", f"{iid}:{other.type}"
+                value = f"the {ev.type.replace('_', ' ')} {verb} the {other.type.replace('_', ' ')}"
+                seq_links.append((a, b, assertion(ev, value, rel.start, rel.end)))
+    seq = dsp.sequence_disputes(seq_links)
+    disputes.extend(seq)
+
+    # responsibility: who is said to have done it, who denies it
+    blamed: dict[str, list[dsp.Assertion]] = defaultdict(list)
+    denied: dict[str, list[dsp.Assertion]] = defaultdict(list)
+    denial_targets: set[str] = set()
+
+    def side_names(ids: Iterable[str]) -> set[str]:
+        out = set()
+        for a in ids:
+            c = canon.get(a)
+            if c is None:
+                continue
+            side = _side(actor_by_id.get(c), c)
+            out.add(labels.get(side) or (actor_by_id[side].name if side in actor_by_id else side))
+        return out
+
+    for e, iid in incident_of.items():
+        ev = events[e]
+        for s in side_names(ev.acting):
+            blamed[iid].append(assertion(ev, s))
+    for ev in sorted(speech, key=lambda e: e.id):
+        fam = inc.family_of(ev.type)
+        if fam not in ("accusation", "denial") and not ev.negated:
+            continue
+        iid = nearest_incident(ev.article_id, ev.start, prefer="violence")
+        if iid is None:
+            continue
+        if fam == "accusation":
+            for s in side_names(ev.target):
+                blamed[iid].append(assertion(ev, s))
+        else:
+            denial_targets.add(iid)
+            for s in side_names(ev.acting):
+                denied[iid].append(assertion(ev, s))
+    for iid in sorted(denied):
+        for d in dsp.responsibility_disputes(iid, blamed.get(iid, []), denied[iid]):
+            disputes.append(d)
+    stats["t_disputes_events"] = time.perf_counter() - t0
+
+    # status: does the ceasefire / do the talks hold?
+    status_items = []
+    status_incident: dict[tuple[str, int], str] = {}
+    for e, ev in sorted(events.items()):
+        if not ev.status:
+            continue
+        fam = inc.family_of(ev.type)
+        if fam not in ("agreement", "talks"):
+            continue
+        info = info_by_id.get(e)
+        d = info.hi if info and info.explicit else day(arts[ev.article_id].published)
+        status_items.append(assertion(ev, ev.status, day=d, group="ceasefire" if fam == "agreement" else "talks",
+                                      actors=frozenset(side_names((*ev.acting, *ev.target)))))
+        if e in incident_of:
+            status_incident[(ev.article_id, ev.start)] = incident_of[e]
+    disputes.extend(dsp.status_disputes(status_items, status_incident))
+
+    # ---- incidents
+    incidents: list[Incident] = []
+    for members in clusters:
+        iid = rv.incident_id(members)
+        evs = [events[m] for m in members]
+        ms = [info_by_id[m] for m in members if m in info_by_id]
+        dated = []
+        for ev in evs:
+            info = info_by_id.get(ev.id)
+            if info and info.explicit and ev.time is not None:
+                dated.append((info.lo, info.hi, assertion(ev, dsp.dated_value(info.lo, info.hi), ev.time.start, ev.time.end)))
+        disputes.extend(dsp.date_disputes(iid, dated))
+        iclaims = claims_by_incident.get(iid, [])
+        disputes.extend(cas.figure_disputes(iid, iclaims, claimant_key))
+        incidents.append(_incident(iid, evs, ms, dated, arts, canon, sources, sentence, follows.get(iid, set()),
+                                   cas.estimates(iclaims, claimant_key)))
+    stats["t_incidents"] = time.perf_counter() - t0
+
+    # ---- quotes
+    quotes = {q.id: q for an in ans.values() for q in an.quotes}
+    clusters_q, quote_cluster = qt.quote_clusters(quotes.values(), lambda aids: sources.count((a, None) for a in aids))
+    disputes.extend(qt.speaker_disputes(clusters_q, quotes, canon, actor_by_id, outlets))
+    stats["t_quotes"] = time.perf_counter() - t0
+
+    # ---- corroboration
+    for d in disputes:
+        if d.incident_id:
+            contested.add(d.incident_id)
+    contested |= denial_targets
+    final = []
+    for i in incidents:
+        label = "contested" if i.id in contested else ("corroborated" if i.independent_sources >= 2 else "single source")
+        final.append((i, label))
+
+    # ---- stories
+    named: dict[str, set[str]] = defaultdict(set)
+    for aid, an in ans.items():
+        for a in an.actors:
+            named[aid].add(canon[a.id])
+    story_list = make_stories(
+        art_list,
+        [g.article_ids for g in copy_groups] + [i.article_ids for i in incidents],
+        named,
+    )
+    story_of = {aid: s.id for s in story_list for aid in s.article_ids}
+    by_story: dict[str, list[str]] = defaultdict(list)
+    out_incidents = []
+    for i, label in final:
+        sid = story_of.get(i.article_ids[0]) if i.article_ids else None
+        if sid:
+            by_story[sid].append(i.id)
+        out_incidents.append(_replace(i, corroboration=label, story_id=sid))
+    story_list = tuple(_replace(s, incident_ids=tuple(sorted(by_story.get(s.id, ())))) for s in story_list)
+    stats["t_total"] = time.perf_counter() - t0
+
+    uniq = {d.id: d for d in disputes}
+    fusion = Fusion(
+        actors=actors,
+        copies=copy_groups,
+        stories=story_list,
+        incidents=tuple(sorted(out_incidents, key=lambda i: i.id)),
+        quote_clusters=clusters_q,
+        disputes=tuple(sorted(uniq.values(), key=lambda d: d.id)),
+        claim_incident=dict(sorted(claim_incident.items())),
+        quote_cluster=dict(sorted(quote_cluster.items())),
+        actor_canonical=dict(sorted(canon.items())),
+    )
+    stats.update(articles=len(art_list), mentions=len(infos), incidents=len(out_incidents))
+    return fusion, stats
+
+
+def _replace(record, **changes):
+    import dataclasses
+
+    return dataclasses.replace(record, **changes)
+
+
+def _incident(iid, evs, ms, dated, arts, canon, sources, sentence, follows, casualties) -> Incident:
+    types = Counter(e.type for e in evs)
+    typ = max(types, key=lambda t: (types[t], t))
+    if dated:
+        # the explicit interval most sources agree on
+        support: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for lo, hi, a in dated:
+            support[(lo, hi)].add(a.source)
+        (lo, hi) = max(support, key=lambda k: (len(support[k]), -(k[1] - k[0]), -k[0]))
+        precision = "day" if lo == hi else "range"
+    else:
+        los = [m.lo for m in ms if m.lo is not None]
+        his = [m.hi for m in ms if m.hi is not None]
+        if los:
+            lo, hi = max(los), min(his)
+            if lo > hi:
+                lo, hi = min(los), max(his)
+            precision = "day" if lo == hi else "range"
+        else:
+            lo = hi = None
+            precision = None
+    places = {}
+    for e in evs:
+        for p in e.places:
+            places.setdefault(place_key(p), p)
+    acting = sorted({canon.get(a, a) for e in evs for a in e.acting})
+    target = sorted({canon.get(a, a) for e in evs for a in e.target})
+    mentions = sorted((IncidentMention(e.article_id, e.id, e.start, e.end) for e in evs), key=lambda m: (m.article_id, m.start, m.event_id))
+    # summary: the trigger sentence sharing most words with the other accounts
+    freq: Counter[str] = Counter()
+    words = {e.id: content_tokens(sentence(e)) for e in evs}
+    for w in words.values():
+        freq.update(w)
+    best = max(evs, key=lambda e: (sum(freq[w] for w in words[e.id]) / (len(words[e.id]) ** 0.5 or 1), -len(sentence(e)), e.id))
+    summary = " ".join(sentence(best).split())
+    if len(summary) > 300:
+        summary = summary[:297].rsplit(" ", 1)[0] + "..."
+    return Incident(
+        id=iid,
+        type=typ,
+        date_start=iso(lo),
+        date_end=iso(hi),
+        date_precision=precision,  # type: ignore[arg-type]
+        places=tuple(sorted(places.values(), key=place_sort_key)),
+        actor_ids=tuple(sorted(set(acting) | set(target))),
+        acting=tuple(acting),
+        target=tuple(target),
+        article_ids=tuple(sorted({e.article_id for e in evs})),
+        mentions=tuple(mentions),
+        independent_sources=sources.count((e.article_id, cp.wire_in(sentence(e))) for e in evs),
+        casualties=casualties,
+        follows_from=tuple(sorted(follows)),
+        summary=summary,
+    )

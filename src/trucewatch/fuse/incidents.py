@@ -1,0 +1,344 @@
+"""Cross-document event coreference: which event mentions describe the same real-world incident.
+
+Pipeline (group by key, then merge):
+
+1. :func:`mention_features` — per mention: type family, a date interval (the mention's
+   time expression, else the article's publication date or inferred range widened by
+   :data:`REPORT_LAG` days back), places, canonical actors, content words of the sentence.
+2. Blocking — a mention goes into primary blocks ``(family, date bucket)``; inside a
+   block, candidate pairs share a secondary key (place, actor or one of the sentence's
+   longest words). Blocks larger than :data:`MAX_BLOCK` are compared within a sliding
+   window in date order, so cost stays linear.
+3. Scoring — :func:`score` mixes date overlap, place compatibility, actor overlap, text
+   overlap and exact type; hard constraints keep apart mentions with specific places that
+   are incompatible or explicit dates more than :data:`DATE_TOLERANCE` days apart.
+4. Greedy average-free merge — pairs above :data:`LINK` in score order join clusters
+   unless the clusters' explicit dates or specific places conflict.
+
+Primary blocks are the unit of incremental work: the scored pairs of each block are
+cached under a fingerprint of its members, so a rerun re-scores only changed blocks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ..records import Article, EventMention, Place
+from ._util import content_tokens, day
+from .places import place_key, place_level, places_compatible
+
+__all__ = ["FAMILIES", "INCIDENT_FAMILIES", "MentionInfo", "cluster_mentions", "family_of", "mention_features"]
+
+# Tuned together on tests/test_fuse_incidents.py (change as a set).
+REPORT_LAG = 7  # days an undated event may precede its report (background mentions of last week)
+DATE_TOLERANCE = 2  # explicit dates this far apart may still be one incident (then a date dispute)
+BUCKET_DAYS = 4
+MAX_BUCKETS = 10  # a wider interval is blocked by its last buckets only
+MAX_BLOCK = 300
+WINDOW = 60
+LINK = 0.55  # score needed to merge
+LINK_DATE_GAP = 0.6  # score needed when explicit dates differ by 1..DATE_TOLERANCE days
+
+#: Taxonomy key -> coarse family. Unknown keys fall back to :func:`family_of`'s word rules.
+FAMILIES: dict[str, str] = {
+    "armed_clash": "violence",
+    "clash": "violence",
+    "airstrike": "violence",
+    "air_strike": "violence",
+    "drone_strike": "violence",
+    "shelling": "violence",
+    "explosion": "violence",
+    "attack": "violence",
+    "attack_on_posts": "violence",
+    "cross_border_fire": "violence",
+    "ambush": "violence",
+    "killing": "violence",
+    "talks": "talks",
+    "negotiations": "talks",
+    "meeting": "talks",
+    "agreement": "agreement",
+    "ceasefire": "agreement",
+    "truce": "agreement",
+    "border_closure": "border",
+    "border_reopening": "border",
+    "deportation": "displacement",
+    "displacement": "displacement",
+    "threat": "threat",
+    "warning": "threat",
+    "accusation": "accusation",
+    "denial": "denial",
+    "statement": "statement",
+    "protest": "protest",
+    "arrest": "arrest",
+}
+_WORD_RULES = (
+    ("deni", "denial"),
+    ("accus", "accusation"),
+    ("blame", "accusation"),
+    ("threat", "threat"),
+    ("warn", "threat"),
+    ("statement", "statement"),
+    ("talk", "talks"),
+    ("negotiat", "talks"),
+    ("meeting", "talks"),
+    ("ceasefire", "agreement"),
+    ("truce", "agreement"),
+    ("agreement", "agreement"),
+    ("deal", "agreement"),
+    ("border", "border"),
+    ("deport", "displacement"),
+    ("displac", "displacement"),
+    ("refugee", "displacement"),
+    ("return", "displacement"),
+    ("clash", "violence"),
+    ("strike", "violence"),
+    ("shell", "violence"),
+    ("attack", "violence"),
+    ("explo", "violence"),
+    ("bomb", "violence"),
+    ("fire", "violence"),
+    ("fight", "violence"),
+    ("kill", "violence"),
+    ("raid", "violence"),
+)
+#: Families whose mentions become incidents; the others (statements, threats, accusations,
+#: denials) are speech about incidents and feed disputes instead.
+INCIDENT_FAMILIES = frozenset({"violence", "talks", "agreement", "border", "displacement", "protest", "arrest"})
+
+
+def family_of(event_type: str) -> str:
+    t = event_type.lower().replace("-", "_").replace(" ", "_").replace("/", "_")
+    fam = FAMILIES.get(t)
+    if fam:
+        return fam
+    for needle, family in _WORD_RULES:
+        if needle in t:
+            return family
+    return "other"
+
+
+@dataclass(frozen=True, slots=True)
+class MentionInfo:
+    """What coreference needs to know about one event mention."""
+
+    id: str
+    article_id: str
+    type: str
+    family: str
+    lo: int | None  # day ordinals of the date interval
+    hi: int | None
+    explicit: bool  # the interval comes from a day-precise time expression in the text
+    places: tuple[Place, ...]
+    actors: frozenset[str]
+    sides: frozenset[str]  # countries (or actor ids) of the actors
+    words: frozenset[str]
+    keys: tuple[str, ...]  # secondary blocking keys
+    fingerprint: str
+
+
+def _interval(ev: EventMention, art: Article) -> tuple[int | None, int | None, bool]:
+    t = ev.time
+    if t is not None and t.date_start:
+        lo, hi = day(t.date_start), day(t.date_end or t.date_start)
+        if lo is not None and hi is not None and hi >= lo:
+            return lo, hi, t.precision == "day" or (t.precision == "range" and hi - lo <= 3)
+    if art.published_range:
+        lo, hi = day(art.published_range[0]), day(art.published_range[1])
+        if lo is not None and hi is not None:
+            return lo - REPORT_LAG, hi, False
+    p = day(art.published)
+    if p is None:
+        return None, None, False
+    return p - REPORT_LAG, p, False
+
+
+def mention_features(
+    ev: EventMention, art: Article, canon: Mapping[str, str], side_of: Mapping[str, str] | None = None
+) -> MentionInfo:
+    lo, hi, explicit = _interval(ev, art)
+    actors = frozenset(canon.get(a, a) for a in (*ev.acting, *ev.target))
+    sides = frozenset((side_of or {}).get(a, a) for a in actors)
+    sentence = art.text[ev.sentence_start : ev.sentence_end] if ev.sentence_end > ev.sentence_start else ev.trigger
+    words = content_tokens(sentence)
+    places = tuple(sorted(set(ev.places), key=lambda p: (place_key(p), p.start)))
+    keys = sorted({place_key(p) for p in places} | {f"a:{a}" for a in actors})
+    keys += [f"w:{w}" for w in sorted(words, key=lambda w: (-len(w), w))[:3]]
+    if not keys:
+        keys = ["*"]
+    fam = family_of(ev.type)
+    fp = hashlib.sha1(
+        repr((ev.id, ev.type, lo, hi, explicit, [place_key(p) + str(place_level(p)) + str(p.admin1) + str(p.country_code) for p in places], sorted(actors), sorted(sides), sorted(words))).encode()
+    ).hexdigest()[:16]
+    return MentionInfo(ev.id, art.id, ev.type, fam, lo, hi, explicit, places, actors, sides, words, tuple(keys), fp)
+
+
+def _gap(a: MentionInfo, b: MentionInfo) -> int | None:
+    if a.lo is None or b.lo is None:
+        return None
+    return max(a.lo, b.lo) - min(a.hi, b.hi)  # type: ignore[type-var]
+
+
+def _specific(places: Iterable[Place]) -> bool:
+    return any(place_level(p) >= 1 for p in places)
+
+
+def score(a: MentionInfo, b: MentionInfo) -> float:
+    """Similarity in [0, 1] of two mentions of one family; 0.0 means they must stay apart."""
+    gap = _gap(a, b)
+    if gap is None:
+        time = 0.3
+    elif gap > DATE_TOLERANCE or (gap > 0 and not (a.explicit and b.explicit)):
+        return 0.0
+    elif gap > 0:
+        time = 0.2
+    elif a.explicit and b.explicit:
+        time = 1.0 if a.lo == b.lo and a.hi == b.hi else 0.8
+    else:
+        time = 0.6
+    pl = places_compatible(a.places, b.places)
+    if pl is None:
+        place = 0.4
+    elif pl == 0.0 and _specific(a.places) and _specific(b.places):
+        return 0.0
+    else:
+        place = max(pl, 0.1)
+    if a.actors and b.actors:
+        actor = max(len(a.actors & b.actors) / min(len(a.actors), len(b.actors)),
+                    0.8 * len(a.sides & b.sides) / min(len(a.sides), len(b.sides)))
+    else:
+        actor = 0.3
+    if a.words and b.words:
+        text = len(a.words & b.words) / min(len(a.words), len(b.words))
+    else:
+        text = 0.0
+    same_type = 1.0 if a.type == b.type else 0.0
+    s = 0.22 * time + 0.22 * place + 0.18 * actor + 0.28 * text + 0.10 * same_type
+    if a.article_id == b.article_id and a.type != b.type:
+        s -= 0.15  # one article rarely names one incident with two different event types
+    return round(s, 4)
+
+
+def block_keys(m: MentionInfo) -> list[str]:
+    """Primary block keys ``family|bucket`` of a mention (its last :data:`MAX_BUCKETS` buckets)."""
+    if m.lo is None:
+        return [f"{m.family}|none"]
+    first, last = m.lo // BUCKET_DAYS, m.hi // BUCKET_DAYS  # type: ignore[operator]
+    first = max(first, last - MAX_BUCKETS + 1)
+    return [f"{m.family}|{b}" for b in range(first, last + 1)]
+
+
+def block_fingerprint(members: Iterable[MentionInfo]) -> str:
+    h = hashlib.sha1()
+    for fp in sorted(m.fingerprint for m in members):
+        h.update(fp.encode())
+    return h.hexdigest()[:20]
+
+
+def score_block(members: list[MentionInfo]) -> list[tuple[str, str, float]]:
+    """Scored candidate pairs ``(id_a, id_b, score)`` with ``id_a < id_b`` and score >= :data:`LINK`."""
+    members = sorted(members, key=lambda m: m.id)
+    by_key: dict[str, list[MentionInfo]] = defaultdict(list)
+    for m in members:
+        for k in m.keys:
+            by_key[k].append(m)
+        if m.places == () or not m.actors:
+            by_key["*"].append(m)  # little to block on: compare with everything unspecific
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for k in sorted(by_key):
+        group = by_key[k]
+        if len(group) > MAX_BLOCK:
+            group = sorted(group, key=lambda m: (m.lo or 0, m.id))
+            pairs = ((group[i], group[j]) for i in range(len(group)) for j in range(i + 1, min(i + 1 + WINDOW, len(group))))
+        else:
+            pairs = ((group[i], group[j]) for i in range(len(group)) for j in range(i + 1, len(group)))
+        for x, y in pairs:
+            a, b = (x, y) if x.id < y.id else (y, x)
+            if (a.id, b.id) in seen:
+                continue
+            seen.add((a.id, b.id))
+            s = score(a, b)
+            if s >= LINK:
+                out.append((a.id, b.id, s))
+    out.sort()
+    return out
+
+
+@dataclass
+class _Cluster:
+    members: list[str]
+    lo: int | None  # intersection of explicit intervals
+    hi: int | None
+    places: tuple[Place, ...]  # specific places
+
+
+def cluster_mentions(
+    mentions: list[MentionInfo],
+    block_cache: dict[str, tuple[str, list]] | None = None,
+    stats: dict | None = None,
+) -> list[list[str]]:
+    """Clusters of mention ids (each sorted; clusters sorted by first id). ``block_cache`` maps a block
+    key to ``(fingerprint, pairs)`` and is read and updated in place."""
+    blocks: dict[str, list[MentionInfo]] = defaultdict(list)
+    for m in mentions:
+        for k in block_keys(m):
+            blocks[k].append(m)
+    cache = block_cache if block_cache is not None else {}
+    edges: dict[tuple[str, str], float] = {}
+    rescored = 0
+    for key in sorted(blocks):
+        members = blocks[key]
+        fp = block_fingerprint(members)
+        hit = cache.get(key)
+        if hit is not None and hit[0] == fp:
+            pairs = hit[1]
+        else:
+            pairs = score_block(members)
+            cache[key] = (fp, pairs)
+            rescored += 1
+        for a, b, s in pairs:
+            edges[(a, b)] = s
+    for key in [k for k in cache if k not in blocks]:
+        del cache[key]
+    if stats is not None:
+        stats["blocks"] = len(blocks)
+        stats["blocks_rescored"] = rescored
+        stats["candidate_links"] = len(edges)
+
+    clusters: dict[str, _Cluster] = {}
+    owner: dict[str, str] = {}
+    for m in mentions:
+        explicit = m.explicit
+        clusters[m.id] = _Cluster([m.id], m.lo if explicit else None, m.hi if explicit else None,
+                                  tuple(p for p in m.places if place_level(p) >= 1))
+        owner[m.id] = m.id
+    for (a, b), s in sorted(edges.items(), key=lambda e: (-e[1], e[0])):
+        ra, rb = owner[a], owner[b]
+        if ra == rb:
+            continue
+        ca, cb = clusters[ra], clusters[rb]
+        lo, hi = ca.lo, ca.hi
+        if cb.lo is not None:
+            if lo is None:
+                lo, hi = cb.lo, cb.hi
+            else:
+                gap = max(lo, cb.lo) - min(hi, cb.hi)  # type: ignore[type-var]
+                if gap > DATE_TOLERANCE or (gap > 0 and s < LINK_DATE_GAP):
+                    continue
+                if gap <= 0:
+                    lo, hi = max(lo, cb.lo), min(hi, cb.hi)  # type: ignore[type-var]
+        pl = places_compatible(ca.places, cb.places)
+        if pl == 0.0:
+            continue
+        keep, drop = (ra, rb) if len(ca.members) >= len(cb.members) else (rb, ra)
+        big, small = clusters[keep], clusters[drop]
+        big.members.extend(small.members)
+        big.lo, big.hi = lo, hi
+        big.places = tuple(dict.fromkeys((*big.places, *small.places)))
+        del clusters[drop]
+        for mid in small.members:
+            owner[mid] = keep
+    return sorted((sorted(c.members) for c in clusters.values()), key=lambda ms: ms[0])
