@@ -175,3 +175,17 @@ def build():
     )
     fusion = Fusion(actors=canon, incidents=incidents)
     return list(arts.values()), list(ans.values()), fusion
+
+
+def stored(store):
+    """Put the story's articles, analyses and fusion in ``store`` (as analyze and fuse would)."""
+    from trucewatch.fuse import fusion_records
+    from trucewatch.records import RawInput
+
+    arts, ans, fusion = build()
+    for a in arts:
+        store.add_article(a, RawInput(a.id, "txt", a.text.encode()))
+    store.save_analyses(ans)
+    for kind, records in fusion_records(fusion).items():
+        store.replace_fused(kind, records)
+    return arts, ans, fusion

@@ -459,7 +459,7 @@ class Violation:
     # Added by the agreements stage (agree/); see docs/ledger.md.
     incident_type: str | None = None
     summary: str = ""
-    places: tuple[str, ...] = ()  # place names of the incident
+    place_names: tuple[str, ...] = ()  # place names of the incident (resolved names first)
     denied_by: tuple[str, ...] = ()  # accused parties that deny it
     decisions: tuple[Review, ...] = ()  # human review decisions, oldest first
 

@@ -195,7 +195,7 @@ def ledger(violations: Iterable[Violation], agreements: Iterable[Agreement] = ()
         "unattributed": unattributed,
         "violations": [
             {"id": v.id, "agreement_id": v.agreement_id, "incident_id": v.incident_id, "date": v.date,
-             "type": v.incident_type, "places": list(v.places), "accused": list(v.accused), "accusers": list(v.accusers),
+             "type": v.incident_type, "places": list(v.place_names), "accused": list(v.accused), "accusers": list(v.accusers),
              "corroboration": v.corroboration, "review_status": v.review_status, "denied_by": list(v.denied_by),
              "casualties": v.casualties, "points": points_of(v, rules), "article_ids": list(v.article_ids)}
             for v in violations

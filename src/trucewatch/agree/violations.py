@@ -185,6 +185,6 @@ def _violation(
         casualties=casualties,
         incident_type=inc.type,
         summary=inc.summary,
-        places=tuple(dict.fromkeys(p.resolved_name or p.name for p in inc.places)),
+        place_names=tuple(dict.fromkeys(p.resolved_name or p.name for p in inc.places)),
         denied_by=tuple(name(c) for c in deniers),
     )
