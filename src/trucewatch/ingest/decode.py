@@ -20,6 +20,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+_PREFERRED = ("cp1252", "latin_1", "iso8859_15")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 # Control characters other than tab, newline, carriage return and form feed.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -64,9 +65,13 @@ def decode_bytes(data: bytes, html: bool = False) -> tuple[str, str | None]:
                 pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
     if best is None or best.encoding is None:
         raise DecodeError("not text in any recognised encoding")
+    # Several code pages often fit equally well; the web's usual default (WHATWG) is windows-1252.
+    ties = [m for m in results if m.chaos == best.chaos and m.coherence == best.coherence]
+    best = next((m for m in ties if m.encoding in _PREFERRED), best)
     text = str(best)
     return _check(text), f"not valid UTF-8; decoded as {best.encoding} (guessed, some characters may be wrong)"
 

@@ -43,13 +43,13 @@ def sniff_kind(data: bytes) -> str:
         if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
             return "feed"
         return "html"
-    if head.startswith(b"<!doctype html") or head.startswith(b"<html") or re.search(rb"<(?:head|body|article|p|div)[\s>]", head[:1024]):
-        return "html"
     if head.startswith(b"{") or head.startswith(b"["):
         first = head.split(b"\n", 1)[0].strip()
         if head.startswith(b"{") and first.endswith(b"}") and b"\n{" in data[:65536].replace(b"\r", b""):
             return "jsonl"
         return "json"
+    if head.startswith(b"<!doctype html") or head.startswith(b"<html") or re.search(rb"<(?:head|body|article|p|div)[\s>]", head[:1024]):
+        return "html"
     return "txt"
 
 

@@ -195,7 +195,7 @@ def _read_warc(data: bytes, src: str, settings: Settings) -> Iterator[RawInput |
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
                 gz.read(1)
-        except OSError as e:
+        except (OSError, EOFError) as e:
             yield _skip(src, f"not a valid gzip file ({e})")
             return
     found = 0
