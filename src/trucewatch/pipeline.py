@@ -23,7 +23,7 @@ from .records import Skip
 from .settings import Settings
 from .store import Store
 
-__all__ = ["IngestReport", "agree", "fuse", "ingest"]
+__all__ = ["IngestReport", "agree", "analyze", "fuse", "ingest"]
 
 
 def ingest(
@@ -118,6 +118,61 @@ def agree(settings: Settings, store: Store, fusion=None):
     store.replace_fused("agreement", [to_dict(a) for a in agreements])
     store.replace_fused("violation", [to_dict(v) for v in violations])
     return agreements, violations
+
+
+def analyze(
+    settings: Settings,
+    store: Store,
+    *,
+    force: bool = False,
+    processes: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+):
+    """Analyze every stored article that has no analysis made by the current pipeline version
+    (all of them with ``force``) and store the analyses. Returns an
+    :class:`~trucewatch.analyze.AnalyzeReport`; articles that cannot be analyzed are
+    :class:`~trucewatch.records.Skip` records in it. ``progress(done, total)`` is called per article.
+    Raises :class:`~trucewatch.errors.ModelError` when the spaCy model cannot be loaded.
+    """
+    import time
+
+    from . import analyze as analyze_stage
+
+    started = time.perf_counter()
+    version = analyze_stage.pipeline_version(settings)
+    ids = store.ids_needing_analysis(version, force)
+    report = analyze_stage.AnalyzeReport(pipeline_version=version, up_to_date=store.count("article") - len(ids))
+    if not ids:
+        return report
+    procs = processes if processes is not None else settings.processes
+    res = analyze_stage.load_resources(settings) if procs <= 1 else None
+
+    def articles():
+        for i in range(0, len(ids), 500):
+            yield from store.articles(ids[i:i + 500])
+
+    pending = []
+    done = 0
+    for result in analyze_stage.analyze_many(articles(), settings, processes=procs, res=res):
+        done += 1
+        if isinstance(result, Skip):
+            report.skipped.append(result)
+        else:
+            pending.append(result)
+            report.analyzed += 1
+            report.quotes += len(result.quotes)
+            report.claims += len(result.claims)
+            report.events += len(result.events)
+            report.actors += len(result.actors)
+        if len(pending) >= max(1, settings.batch_size):
+            store.save_analyses(pending)
+            pending = []
+        if progress is not None:
+            progress(done, len(ids))
+    if pending:
+        store.save_analyses(pending)
+    report.seconds = time.perf_counter() - started
+    return report
 
 
 def fuse(settings: Settings, store: Store, *, progress: Callable[[str], None] | None = None):

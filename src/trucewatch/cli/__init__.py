@@ -14,7 +14,9 @@ _COMMAND_MODULES = (
     "serve",
     "ingest",
     "agree",
+    "analyze",
     "fuse",
+    "report",
 
 )
 

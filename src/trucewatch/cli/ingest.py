@@ -191,7 +191,10 @@ def show(ctx: Context, article_id: str, as_json: bool, **opts: Any) -> None:
     """
     a = ctx.store.article(article_id)
     if as_json:
-        click.echo(json.dumps(article_json(a, debris=bool(opts.get("debris"))), ensure_ascii=False, indent=2))
+        obj = next((o for o in (hook(ctx, a, opts) for hook in SHOW_JSON) if o is not None), None)
+        if obj is None:
+            obj = article_json(a, debris=bool(opts.get("debris")))
+        click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
         return
     for section in SHOW_SECTIONS:
         section(ctx, a, opts)
@@ -244,4 +247,7 @@ def _show_debris(ctx: Context, a: Article, opts: dict[str, Any]) -> None:
 #:     show.params.append(click.Option(["--analysis"], is_flag=True, help="..."))
 #:     SHOW_SECTIONS.append(my_section)   # reads options.get("analysis")
 SHOW_SECTIONS: list = [_show_metadata, _show_debris]
+#: Functions ``(ctx, article, options) -> dict | None``; the first non-None result replaces the
+#: article object printed by ``show --json`` (``show --analysis --json`` prints the analysis).
+SHOW_JSON: list = []
 

@@ -1,0 +1,572 @@
+"""Actors: who is named in an article, merged within the article, with roles and kinds.
+
+:func:`actors_from` builds an :class:`ActorIndex` from a parsed ``Doc``:
+
+1. aliases the text states (:func:`~trucewatch.analyze.aliases.learn_aliases`)
+   and the user's aliases file make actors first, so a fragment the model tags
+   ("Tehreek") never becomes an actor of its own;
+2. spaCy PERSON / ORG / GPE entities become people, organisations (kind
+   refined to ``armed_group`` or ``media`` by general cue words in or beside
+   the name), countries, and governments when a capital stands for its
+   government ("Islamabad said");
+3. "the Afghan government", "government of X" become the country's government;
+4. short forms join full names ("Asif" -> "Khawaja Asif"), spelling variants
+   join by fuzzy matching, roles come from appositions and premodifiers.
+
+Quotes and claims add group actors ("Afghan officials", "a security source")
+through :meth:`ActorIndex.group`. :meth:`ActorIndex.freeze` returns the records.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from ..records import Actor, stable_id
+from .aliases import CountryTable, LearnedAlias, UserActor, fold, same_name
+from .components import Lexicon
+
+__all__ = ["ActorIndex", "Ent", "actors_from", "is_headline"]
+
+_PRONOUNS_PERSON = {"he", "she", "him", "her"}
+_GOV_NOUNS = {"government", "administration", "regime", "authorities", "cabinet"}
+_LOCATIVE_PREPS = {"in", "at", "near", "to", "from", "into", "across", "around", "inside", "outside", "via",
+                   "through", "toward", "towards", "within", "over", "along", "between", "on", "of", "beyond"}
+_AGENT_PREPS = {"by", "with", "against"}
+_STRIP_PREFIX = re.compile(r"^(?:the|a|an)\s+", re.I)
+# Nouns that make a name a place, not an actor ("the X border crossing", "near the X and Y regions").
+_PLACE_NOUNS = {"line", "border", "borders", "crossing", "crossings", "province", "provinces", "district", "districts",
+                "region", "regions", "valley", "pass", "river", "mountains", "road", "highway", "city", "town",
+                "village", "villages", "area", "areas", "camp", "airport", "frontier", "checkpoint", "checkpoints",
+                "gate", "bridge", "port", "sea", "lake", "island", "islands", "desert", "corridor", "agency"}
+# Generic organisation names that need their country to be told apart ("Foreign Ministry", "Armed Forces").
+_GENERIC_ORG = {"ministry", "army", "forces", "police", "military", "navy", "office", "council", "parliament",
+                "senate", "assembly", "court", "embassy", "government", "cabinet", "intelligence", "air", "guard"}
+
+
+def _is_place_like(span: Span, lex: Lexicon) -> bool:
+    """A name the model tagged PERSON/ORG that the context shows is a place."""
+    last = span[-1].lower_
+    if last in _PLACE_NOUNS:
+        return True
+    root = span.root
+    head = root
+    while head.dep_ == "conj" and head.head is not head:
+        head = head.head
+    if root.dep_ in ("compound", "amod", "nmod") or head.dep_ in ("compound", "amod", "nmod"):
+        h = head.head if head.dep_ in ("compound", "amod", "nmod") else root.head
+        if h.lower_ in _PLACE_NOUNS:
+            return True
+    if head.dep_ == "pobj" and head.head.lower_ in {"near", "in", "at", "along", "across", "inside", "via", "through"}:
+        words = {fold(t.text) for t in span}
+        if not (words & lex.armed_group_cues or words & lex.media_cues or words & _GENERIC_ORG):
+            return True
+    return False
+
+
+@dataclass(slots=True)
+class Ent:
+    """An actor while it is being built (mutable); :meth:`ActorIndex.freeze` makes the record."""
+
+    name: str
+    kind: str
+    country: str | None = None
+    roles: list[str] = field(default_factory=list)
+    aliases: set[str] = field(default_factory=set)
+    mentions: set[tuple[int, int]] = field(default_factory=set)
+    votes: Counter = field(default_factory=Counter)
+    fixed_kind: bool = False  # kind set by the user's aliases file
+    id: str = ""
+
+    def add_name(self, surface: str) -> None:
+        surface = surface.strip()
+        if not surface:
+            return
+        if surface != self.name:
+            self.aliases.add(surface)
+        # The fullest form wins: more words, then longer.
+        if self.kind == "person" and (len(surface.split()), len(surface)) > (len(self.name.split()), len(self.name)):
+            self.aliases.add(self.name)
+            self.name = surface
+            self.aliases.discard(surface)
+
+
+def is_headline(sent: Span) -> bool:
+    """A line with no final punctuation where most words are capitalised (headline, crosshead)."""
+    text = sent.text.strip()
+    if not text or text[-1] in ".!?\"”’:;)":
+        return False
+    words = [t for t in sent if t.is_alpha]
+    if len(words) < 2:
+        return True
+    caps = sum(1 for t in words if t.text[0].isupper() or t.is_stop)
+    return caps / len(words) > 0.8
+
+
+class ActorIndex:
+    """The actors of one article and where each is mentioned."""
+
+    def __init__(self, article_id: str, countries: CountryTable, lex: Lexicon):
+        self.article_id = article_id
+        self.countries = countries
+        self.lex = lex
+        self.ents: list[Ent] = []
+        self._spans: list[tuple[int, int, Ent]] = []  # sorted by start
+        self._sorted = True
+        self.learned: list[tuple[str, str]] = []
+        self.person_subjects: list[tuple[int, Ent]] = []  # (char offset, person) for pronoun resolution
+
+    # ------------------------------------------------------------------ lookups
+
+    def _ensure_sorted(self) -> None:
+        if not self._sorted:
+            self._spans.sort(key=lambda x: (x[0], x[1]))
+            self._sorted = True
+
+    def add_mention(self, ent: Ent, start: int, end: int) -> None:
+        if (start, end) not in ent.mentions:
+            ent.mentions.add((start, end))
+            self._spans.append((start, end, ent))
+            self._sorted = False
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int, Ent]]:
+        self._ensure_sorted()
+        i = bisect.bisect_left(self._spans, (start - 200,), key=lambda x: (x[0],))
+        out = []
+        for s, e, ent in self._spans[i:]:
+            if s >= end:
+                break
+            if e > start:
+                out.append((s, e, ent))
+        return out
+
+    def at(self, start: int, end: int) -> Ent | None:
+        """The actor mentioned at (overlapping) the span, preferring people, then the longest mention."""
+        hits = self.overlapping(start, end)
+        if not hits:
+            return None
+        hits.sort(key=lambda h: (h[2].kind != "person", -(h[1] - h[0])))
+        return hits[0][2]
+
+    def find(self, name: str, kind: str | None = None) -> Ent | None:
+        """An existing actor with this name, an alias of it, or a spelling variant."""
+        f = fold(name)
+        for ent in self.ents:
+            if kind and ent.kind != kind and not (kind in {"organization", "armed_group", "media"} and ent.kind in {"organization", "armed_group", "media"}):
+                continue
+            if fold(ent.name) == f or any(fold(a) == f for a in ent.aliases):
+                return ent
+        for ent in self.ents:
+            if kind and ent.kind != kind:
+                continue
+            if same_name(ent.name, name) or any(same_name(a, name) for a in ent.aliases if len(a) > 4):
+                return ent
+        return None
+
+    def new(self, name: str, kind: str, country: str | None = None) -> Ent:
+        ent = Ent(name=name, kind=kind, country=country)
+        self.ents.append(ent)
+        return ent
+
+    def get_or_new(self, name: str, kind: str, country: str | None = None) -> Ent:
+        ent = self.find(name, kind)
+        if ent is None:
+            ent = self.new(name, kind, country)
+        else:
+            ent.add_name(name)
+            if country and not ent.country:
+                ent.country = country
+        return ent
+
+    def group(self, label: str, start: int, end: int, country: str | None = None) -> Ent:
+        """The group actor named ``label`` ("Afghan officials"), created on first use."""
+        name = _STRIP_PREFIX.sub("", label.strip())
+        ent = self.find(name, "group") or self.new(name, "group", country)
+        self.add_mention(ent, start, end)
+        return ent
+
+    def person_before(self, pos: int) -> Ent | None:
+        """The most recent person that was a subject before ``pos`` (else the most recent person mentioned)."""
+        i = bisect.bisect_left(self.person_subjects, (pos,), key=lambda x: (x[0],))
+        if i > 0:
+            return self.person_subjects[i - 1][1]
+        self._ensure_sorted()
+        best = None
+        for s, e, ent in self._spans:
+            if s >= pos:
+                break
+            if ent.kind == "person":
+                best = ent
+        return best
+
+    def actor_before(self, pos: int, kinds: set[str]) -> Ent | None:
+        self._ensure_sorted()
+        best = None
+        for s, e, ent in self._spans:
+            if s >= pos:
+                break
+            if ent.kind in kinds:
+                best = ent
+        return best
+
+    # ------------------------------------------------------------------ records
+
+    def id_of(self, ent: Ent | None) -> str | None:
+        if ent is None:
+            return None
+        if not ent.id:
+            ent.id = stable_id(self.article_id, ent.kind, ent.name)
+        return ent.id
+
+    def freeze(self) -> tuple[Actor, ...]:
+        out = []
+        seen: set[str] = set()
+        for ent in self.ents:
+            if not ent.mentions:
+                continue
+            aid = self.id_of(ent)
+            if aid in seen:
+                continue
+            seen.add(aid)
+            aliases = sorted(a for a in ent.aliases if a and a != ent.name)
+            out.append(Actor(
+                id=aid,
+                article_id=self.article_id,
+                name=ent.name,
+                kind=ent.kind,  # type: ignore[arg-type]
+                roles=tuple(dict.fromkeys(ent.roles)),
+                aliases=tuple(aliases),
+                country=ent.country,
+                mentions=tuple(sorted(ent.mentions)),
+            ))
+        out.sort(key=lambda a: (a.mentions[0] if a.mentions else (0, 0), a.id))
+        return tuple(out)
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _clean_name(text: str) -> str:
+    t = re.sub(r"['’]s$", "", text.strip())
+    t = _STRIP_PREFIX.sub("", t)
+    return t.strip(" ,.;:-–—\"“”‘’'")
+
+
+def _finditer_name(text: str, name: str):
+    if not name or len(name) < 2:
+        return
+    flags = 0 if (name.isupper() or len(name) <= 4) else re.I
+    for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text, flags):
+        yield m.start(), m.end()
+
+
+def _org_kind(span: Span, lex: Lexicon) -> Counter:
+    """Votes for an organisation's kind from the words of its name and around it."""
+    votes: Counter = Counter()
+    words = {fold(t.text) for t in span}
+    if words & lex.media_cues:
+        votes["media"] += 3
+    if words & lex.armed_group_cues:
+        votes["armed_group"] += 3
+    root = span.root
+    near: list[Token] = [root.head] + list(root.head.children) + list(root.children)
+    if root.dep_ in ("compound", "amod", "nmod"):
+        near.append(root.head)
+    for t in near:
+        if t.i >= span.start and t.i < span.end:
+            continue
+        lw = t.lower_
+        if lw in lex.armed_group_cues or t.lemma_.lower() in lex.armed_group_cues:
+            votes["armed_group"] += 1
+        elif lw in _GOV_NOUNS and t.dep_ != "conj":
+            votes["government"] += 1
+    # "told Reuters", "told the X news agency": the object of "tell" is a medium.
+    if root.dep_ in ("dobj", "dative") and root.head.lemma_ == "tell":
+        votes["media"] += 2
+    # "X, a group ..." / "X -- an armed movement": the apposition names the kind.
+    for t in root.children:
+        if t.dep_ == "appos" and (t.lower_ in lex.armed_group_cues):
+            votes["armed_group"] += 2
+    return votes
+
+
+def _is_metonymic(span: Span) -> bool:
+    """A place name standing for its government: a subject, an object, an agent, a possessor."""
+    root = span.root
+    dep = root.dep_
+    while dep == "conj":
+        root = root.head
+        dep = root.dep_
+    if dep in ("nsubj", "nsubjpass", "dobj", "iobj", "dative", "agent"):
+        return True
+    if dep == "poss":
+        return root.head.lower_ not in {"border", "city", "capital", "streets", "outskirts", "airport", "province"}
+    if dep == "pobj":
+        prep = root.head.lower_
+        if prep in _AGENT_PREPS:
+            return True
+        if prep == "to" and root.head.head.lemma_ in {"tell", "say", "appeal", "send", "give", "promise", "offer"}:
+            return True
+    return False
+
+
+def _role_from_modifiers(person: Span, doc: Doc, lex: Lexicon, countries: CountryTable) -> tuple[str | None, str | None]:
+    """Role from premodifiers ("Pakistan's Defence Minister X") or an apposition ("X, the interior minister")."""
+    # Premodifiers: the tokens right before the name whose head chain reaches the name.
+    i = person.start - 1
+    pre: list[Token] = []
+    root = person.root
+    while i >= 0:
+        t = doc[i]
+        if t.is_space or (t.is_punct and t.text not in {"-", "’", "'"}):
+            break
+        if not root.is_ancestor(t):
+            break
+        pre.insert(0, t)
+        i -= 1
+    role, country = _role_text(pre, lex, countries)
+    if role:
+        return role, country
+    # The name is the apposition of a role noun: "the interior minister, X," / "Pakistan's Interior Minister, X".
+    root = person.root
+    if root.dep_ == "appos" and (root.head.lower_ in lex.role_nouns):
+        head = root.head
+        toks = [t for t in head.subtree if not (t.i >= root.i and t in list(root.subtree)) and t.i <= head.i]
+        role, country = _role_text(toks, lex, countries)
+        if role:
+            return role, country
+    for child in root.children:
+        if child.dep_ == "appos" and child.lower_ in lex.role_nouns:
+            toks = [t for t in child.subtree if t.i <= child.i or t.dep_ in ("prep", "pobj", "compound")]
+            toks = [t for t in child.subtree if t.i <= child.i + 4 and t.i >= child.left_edge.i][: 8]
+            role, country = _role_text(toks, lex, countries)
+            if role:
+                return role, country
+    return None, None
+
+
+def _role_text(toks: list[Token], lex: Lexicon, countries: CountryTable) -> tuple[str | None, str | None]:
+    if not toks or not any(t.lower_ in lex.role_nouns for t in toks):
+        return None, None
+    country = None
+    words = []
+    for t in toks:
+        code = countries.any_code(t.text) if (t.ent_type_ in ("GPE", "NORP") or t.text[:1].isupper()) else None
+        if code and not words:
+            country = country or code
+            continue
+        if t.dep_ in ("det", "case", "punct") or t.lower_ in {"'s", "’s", "the", "a", "an", "country", "its", "his", "her", "their"}:
+            continue
+        if t.ent_type_ in ("PERSON",):
+            continue
+        words.append(t.text.lower())
+    # Cut anything after the last role noun ("minister of defence" keeps its "of" phrase though).
+    while words and words[-1] not in lex.role_nouns and words[-1] not in {"affairs", "defence", "defense", "interior", "information", "foreign", "finance", "state"}:
+        words.pop()
+    role = " ".join(words).strip()
+    if not role or len(words) > 6:
+        return None, country
+    return role, country
+
+
+def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon,
+                user_actors: tuple[UserActor, ...] = (), learned: list[LearnedAlias] | None = None) -> ActorIndex:
+    """Build the actor index of one parsed article."""
+    text = doc.text
+    idx = ActorIndex(article_id, countries, lex)
+
+    # 1. The user's aliases file: every name or alias found in the text.
+    for ua in user_actors:
+        ent = None
+        for name in (ua.name, *ua.aliases):
+            for s, e in _finditer_name(text, name):
+                if ent is None:
+                    ent = idx.find(ua.name) or idx.new(ua.name, ua.kind or "organization", ua.country)
+                    ent.fixed_kind = ua.kind is not None
+                    ent.aliases.update(a for a in ua.aliases)
+                idx.add_mention(ent, s, e)
+
+    # 2. Aliases stated in the text.
+    for la in learned or []:
+        if la.how == "acronym":
+            ent = idx.find(la.name) or idx.find(la.alias) or idx.new(_clean_name(la.name), "organization", None)
+            ent.aliases.add(la.alias)
+            if fold(la.name) != fold(ent.name):
+                ent.aliases.add(la.name)
+            for name in {la.name, la.alias, ent.name}:
+                for s, e in _finditer_name(text, name):
+                    idx.add_mention(ent, s, e)
+            idx.learned.append((la.alias, ent.name))
+    for la in learned or []:
+        if la.how == "acronym":
+            continue
+        # The named thing: an actor mentioned inside the name span, else the phrase itself.
+        target = None
+        if la.name_span:
+            target = idx.at(*la.name_span)
+        name = target.name if target else _clean_name(la.name)
+        if target is None and la.how in ("aka", "so-called", "formerly"):
+            target = idx.find(name) or idx.new(name, "organization")
+        if target is not None:
+            target.aliases.add(la.alias)
+            for s, e in _finditer_name(text, la.alias.replace("so-called ", "")):
+                idx.add_mention(target, s, e)
+            if la.name_span and not idx.overlapping(*la.name_span):
+                idx.add_mention(target, *la.name_span)
+        idx.learned.append((la.alias, name))
+
+    # 3. Named entities.
+    headline_only: dict[str, bool] = {}
+    for sent in doc.sents:
+        head = is_headline(sent)
+        for e in sent.ents:
+            if e.label_ == "PERSON":
+                key = _clean_name(e.text)
+                headline_only[key] = headline_only.get(key, True) and head
+    for e in doc.ents:
+        label = e.label_
+        if label not in ("PERSON", "ORG", "GPE", "NORP"):
+            continue
+        s, t = e.start_char, e.end_char
+        surface = text[s:t]
+        if surface.endswith(("'s", "’s")):
+            t -= 2
+        if idx.overlapping(s, t):
+            hit = idx.overlapping(s, t)
+            # A fragment of a known name ("Tehreek" inside "Tehreek-e-Taliban Pakistan"): nothing new.
+            if any(hs <= s and he >= t for hs, he, _ in hit):
+                continue
+        name = _clean_name(text[s:t])
+        if not name or not any(c.isalpha() for c in name):
+            continue
+        if label in ("PERSON", "ORG") and _is_place_like(e, lex):
+            continue
+        if label == "ORG" and (e.root.dep_ == "compound" and e.root.head.lower_ in lex.role_nouns and e.end - e.start == 1):
+            continue  # "Defence" in "Defence Minister X"
+        if label == "ORG" and headline_only.get(name, True) and is_headline(e.sent) and not idx.find(name):
+            continue
+        if label in ("ORG", "GPE") and len(name.split()) == 1:
+            person = next((p for p in idx.ents if p.kind == "person" and fold(name) in fold(p.name).split()), None)
+            if person is not None:
+                person.aliases.add(name)
+                idx.add_mention(person, s, t)
+                continue
+        if label == "PERSON":
+            if headline_only.get(name, False) or any(ch.isdigit() for ch in name) or name.islower():
+                continue
+            words = name.split()
+            if words and words[0].lower().rstrip(".") in lex.title_words and len(words) > 1:
+                name = " ".join(words[1:])
+            ent = _person(idx, name)
+            idx.add_mention(ent, s, t)
+            if e.root.dep_ in ("nsubj", "nsubjpass") or (e.root.dep_ == "appos" and e.root.head.dep_ in ("nsubj", "nsubjpass")):
+                idx.person_subjects.append((s, ent))
+            role, country = _role_from_modifiers(e, doc, lex, countries)
+            if role and role not in ent.roles:
+                ent.roles.append(role)
+            if country and not ent.country:
+                ent.country = country
+        elif label == "ORG":
+            code = countries.country(name)
+            if code:
+                ent = idx.get_or_new(countries.names[code], "country", code)
+                idx.add_mention(ent, s, t)
+                continue
+            if name.lower() in lex.role_nouns or len(name) < 2:
+                continue
+            name, s = _org_name(e, name, s, countries)
+            ent = idx.find(name) or idx.new(name, "organization")
+            ent.add_name(name)
+            ent.votes.update(_org_kind(e, lex))
+            if not ent.country:
+                ent.country = next((countries.any_code(w) for w in re.split(r"[\s\-]+", name) if countries.any_code(w)), None)
+            idx.add_mention(ent, s, t)
+        elif label == "GPE":
+            code = countries.country(name)
+            if code:
+                ent = idx.get_or_new(countries.names[code], "country", code)
+                ent.add_name(name) if fold(name) != fold(ent.name) else None
+                idx.add_mention(ent, s, t)
+                continue
+            code = countries.capital_code(name)
+            if code and _is_metonymic(e):
+                ent = idx.get_or_new(f"Government of {countries.names[code]}", "government", code)
+                ent.aliases.add(name)
+                idx.add_mention(ent, s, t)
+        # NORP: a demonym is not an actor by itself; it gives sides and countries to other phrases.
+
+    # 4. Government phrases: "the Afghan government", "Pakistan's government", "the government of X".
+    for tok in doc:
+        if tok.lower_ not in _GOV_NOUNS:
+            continue
+        code = None
+        for child in tok.children:
+            if child.dep_ in ("amod", "compound", "poss", "nmod"):
+                code = countries.any_code(child.text) or countries.capital_code(child.text)
+            elif child.dep_ == "prep" and child.lower_ == "of":
+                for p in child.children:
+                    if p.dep_ == "pobj":
+                        code = countries.country(p.text)
+            if code:
+                break
+        if code:
+            ent = idx.get_or_new(f"Government of {countries.names[code]}", "government", code)
+            start = tok.left_edge.idx if tok.left_edge.i >= tok.i - 3 else tok.idx
+            end = tok.idx + len(tok.text)
+            if not tok.left_edge.i < tok.i - 3:
+                ent.aliases.add(_clean_name(text[start:end]))
+            idx.add_mention(ent, start, end)
+
+    # 5. Kinds of organisations by their votes; people's short forms.
+    for ent in idx.ents:
+        if ent.kind == "organization" and not ent.fixed_kind and ent.votes:
+            best = sorted(ent.votes.items(), key=lambda kv: (-kv[1], ("armed_group", "media", "government").index(kv[0]) if kv[0] in ("armed_group", "media", "government") else 9))
+            k = best[0][0]
+            ent.kind = "government" if k == "government" and ent.votes[k] >= 2 else (k if k != "government" else "organization")
+    return idx
+
+
+def _org_name(span: Span, name: str, start: int, countries: CountryTable) -> tuple[str, int]:
+    """Give a generic organisation name its country: "Foreign Ministry" after "Turkish" -> "Turkish Foreign Ministry"."""
+    m = re.match(r"^([A-Z][\w\-]*)['’]s\s+(.+)$", name)
+    if m and countries.country(m.group(1)):
+        code = countries.country(m.group(1))
+        if code in countries.demonym:
+            return f"{countries.demonym[code]} {m.group(2)}", start
+    words = {w.lower() for w in name.split()}
+    if not words & _GENERIC_ORG or span.start == 0:
+        return name, start
+    prev = span.doc[span.start - 1]
+    if prev.text in ("'s", "’s") and span.start >= 2:
+        prev = span.doc[span.start - 2]
+    code = countries.any_code(prev.text) if prev.text[:1].isupper() else None
+    if code and code in countries.demonym:
+        return f"{countries.demonym[code]} {name}", start if prev.i < span.start - 1 else prev.idx
+    return name, start
+
+
+def _person(idx: ActorIndex, name: str) -> Ent:
+    """The person actor for ``name``: a short form joins the latest full name containing it."""
+    words = [fold(w) for w in name.split()]
+    persons = [p for p in idx.ents if p.kind == "person"]
+    for p in reversed(persons):
+        pw = [fold(w) for w in p.name.split()]
+        if words == pw:
+            return p
+    for p in reversed(persons):
+        pw = [fold(w) for w in p.name.split()]
+        if len(words) < len(pw) and all(w in pw for w in words):
+            p.aliases.add(name)
+            return p
+        if len(words) > len(pw) and all(w in words for w in pw):
+            p.add_name(name)
+            return p
+    for p in reversed(persons):
+        if same_name(p.name, name) or (len(words) == 1 and any(same_name(w, name) for w in p.name.split() if len(w) > 6)):
+            p.aliases.add(name)
+            return p
+    return idx.new(name, "person")

