@@ -84,11 +84,26 @@ def _write_jsonl(ctx: Context, out: TextIO, story: str | None, since: str | None
                 out.write(json.dumps({"record_type": key, "record": rec}, ensure_ascii=False) + "\n")
 
 
+def _write_csv(ctx: Context, out: TextIO, story: str | None, since: str | None) -> None:
+    from .. import report
+
+    out.write(report.to_csv(build_export(ctx.store, story_id=story, since=since)))
+
+
+def _write_geojson(ctx: Context, out: TextIO, story: str | None, since: str | None) -> None:
+    from .. import report
+
+    json.dump(report.to_geojson(build_export(ctx.store, story_id=story, since=since)), out, ensure_ascii=False, indent=1)
+    out.write("\n")
+
+
 #: Export format -> writer(ctx, text stream, story id, since). Add a format with one entry here
 #: (the reports stage adds csv and geojson).
 EXPORT_FORMATS: dict[str, Callable[[Context, TextIO, str | None, str | None], Any]] = {
     "json": _write_json,
     "jsonl": _write_jsonl,
+    "csv": _write_csv,  # ACLED-like columns, one row per incident (docs/reports.md)
+    "geojson": _write_geojson,  # incidents as points (docs/reports.md)
 }
 
 
@@ -105,7 +120,8 @@ def _since(value: str | None) -> str | None:
 
 @cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="json", show_default=True,
-              help="json: one document (schema: trucewatch/schema/trucewatch.schema.json); jsonl: one record per line.")
+              help="json: one document (schema: trucewatch/schema/trucewatch.schema.json); jsonl: one record per line; "
+                   "csv: incidents in ACLED-like columns; geojson: incidents as points.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
 @click.option("--story", default=None, metavar="ID", help="Only this story (id or unique prefix).")

@@ -1,0 +1,159 @@
+"""The brief's timeline graphic: an inline SVG with a date axis and one bar per incident.
+
+Each incident is a ``rect.incident`` spanning its date interval (at least one
+day), coloured by event type; imprecise dates (week, month, range) are drawn
+hatched and outlined so they read as "somewhere in here". Curved arrows link
+an incident to the ones it is said to follow from, and agreements are drawn as
+dashed vertical lines.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Iterable
+
+from ._style import color_for, esc
+from .model import IncidentMark
+
+__all__ = ["render_timeline"]
+
+WIDTH = 760
+LEFT, RIGHT = 16, 16
+TOP = 46  # room for the axis labels and agreement labels
+ROW = 24
+LABEL_CHARS = 44
+
+
+def _d(s: str | None) -> date | None:
+    try:
+        return date.fromisoformat(s[:10]) if s else None
+    except ValueError:
+        return None
+
+
+def _ticks(d0: date, d1: date) -> list[tuple[date, str]]:
+    days = (d1 - d0).days
+    if days <= 14:
+        step = 1
+    elif days <= 31:
+        step = 3
+    elif days <= 100:
+        step = 7
+    else:
+        step = 0  # month starts
+    out = []
+    if step:
+        d = d0
+        while d <= d1:
+            out.append((d, f"{d.day} {d.strftime('%b')}"))
+            d += timedelta(days=step)
+    else:
+        d = date(d0.year, d0.month, 1)
+        while d <= d1:
+            if d >= d0:
+                out.append((d, d.strftime("%b %Y")))
+            d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return out
+
+
+def render_timeline(marks: Iterable[IncidentMark], agreements: Iterable[tuple[str, str]] = (),
+                    *, anchor_prefix: str = "incident-") -> str:
+    """An ``<svg id="timeline">`` with a date axis and one ``rect.incident`` per dated incident."""
+    marks = [m for m in marks if _d(m.date_start)]
+    agreements = [(d, label) for d, label in agreements if _d(d)]
+    starts = [_d(m.date_start) for m in marks] + [_d(d) for d, _ in agreements]
+    ends = [_d(m.date_end) or _d(m.date_start) for m in marks] + [_d(d) for d, _ in agreements]
+    rows = max(len(marks), 1)
+    h = TOP + rows * ROW + 30
+    out = [
+        f'<svg id="timeline" class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {h}" '
+        f'width="{WIDTH}" height="{h}" role="img" aria-labelledby="timeline-title">',
+        f'<title id="timeline-title">Timeline of {len(marks)} dated incident{"s" if len(marks) != 1 else ""}</title>',
+        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        '<rect width="6" height="6" fill="#fff" fill-opacity="0.0"/><line x1="0" y1="0" x2="0" y2="6" stroke="#fff" '
+        'stroke-width="2.2" stroke-opacity="0.75"/></pattern>'
+        '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        '<path d="M0,0L10,5L0,10z" fill="#5d6d7e"/></marker></defs>',
+        f'<rect class="plot-bg" x="0" y="0" width="{WIDTH}" height="{h}"/>',
+    ]
+    if not marks:
+        out.append(f'<text class="map-note" x="{WIDTH / 2}" y="{TOP + 10}">No dated incidents to draw.</text></svg>')
+        return "".join(out)
+    d0 = min(d for d in starts if d) - timedelta(days=1)
+    d1 = max(d for d in ends if d) + timedelta(days=2)
+    total = max((d1 - d0).days, 1)
+    plot_w = WIDTH - LEFT - RIGHT
+
+    def x(d: date) -> float:
+        return LEFT + (d - d0).days / total * plot_w
+
+    day_w = plot_w / total
+    bottom = TOP + rows * ROW
+    out.append('<g class="axis">')
+    for n, (d, label) in enumerate(_ticks(d0, d1)):
+        xx = x(d) + (day_w / 2 if day_w > 20 else 0)
+        out.append(f'<line class="tick" x1="{x(d):.1f}" y1="{TOP - 6}" x2="{x(d):.1f}" y2="{bottom}"/>')
+        out.append(f'<text class="tick-label" x="{xx:.1f}" y="{TOP - 10}">{esc(label)}</text>')
+    out.append(f'<line class="baseline" x1="{LEFT}" y1="{TOP - 6}" x2="{WIDTH - RIGHT}" y2="{TOP - 6}"/></g>')
+    for n, (ds, label) in enumerate(agreements):
+        xa = x(_d(ds)) + day_w / 2
+        out.append(
+            f'<g class="agreement"><line x1="{xa:.1f}" y1="{TOP - 4}" x2="{xa:.1f}" y2="{bottom + 4}"/>'
+            f'<text x="{xa + 4:.1f}" y="{bottom + 16 + 0 * n}">{esc(label)} ({esc(ds)})</text></g>'
+        )
+    pos: dict[str, tuple[float, float, float]] = {}
+    bars = ['<g class="incidents">']
+    for i, m in enumerate(marks):
+        a = _d(m.date_start)
+        b = max(_d(m.date_end) or a, a)
+        x0, x1 = x(a), x(b + timedelta(days=1))
+        if x1 - x0 < 8:
+            pad = (8 - (x1 - x0)) / 2
+            x0, x1 = x0 - pad, x1 + pad
+        y = TOP + i * ROW + 4
+        bh = ROW - 8
+        precise = m.precision in (None, "day")
+        color = color_for(m.type)
+        opacity = "" if precise else ' fill-opacity="0.55"'
+        cls = f"incident prec-{esc(m.precision or 'unknown')} {esc(m.corroboration.replace(' ', '-'))}"
+        tip = f"{m.label} {m.title}: {m.date_start}" + (f" to {m.date_end}" if m.date_end and m.date_end != m.date_start else "")
+        tip += f" (precision: {m.precision or 'unknown'}; {m.corroboration})"
+        bars.append(
+            f'<a href="#{anchor_prefix}{esc(m.label)}"><rect class="{cls}" data-incident="{esc(m.id)}" '
+            f'data-label="{esc(m.label)}" x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{bh}" rx="3" '
+            f'fill="{color}"{opacity}><title>{esc(tip)}</title></rect>'
+        )
+        if not precise:
+            bars.append(f'<rect class="hatch" x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{bh}" rx="3" fill="url(#hatch)" stroke="{color}" stroke-dasharray="3 2"/>')
+        text = f"{m.label} · {m.title}"
+        text = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+        est_w = 6.2 * len(text)
+        if x1 + 6 + est_w <= WIDTH - 4:
+            bars.append(f'<text class="bar-label" x="{x1 + 6:.1f}" y="{y + bh - 4}">{esc(text)}</text></a>')
+        else:
+            bars.append(f'<text class="bar-label end" x="{x0 - 6:.1f}" y="{y + bh - 4}" text-anchor="end">{esc(text)}</text></a>')
+        pos[m.id] = (x0, x1, y + bh / 2)
+    bars.append("</g>")
+    label_of = {m.id: m.label for m in marks}
+    links = ['<g class="links">']
+    for m in marks:
+        for prev in m.follows_from:
+            if prev in pos and m.id in pos:
+                px0, px1, py = pos[prev]
+                cx0, cx1, cy = pos[m.id]
+                # from the bottom of the earlier bar down to the left end of the later one (or its top)
+                sx, sy = (px0 + px1) / 2, py + (ROW - 8) / 2
+                if cx0 - 4 > sx:
+                    ex, ey = cx0 - 1, cy
+                    d = f"M{sx:.1f},{sy:.1f} C{sx:.1f},{ey:.1f} {sx:.1f},{ey:.1f} {ex:.1f},{ey:.1f}"
+                else:
+                    ex, ey = min(max(sx, cx0 + 3), cx1 - 3), cy - (ROW - 8) / 2 - 1
+                    d = f"M{sx:.1f},{sy:.1f} C{sx:.1f},{ey - 4:.1f} {ex:.1f},{sy + 4:.1f} {ex:.1f},{ey:.1f}"
+                links.append(
+                    f'<path class="follows" d="{d}" marker-end="url(#arrow)">'
+                    f'<title>{esc(m.label)} follows {esc(label_of[prev])}</title></path>'
+                )
+    links.append("</g>")
+    out += links + bars
+    out.append("</svg>")
+    return "".join(out)
