@@ -410,3 +410,18 @@ class BrowseMixin:
             ).all()
         return [(r[0], r[1]) for r in rows]
 
+
+    def copy_stats(self) -> dict[str, tuple[int, int]]:
+        """outlet -> (articles in copy groups, of which originals) — how much of an outlet is copied."""
+        in_groups = text(
+            "SELECT coalesce(a.outlet, ''), count(DISTINCT a.id) FROM record_facet f JOIN article a ON a.id = f.value "
+            "WHERE f.kind = 'copy' AND f.facet = 'article' GROUP BY a.outlet"
+        )
+        originals = text(
+            "SELECT coalesce(a.outlet, ''), count(*) FROM fused_record r "
+            "JOIN article a ON a.id = json_extract(r.data_json, '$.original_id') WHERE r.kind = 'copy' GROUP BY a.outlet"
+        )
+        with self.engine.connect() as conn:
+            grouped = dict(conn.execute(in_groups).all())
+            orig = dict(conn.execute(originals).all()) if self.engine.dialect.name == "sqlite" else {}
+        return {o: (n, orig.get(o, 0)) for o, n in grouped.items()}

@@ -1,0 +1,129 @@
+"""Build the FastAPI app: :func:`create_app` (never at import).
+
+Routers come from the modules named in :data:`ROUTER_MODULES`; each module
+has a ``router`` and may have ``NAV = [(label, path, order), ...]`` entries
+for the navigation bar. To add a page (e.g. the ledger), add a module under
+``trucewatch.web`` with its router and NAV, and add its name here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+
+from .. import __version__
+from ..errors import NotFoundError, TrucewatchError
+from ..settings import Settings
+from ..store import Store, open_store
+from .security import BodyLimitMiddleware, SecurityHeadersMiddleware
+
+__all__ = ["ROUTER_MODULES", "create_app"]
+
+HERE = Path(__file__).parent
+#: Modules of trucewatch.web that contribute routers (and NAV entries), in order.
+ROUTER_MODULES: list[str] = ["api", "api_write", "docs", "pages", "pages_read"]
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """The web app over the store named by ``settings`` (or the open ``store`` given)."""
+    app = FastAPI(
+        title="trucewatch",
+        version=__version__,
+        description="Incidents, disputes, quotes and claims fused from many news reports, with citations.",
+        docs_url=None,  # the default Swagger UI loads from a CDN; /docs serves the vendored copy
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.store = store if store is not None else open_store(settings)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals["version"] = __version__
+    templates.env.filters["num"] = _num
+    templates.env.globals["page_url"] = _page_url
+    app.state.templates = templates
+    nav: list[tuple[str, str, int]] = []
+    for name in ROUTER_MODULES:
+        module = importlib.import_module(f"{__package__}.{name}")
+        app.include_router(module.router)
+        nav.extend(getattr(module, "NAV", []))
+    templates.env.globals["nav"] = [(label, path) for label, path, _ in sorted(nav, key=lambda n: n[2])]
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _errors(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app
+
+
+def _num(value: Any) -> str:
+    """A figure without a useless ``.0``; an en dash for None."""
+    if value is None:
+        return "–"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _page_url(request: Request, offset: int, limit: int) -> str:
+    """This page's URL (path and query) with ``offset`` and ``limit`` replaced."""
+    url = request.url.include_query_params(offset=offset, limit=limit)
+    return f"{url.path}?{url.query}"
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def _error_page(request: Request, status: int, message: str, headers=None):
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request, "error.html", {"status": status, "message": message}, status_code=status, headers=headers
+    )
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError):
+        return _error_page(request, 404, str(exc))
+
+    @app.exception_handler(TrucewatchError)
+    async def user_error(request: Request, exc: TrucewatchError):
+        return _error_page(request, 400, str(exc))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"There is no page at {request.url.path}."
+        return _error_page(request, exc.status_code, message, getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_params(request: Request, exc: RequestValidationError):
+        parts = []
+        for err in exc.errors():
+            loc = [str(x) for x in err.get("loc", ()) if x not in ("query", "path", "body")]
+            name = ".".join(loc) or "request"
+            given = err.get("input")
+            parts.append(f"{name!r} {err.get('msg', 'is invalid').lower()}" + (f" (got {given!r})" if given is not None and not isinstance(given, dict) else ""))
+        message = "Bad parameter: " + "; ".join(parts) + "."
+        if _wants_json(request):
+            return JSONResponse({"detail": message, "errors": _jsonable(exc.errors())}, status_code=422)
+        return _error_page(request, 422, message)
+
+
+def _jsonable(errors) -> list[dict[str, Any]]:
+    out = []
+    for e in errors:
+        out.append({k: (v if isinstance(v, (str, int, float, list, tuple, type(None))) else str(v))
+                    for k, v in e.items() if k != "ctx"})
+    return out
+
+

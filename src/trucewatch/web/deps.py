@@ -1,0 +1,167 @@
+"""FastAPI dependencies named once: the store, paging, filters, strict query strings and the write token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Query, Request
+
+from ..store import Store
+from .security import token_matches
+
+__all__ = [
+    "Filters",
+    "FiltersDep",
+    "PageDep",
+    "Paging",
+    "StoreDep",
+    "TokenDep",
+    "reject_unknown_params",
+]
+
+MAX_LIMIT = 500
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+@dataclass(frozen=True)
+class Paging:
+    limit: int
+    offset: int
+
+
+def paging(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page (1-{MAX_LIMIT})")] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip")] = 0,
+) -> Paging:
+    return Paging(limit, offset)
+
+
+PageDep = Annotated[Paging, Depends(paging)]
+
+
+def _iso(name: str, value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise HTTPException(400, f"Query parameter {name!r} must be a date as YYYY-MM-DD, not {value!r}.") from None
+
+
+def _split(values: list[str] | None) -> list[str]:
+    """Repeated and comma-separated values, stripped, without empties."""
+    out: list[str] = []
+    for v in values or []:
+        out.extend(p.strip() for p in v.split(",") if p.strip())
+    return out
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The common filters (date range, type, actor, place, outlet, story), validated."""
+
+    since: str | None
+    until: str | None
+    type: list[str]
+    actor: list[str]
+    place: list[str]
+    outlet: list[str]
+    story: str | None
+
+    def facets(self, store: Store, *, kind: str = "incident") -> dict[str, list[str]]:
+        """Facet filters for :meth:`Store.browse_fused` on ``kind`` records (actor names become ids)."""
+        out: dict[str, list[str]] = {}
+        if self.actor:
+            out["actor"] = actor_ids(store, self.actor)
+        if self.place:
+            out["place"] = self.place
+        if self.outlet:
+            out["outlet"] = self.outlet
+        return out
+
+
+def filters(
+    since: Annotated[str | None, Query(description="Earliest date, YYYY-MM-DD (inclusive)")] = None,
+    until: Annotated[str | None, Query(description="Latest date, YYYY-MM-DD (inclusive)")] = None,
+    type: Annotated[list[str] | None, Query(description="Type(s); repeat or comma-separate")] = None,
+    actor: Annotated[list[str] | None, Query(description="Actor id(s) or name(s)/alias(es)")] = None,
+    place: Annotated[list[str] | None, Query(description="Place, admin1, country name or ISO code")] = None,
+    outlet: Annotated[list[str] | None, Query(description="Outlet name(s)")] = None,
+    story: Annotated[str | None, Query(description="Story id")] = None,
+) -> Filters:
+    s, u = _iso("since", since), _iso("until", until)
+    if s and u and s > u:
+        raise HTTPException(400, f"'since' ({s}) is after 'until' ({u}); swap them.")
+    return Filters(s, u, _split(type), _split(actor), _split(place), _split(outlet), story or None)
+
+
+FiltersDep = Annotated[Filters, Depends(filters)]
+
+
+def actor_ids(store: Store, names_or_ids: list[str]) -> list[str]:
+    """Canonical actor ids for ids or names/aliases given by the user (unknown ones match nothing)."""
+    owners = store.facet_owners("actor", "name", names_or_ids)
+    ids = set(names_or_ids)
+    for found in owners.values():
+        ids.update(found)
+    # Facet values compare case-insensitively in SQL; catch differently-cased names too.
+    lowered = {n.lower() for n in names_or_ids}
+    for value, found in owners.items():
+        if value.lower() in lowered:
+            ids.update(found)
+    return sorted(ids)
+
+
+_ALLOWED: dict[int, frozenset[str]] = {}
+
+
+def _query_names(dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def reject_unknown_params(request: Request) -> None:
+    """Answer 400 when the query string names a parameter the endpoint does not take (typos fail loudly)."""
+    route = request.scope.get("route")
+    if route is None or not hasattr(route, "dependant"):
+        return
+    allowed = _ALLOWED.get(id(route))
+    if allowed is None:
+        allowed = frozenset(_query_names(route.dependant))
+        _ALLOWED[id(route)] = allowed
+    unknown = sorted(set(request.query_params.keys()) - allowed)
+    if unknown:
+        raise HTTPException(
+            400,
+            f"Unknown query parameter(s): {', '.join(unknown)}. This endpoint takes: "
+            f"{', '.join(sorted(allowed)) or 'none'}.",
+        )
+
+
+def require_token(request: Request) -> str:
+    """The bearer token of a write request, checked against the store's hashes (401/403 otherwise)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HTTPException(
+            401,
+            "This endpoint needs the write token: send 'Authorization: Bearer <token>' "
+            "(the token was printed when `trucewatch serve` first ran; `trucewatch serve --new-token` makes another).",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if not token_matches(token.strip(), request.app.state.store.token_hashes()):
+        raise HTTPException(403, "The write token is not valid for this store.")
+    return token.strip()
+
+
+TokenDep = Annotated[str, Depends(require_token)]

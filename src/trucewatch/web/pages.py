@@ -1,0 +1,201 @@
+"""Pages: overview, incidents (list and side-by-side detail), timeline and map.
+
+Each handler gathers one page of data through the store's browse queries and
+renders a template; JavaScript gets its data from a
+``<script type="application/json">`` block (never from inline script).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from .deps import FiltersDep, PageDep, StoreDep
+from .views import passage, segments
+
+router = APIRouter(include_in_schema=False)
+NAV = [
+    ("Overview", "/", 0),
+    ("Incidents", "/incidents", 10),
+    ("Timeline", "/timeline", 20),
+    ("Map", "/map", 30),
+]
+
+COUNTRIES = Path(__file__).resolve().parents[1] / "data" / "countries.geojson"
+MAX_TIMELINE = 3000  # incidents drawn at once; narrow the filters for more
+
+
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def killed(inc: dict[str, Any]) -> float | None:
+    """The best total of people killed in an incident (sum over sides), or None when no figure."""
+    vals = [c.get("best") for c in inc.get("casualties", []) if c.get("category") == "killed" and c.get("best") is not None]
+    return sum(vals) if vals else None
+
+
+def harmed(inc: dict[str, Any]) -> float:
+    """Killed plus injured (best figures), 0 when none: sizes map markers."""
+    return sum(c.get("best") or 0 for c in inc.get("casualties", []) if c.get("category") in ("killed", "injured"))
+
+
+def _actor_names(store, incidents: list[dict[str, Any]]) -> dict[str, str]:
+    ids = {a for i in incidents for a in i.get("actor_ids", [])}
+    return {k: v.get("name", k) for k, v in store.fused_many("actor", ids).items()}
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, store: StoreDep):
+    counts = store.fused_counts()
+    outlets = store.outlet_counts()
+    _, stories = store.browse_fused("story", order="id", limit=12)
+    _, latest = store.browse_fused("incident", order="-date", limit=10)
+    n_disputes, disputes = store.browse_fused("dispute", order="id", limit=8)
+    first, last = store.article_date_span()
+    return render(request, "overview.html", {
+        "counts": counts,
+        "n_articles": store.count("article"),
+        "n_outlets": len([o for o in outlets if o[0]]),
+        "outlets": outlets[:12],
+        "stories": stories,
+        "latest": latest,
+        "killed": killed,
+        "actor_names": _actor_names(store, latest),
+        "disputes": disputes,
+        "n_disputes": n_disputes,
+        "types": store.fused_type_counts("incident"),
+        "span": (first, last),
+    })
+
+
+@router.get("/incidents", response_class=HTMLResponse)
+def incidents(request: Request, store: StoreDep, page: PageDep, f: FiltersDep, order: str = "-date"):
+    if order not in ("date", "-date"):
+        raise HTTPException(400, "'order' must be 'date' or '-date'.")
+    total, items = store.browse_fused(
+        "incident", type=f.type or None, story_id=f.story, since=f.since, until=f.until, facets=f.facets(store),
+        order=order, limit=page.limit, offset=page.offset,
+    )
+    return render(request, "incidents.html", {
+        "items": items, "total": total, "page": page, "f": f, "killed": killed,
+        "actor_names": _actor_names(store, items), "types": store.fused_type_counts("incident"),
+        "order": order,
+    })
+
+
+@router.get("/incidents/{incident_id}", response_class=HTMLResponse)
+def incident(request: Request, store: StoreDep, incident_id: str):
+    inc = store.fused_one("incident", incident_id)
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for m in inc.get("mentions", []):
+        by_article.setdefault(m["article_id"], []).append(m)
+    for a in inc.get("article_ids", []):
+        by_article.setdefault(a, [])
+    article_ids = list(by_article)[:24]
+    meta = store.article_meta(article_ids)
+    texts = store.article_texts(article_ids)
+    claim_ids = [cid for c in inc.get("casualties", []) for cid in c.get("claim_ids", [])]
+    claims = store.items_by_id("claim", claim_ids)
+    _, quotes = store.browse_items("quote", article_id=article_ids, limit=200)
+    copies = store.facet_owners("copy", "article", article_ids)
+    copy_groups = store.fused_many("copy", {g for gs in copies.values() for g in gs})
+    accounts = []
+    for aid in sorted(article_ids, key=lambda a: (meta.get(a, {}).get("published") or "", a)):
+        text = texts.get(aid)
+        if text is None:
+            continue
+        mentions = by_article[aid]
+        spans = [(m["start"], m["end"], "hl-event", f"{inc['type']} (this incident)") for m in mentions]
+        spans += [(c["start"], c["end"], "hl-claim", f"{c.get('category')}: {c.get('original')} — {c.get('claimant')}")
+                  for c in claims.values() if c["article_id"] == aid]
+        spans += [(q["start"], q["end"], "hl-quote", f"quote — {q.get('speaker') or 'unattributed'}")
+                  for q in quotes if q["article_id"] == aid]
+        anchor = mentions[0] if mentions else None
+        passages = []
+        seen: list[tuple[int, int]] = []
+        for m in mentions or [None]:
+            lo, hi = passage(text, m["start"], m["end"]) if m else passage(text, 0, 0)
+            if any(lo < e and hi > s for s, e in seen):
+                continue
+            seen.append((lo, hi))
+            passages.append({"segments": segments(text, spans, lo, hi), "start": lo, "end": hi,
+                             "before": lo > 0, "after": hi < len(text)})
+        copy_of = [copy_groups[g] for g in copies.get(aid, []) if g in copy_groups and copy_groups[g]["original_id"] != aid]
+        accounts.append({"article": meta[aid], "passages": passages[:3], "copy_of": copy_of,
+                         "anchor": anchor})
+    _, disputes = store.browse_fused("dispute", facets={"incident": [incident_id]}, order="id", limit=50)
+    follows = store.fused_many("incident", inc.get("follows_from", []))
+    followed_by_ids = store.facet_owners("incident", "follows", [incident_id]).get(incident_id, [])
+    followed_by = store.fused_many("incident", followed_by_ids)
+    actors = store.fused_many("actor", inc.get("actor_ids", []))
+    return render(request, "incident.html", {
+        "inc": inc, "accounts": accounts, "claims": claims, "meta": store.article_meta(c["article_id"] for c in claims.values()),
+        "disputes": disputes, "follows": list(follows.values()), "followed_by": list(followed_by.values()),
+        "actors": actors, "killed": killed,
+    })
+
+
+@router.get("/timeline", response_class=HTMLResponse)
+def timeline(request: Request, store: StoreDep, f: FiltersDep):
+    total, items = store.browse_fused(
+        "incident", type=f.type or None, story_id=f.story, since=f.since, until=f.until, facets=f.facets(store),
+        order="date", limit=MAX_TIMELINE,
+    )
+    names = _actor_names(store, items)
+    outlets = store.facet_map("incident", "outlet", [i["id"] for i in items])
+    data = [
+        {
+            "id": i["id"], "type": i.get("type"), "start": i.get("date_start"), "end": i.get("date_end") or i.get("date_start"),
+            "precision": i.get("date_precision"), "summary": (i.get("summary") or "")[:200],
+            "actors": [names.get(a, a) for a in i.get("actor_ids", [])], "outlets": outlets.get(i["id"], []),
+            "killed": killed(i), "corroboration": i.get("corroboration"), "sources": i.get("independent_sources", 0),
+            "follows": i.get("follows_from", []),
+        }
+        for i in items if i.get("date_start")
+    ]
+    undated = sum(1 for i in items if not i.get("date_start"))
+    return render(request, "timeline.html", {"data": data, "total": total, "shown": len(data), "undated": undated,
+                                              "f": f, "limit": MAX_TIMELINE})
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(request: Request, store: StoreDep, f: FiltersDep):
+    total, items = store.browse_fused(
+        "incident", type=f.type or None, story_id=f.story, since=f.since, until=f.until, facets=f.facets(store),
+        order="date", limit=MAX_TIMELINE,
+    )
+    markers = []
+    unplaced = 0
+    for i in items:
+        place = next((p for p in i.get("places", []) if p.get("lat") is not None and p.get("lon") is not None), None)
+        if place is None:
+            unplaced += 1
+            continue
+        h = harmed(i)
+        markers.append({
+            "id": i["id"], "type": i.get("type"), "lat": place["lat"], "lon": place["lon"],
+            "place": place.get("resolved_name") or place.get("name"), "date": i.get("date_start"),
+            "killed": killed(i), "harmed": h, "radius": round(5 + 3 * math.sqrt(h), 1),
+            "summary": (i.get("summary") or "")[:160], "corroboration": i.get("corroboration"),
+        })
+    return render(request, "map.html", {"markers": markers, "total": total, "unplaced": unplaced, "f": f})
+
+
+@lru_cache(maxsize=1)
+def _countries() -> bytes:
+    return COUNTRIES.read_bytes()
+
+
+@router.get("/data/countries.geojson")
+def countries():
+    """Country outlines (Natural Earth-derived, bundled in trucewatch/data) for the map."""
+    if not COUNTRIES.is_file():
+        raise HTTPException(404, "The bundled country outlines (trucewatch/data/countries.geojson) are missing.")
+    return Response(_countries(), media_type="application/geo+json",
+                    headers={"Cache-Control": "public, max-age=86400"})

@@ -1,0 +1,147 @@
+"""Shapes for the API (mirroring the JSON export contract) and view models for the pages.
+
+The ``*_public`` functions turn stored rows into the export contract's
+objects (issue 4: articles, actors, quotes, claims, incidents, disputes,
+stories, copies); extra keys of the stored records are kept ("more welcome").
+:func:`segments` cuts an article's text into highlighted pieces for the
+reader and the incident page; templates escape every piece.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+__all__ = [
+    "article_public",
+    "claim_public",
+    "dispute_public",
+    "incident_public",
+    "passage",
+    "quote_public",
+    "segments",
+]
+
+_ARTICLE_KEYS = (
+    "id", "title", "outlet", "url", "source_path", "dateline", "published", "published_inferred",
+    "published_origin", "published_precision", "language",
+)
+
+
+def article_public(row: Mapping[str, Any]) -> dict[str, Any]:
+    """An article row as the export contract's ``articles`` item (``text`` when the row has it)."""
+    out = {k: row.get(k) for k in _ARTICLE_KEYS}
+    out["published_inferred"] = bool(out["published_inferred"])
+    out["published_range"] = (
+        [row["published_start"], row["published_end"]] if row.get("published_start") else None
+    )
+    if "text" in row:
+        out["text"] = row["text"]
+    return out
+
+
+def quote_public(q: Mapping[str, Any], cluster_id: str | None) -> dict[str, Any]:
+    """A stored quote (from an analysis) as the contract's ``quotes`` item."""
+    keys = ("id", "article_id", "text", "speaker", "speaker_actor_id", "cue", "direct", "start", "end",
+            "speaker_start", "speaker_end", "published", "outlet")
+    return {**{k: q.get(k) for k in keys}, "cluster_id": cluster_id}
+
+
+def claim_public(c: Mapping[str, Any], incident_id: str | None) -> dict[str, Any]:
+    """A stored claim as the contract's ``claims`` item."""
+    keys = ("id", "article_id", "value", "low", "high", "original", "category", "counted", "predicate", "side",
+            "claimant", "claimant_actor_id", "hedge", "start", "end", "published", "outlet")
+    return {**{k: c.get(k) for k in keys}, "incident_id": incident_id}
+
+
+def _place_public(p: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "name": p.get("resolved_name") or p.get("name"),
+        "mention": p.get("name"),
+        "country": p.get("country"),
+        "country_code": p.get("country_code"),
+        "admin1": p.get("admin1"),
+        "lat": p.get("lat"),
+        "lon": p.get("lon"),
+        "feature": p.get("feature"),
+    }
+
+
+def incident_public(inc: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored incident as the contract's ``incidents`` item."""
+    out = dict(inc)
+    out["places"] = [_place_public(p) for p in inc.get("places", [])]
+    out["mentions"] = [
+        {"article_id": m["article_id"], "start": m["start"], "end": m["end"], "event_id": m.get("event_id")}
+        for m in inc.get("mentions", [])
+    ]
+    out["casualties"] = [dict(c) for c in inc.get("casualties", [])]
+    return out
+
+
+def dispute_public(d: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored dispute as the contract's ``disputes`` item."""
+    out = dict(d)
+    out.setdefault("incident_id", None)
+    out.setdefault("quote_cluster_id", None)
+    return out
+
+
+# ---------------------------------------------------------------------- highlighting
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s")
+
+
+def passage(text: str, start: int, end: int, *, limit: int = 420) -> tuple[int, int]:
+    """The sentence(s) around ``[start, end)`` in ``text``, at most about ``limit`` characters."""
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    lo = max(0, start - limit // 2)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, start)]
+    s = ends[-1] if ends else (0 if lo == 0 else lo)
+    m = _SENTENCE_END.search(text, end, min(len(text), end + limit // 2))
+    e = m.end() if m else min(len(text), end + limit // 2)
+    return s, e
+
+
+def segments(
+    text: str, spans: Iterable[tuple[int, int, str, str]], lo: int = 0, hi: int | None = None
+) -> list[tuple[str, tuple[str, ...], str]]:
+    """Cut ``text[lo:hi]`` at every span boundary: ``[(piece, classes, title)]``.
+
+    ``spans`` are ``(start, end, css_class, title)``; overlapping spans give a
+    piece every class that covers it. The pieces are plain text: the template
+    escapes them.
+    """
+    hi = len(text) if hi is None else hi
+    spans = [(max(lo, s), min(hi, e), cls, title) for s, e, cls, title in spans if e > lo and s < hi and e > s]
+    cuts = sorted({lo, hi, *(s for s, _, _, _ in spans), *(e for _, e, _, _ in spans)})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = [(cls, title) for s, e, cls, title in spans if s <= a and e >= b]
+        classes = tuple(sorted({c for c, _ in covering}))
+        title = "; ".join(dict.fromkeys(t for _, t in covering if t))
+        out.append((text[a:b], classes, title))
+    return out
+
+
+def analysis_spans(analysis: Mapping[str, Any] | None) -> list[tuple[int, int, str, str]]:
+    """Highlight spans for an article reader: quotes, claims, events, places, times."""
+    if not analysis:
+        return []
+    spans: list[tuple[int, int, str, str]] = []
+    for q in analysis.get("quotes", []):
+        spans.append((q["start"], q["end"], "hl-quote", f"quote — {q.get('speaker') or 'unattributed'}"))
+        if q.get("speaker_start") is not None and q.get("speaker_end") is not None:
+            spans.append((q["speaker_start"], q["speaker_end"], "hl-speaker", "speaker"))
+    for c in analysis.get("claims", []):
+        spans.append((c["start"], c["end"], "hl-claim",
+                      f"{c.get('category')}: {c.get('original')} — claimant: {c.get('claimant')}"))
+    for e in analysis.get("events", []):
+        spans.append((e["start"], e["end"], "hl-event", f"event: {e.get('type')}"))
+    for p in analysis.get("places", []):
+        spans.append((p["start"], p["end"], "hl-place", f"place: {p.get('resolved_name') or p.get('reason') or ''}"))
+    for t in analysis.get("times", []):
+        spans.append((t["start"], t["end"], "hl-time", f"time: {t.get('date_start') or t.get('reason') or ''}"))
+    return spans
