@@ -154,8 +154,12 @@ def articles(ctx: Context, as_json: bool) -> None:
         ctx.console.print("No articles yet; add some with `trucewatch add PATH|URL`.")
         return
     table = Table(title=f"{len(items)} article(s)")
-    for col in ("id", "published", "outlet", "title", "lang", "words"):
-        table.add_column(col, overflow="fold")
+    for col in ("id", "published"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("outlet", ratio=1)
+    table.add_column("title", ratio=3)
+    table.add_column("lang", no_wrap=True)
+    table.add_column("words", no_wrap=True, justify="right")
     for a in items:
         table.add_row(a.id, _published_label(a), escape(a.outlet or "-"), escape(_title(a)), a.language, str(len(a.text.split())))
     ctx.console.print(table)
