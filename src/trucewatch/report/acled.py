@@ -34,7 +34,7 @@ ACLED_TYPES: dict[str, tuple[str, str]] = {
     "attack": (BATTLES, "Armed clash"),
     "incursion": (BATTLES, "Armed clash"),
     "raid": (BATTLES, "Armed clash"),
-    "cross_border_fire": (REMOTE, "Shelling/artillery/missile attack"),
+    "cross_border_fire": (BATTLES, "Armed clash"),
     "territory_captured": (BATTLES, "Non-state actor overtakes territory"),
     "territory_regained": (BATTLES, "Government regains territory"),
     # one-sided, remote violence
