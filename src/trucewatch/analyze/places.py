@@ -204,17 +204,17 @@ class Gazetteer:
         if not entries:
             fk = self._fuzzy(k)
             if fk:
-                entries, how = self._index[fk], f"close spelling of {self._index[fk][0].name}"
+                entries, how = self._index[fk], "close spelling"
         if not entries:
             return Place(name=name, start=0, end=0, reason="not in the gazetteer")
         best = max(entries, key=lambda e: (_score(e, ctx, kind) + (PRIMARY_NAME_BONUS if norm_key(e.name) == k else 0), e.gid))
         return Place(name=name, start=0, end=0, resolved_name=best.name, country=self.country_names.get(best.country_code),
                      country_code=best.country_code, admin1=best.admin1, lat=best.lat, lon=best.lon, feature=best.feature,
-                     gazetteer_id=best.gid, reason=how)
+                     gazetteer_id=best.gid, reason=f"{how} of {best.name}" if how else None)
 
     def _fuzzy(self, k: str) -> str | None:
-        if len(k) < 5:
-            return None  # short names are too easy to confuse
+        if len(k) < 7:
+            return None  # short names are too easy to confuse ("Choeng" is one edit from "Cheng")
         from rapidfuzz import fuzz, process
 
         if self._fuzzy_keys is None:
@@ -315,6 +315,15 @@ def _extension_items(text: str, source: str, country_names: dict[str, str], user
 # --------------------------------------------------------------------------- finding places in a Doc
 
 
+def _looks_like_heading(doc: Doc, s: int, e: int) -> bool:
+    """True when tokens s:e fill (almost) a whole line of the text."""
+    text = doc.text
+    a = text.rfind("\n", 0, doc[s].idx) + 1
+    b = text.find("\n", doc[e - 1].idx)
+    line = text[a:b if b >= 0 else len(text)].strip()
+    return len(line.split()) <= len(doc[s:e].text.split()) + 2
+
+
 def _kind_after(doc: Doc, i: int) -> tuple[str | None, int]:
     """The place kind named by the token at ``i`` ("province" -> admin1) and the end of the phrase."""
     if i < len(doc):
@@ -333,7 +342,8 @@ def _proper_runs_before(doc: Doc, i: int) -> list[tuple[int, int]]:
     j = i - 1
     while j >= 0:
         end = j + 1
-        while j >= 0 and doc[j].pos_ in ("PROPN",) and doc[j].text[:1].isupper():
+        while j >= 0 and ((doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper()) or (
+                doc[j].text in ("-", "\u2013") and j >= 1 and doc[j - 1].pos_ == "PROPN" and j + 1 < end)):
             j -= 1
         if j + 1 == end:
             break
@@ -363,9 +373,21 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
         name = span.text.strip()
         if name.lower().startswith("the "):
             name, s = name[4:], s + 1
+        if e - s > 1 and doc[e - 1].lower_ in ("'s", "\u2019s"):
+            e -= 1
+            name = doc[s:e].text  # "Phnom Penh's"
         if not name or any(t in taken for t in range(s, e)):
             return
-        place = gazetteer.geocode(name, ctx, kind=kind, start=doc[s].idx, end=doc[phrase_end - 1].idx + len(doc[phrase_end - 1].text))
+        end_char = doc[phrase_end - 1].idx + len(doc[phrase_end - 1].text)
+        place = None
+        if kind is not None and phrase_end > e:
+            phrase = doc[s:phrase_end].text  # "Torkham crossing", "Pakistan-Afghanistan border" may be entries themselves
+            if gazetteer.candidates(phrase):
+                place = gazetteer.geocode(phrase, ctx, kind=kind, start=doc[s].idx, end=end_char)
+        if place is None:
+            place = gazetteer.geocode(name, ctx, kind=kind, start=doc[s].idx, end=end_char)
+        if place.lat is None and label is not None and _looks_like_heading(doc, s, e):
+            return  # "Background", "Contact" on a line of their own: page furniture, not places
         if place.lat is None and label == "FAC":
             place = _inner_place(doc, s, e, gazetteer, ctx) or place
         if place.lat is not None and kind in ("crossing", "border") and place.feature not in ("crossing", "border"):
@@ -374,6 +396,15 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
         found[(place.start, place.end)] = place
         taken.update(range(s, phrase_end))
 
+    for tok in doc:
+        kind = _KIND_WORDS.get(tok.lower_)
+        if kind and tok.i not in taken and tok.pos_ == "NOUN":
+            kind, phrase_end = _kind_after(doc, tok.i)
+            for s, e in _proper_runs_before(doc, tok.i):
+                # A kind word ("Kurram region") outweighs the model's label, which often calls such names PERSON/ORG.
+                if doc[s].ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"):
+                    continue
+                add(s, e, kind, phrase_end if e == tok.i else e, None)
     for ent in doc.ents:
         if ent.label_ not in _PLACE_LABELS:
             continue
@@ -384,30 +415,33 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
             continue
         for s, e in _proper_runs_before(doc, phrase_end if kind else ent.end) if kind else [(ent.start, ent.end)]:
             add(s, e, kind, phrase_end if e == ent.end or kind else e, ent.label_)
-    for tok in doc:
-        kind = _KIND_WORDS.get(tok.lower_)
-        if kind and tok.i not in taken and tok.pos_ == "NOUN":
-            kind, phrase_end = _kind_after(doc, tok.i)
-            for s, e in _proper_runs_before(doc, tok.i):
-                if doc[s].ent_type_ in ("PERSON", "ORG", "NORP", "DATE"):
-                    continue
-                add(s, e, kind, phrase_end if e == tok.i else e, None)
-    # Untagged proper nouns naming a country, a province or a big city in the article's countries.
+    # Untagged proper nouns (or a lone name tagged ORG/NORP, as "Torkham" often is) naming a country, a
+    # province, a crossing or a big city of the article's countries.
     i = 0
     while i < len(doc):
         tok = doc[i]
-        if tok.pos_ == "PROPN" and not tok.ent_type_ and i not in taken and tok.text[:1].isupper() and not tok.is_sent_start:
+        if tok.pos_ != "PROPN" or i in taken or not tok.text[:1].isupper() or tok.is_sent_start:
+            i += 1
+            continue
+        if tok.ent_type_ == "ORG":  # never NORP: "Thai", "Afghan" are people, not places
+            single = tok.ent_iob_ == "B" and (i + 1 == len(doc) or doc[i + 1].ent_iob_ != "I")
+            j = i
+            if not single:
+                i += 1
+                continue
+        elif tok.ent_type_:
+            i += 1
+            continue
+        else:
             j = i
             while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and not doc[j + 1].ent_type_ and j - i < 3:
                 j += 1
-            name = doc[i:j + 1].text
-            cands = gazetteer.candidates(name)
-            if any(e.feature in ("country", "admin1", "crossing", "border", "region") or
-                   (e.feature == "city" and e.population >= 50_000 and e.country_code in ctx) for e in cands):
-                add(i, j + 1, None, j + 1, None)
-            i = j + 1
-            continue
-        i += 1
+        cands = gazetteer.candidates(doc[i:j + 1].text)
+        if any(e.feature in ("country", "crossing", "border", "region") or
+               (e.feature == "admin1" and (not ctx or e.country_code in ctx)) or
+               (e.feature == "city" and e.population >= 50_000 and e.country_code in ctx) for e in cands):
+            add(i, j + 1, None, j + 1, None)
+        i = j + 1
     return sorted(found.values(), key=lambda p: (p.start, p.end))
 
 
@@ -415,8 +449,11 @@ def _inner_place(doc: Doc, s: int, e: int, gazetteer: Gazetteer, ctx: frozenset[
     """For a facility ("the Anlong Veng Referral Hospital"), the place named inside it, if any."""
     for n in range(e - s - 1, 0, -1):
         for a in range(s, e - n + 1):
+            if doc[a].is_stop or not doc[a].text[:1].isupper() or doc[a + n - 1].is_stop:
+                continue
             name = doc[a:a + n].text
-            if gazetteer.candidates(name):
+            cands = gazetteer.candidates(name)
+            if cands and (not ctx or any(c.country_code in ctx for c in cands)):
                 p = gazetteer.geocode(name, ctx, start=doc[s].idx, end=doc[e - 1].idx + len(doc[e - 1].text))
                 return Place(**{**_asdict(p), "name": doc[s:e].text, "feature": "facility",
                                 "reason": f"facility in {p.resolved_name}"})

@@ -506,6 +506,17 @@ _SUFFIX_WORDS = {"night", "morning", "afternoon", "evening"}
 _STANDALONE = {"yesterday", "today", "tonight", "tomorrow", *WEEKDAYS}
 
 
+_ISO_IN_TEXT = re.compile(r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b")
+
+
+def _cut_at_newline(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    """An entity never runs over a line break ("Oct 29:\n\nTalks" is "Oct 29")."""
+    for i in range(s, e):
+        if "\n" in doc[i].text or (doc[i].is_punct and i + 1 < e and doc[i + 1].is_space):
+            return s, max(i, s + 1)
+    return s, e
+
+
 def times_from(doc: Doc, article: Article) -> list[TimeExpr]:
     """Time expressions of ``doc`` (a parse of ``article.text``) resolved against the publication date.
 
@@ -527,6 +538,13 @@ def times_from(doc: Doc, article: Article) -> list[TimeExpr]:
     for tok in doc:
         if tok.lower_ in _STANDALONE and not tok.ent_type_ and (tok.lower_ not in WEEKDAYS or tok.text[0].isupper()):
             spans.append((tok.i, tok.i + 1))
+    # ISO dates that the tokenizer splits ("2025-11-09" -> DATE "2025-11" + "-09").
+    for m in _ISO_IN_TEXT.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None:
+            spans = [(s, e) for s, e in spans if e <= span.start or s >= span.end]
+            spans.append((span.start, span.end))
+    spans = [_cut_at_newline(doc, s, e) for s, e in spans]
     spans.sort()
     out: list[TimeExpr] = []
     for s, e in spans:

@@ -1,0 +1,656 @@
+"""Event mentions: typed happenings found by lemma and dependency triggers, with who, where, when and how sure.
+
+:func:`events_from` walks each sentence of a parsed article once:
+
+1. **Triggers** come from the taxonomy lexicon (:mod:`.taxonomy`): verb lemmas
+   on VERB tokens, noun lemmas on NOUN tokens, multi-word lemma phrases ("air
+   strike", "exchange fire"). Ambiguous words pass a syntactic check: "strike"
+   needs air/drone/military wording (or becomes an agreement in "strike a
+   deal"), "fire" needs a military sentence and is typed by what was fired and
+   where (mortar -> shelling, across a border -> cross-border fire),
+   "close"/"reopen" need a border word as object or subject, "reject" needs an
+   accusation or claim as object.
+2. **Hypothetical** violent events ("would trigger deep strikes", "if they
+   attack") are skipped: the threat is the event.
+3. **Actors** (acting / target) come from the dependency roles of the trigger
+   (subject, object, "by", "on"/"against", possessive, nationality modifier)
+   matched to the other engineer's Actor mention spans.
+4. **Places** are the geocoded places of the sentence (not those naming an
+   actor; countries dropped when something more precise is there).
+5. **Time** is the resolved TimeExpr in the trigger's clause, else the nearest
+   resolved one in the sentence, else none (fusion uses the publication date).
+6. **Negation** ("did not", "denied that ...") and **hedging** ("allegedly",
+   "reportedly", "accused X of ...") are flags; talks and ceasefire mentions get
+   a **status** from cue words near the trigger.
+7. **Relations**: "in retaliation for X", "in response to X", "after X",
+   "following X", "X triggered Y" link to the event mention inside X.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import replace
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+
+from ..records import Actor, Article, Claim, EventMention, Place, Quote, Relation, TimeExpr, stable_id
+from .taxonomy import MILITARY_CONTEXT, STATUS_TYPES, TAXONOMY, EventType, Lexicon, lexicon
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span, Token
+
+__all__ = ["STATUS_CUES", "events_from"]
+
+BORDER_WORDS = frozenset("border borders crossing crossings checkpoint checkpoints frontier gate gates pass airspace port".split())
+HEAVY_WEAPONS = frozenset("mortar artillery shell rocket howitzer missile cannon".split())
+AIR_WORDS = frozenset("air drone missile aerial jet warplane aircraft precision retaliatory military israeli helicopter".split())
+LABOUR_STRIKE = frozenset("hunger general labour labor worker teacher transport doctor nurse union".split())
+DEAL_WORDS = frozenset("deal agreement accord pact bargain truce ceasefire".split())
+ACCUSATION_OBJECTS = frozenset("allegation accusation claim charge report involvement responsibility blame suggestion assertion".split())
+HEDGE_WORDS = frozenset("allegedly reportedly purportedly apparently supposedly seemingly".split())
+HEDGE_AMODS = frozenset("alleged suspected reported purported apparent possible".split())
+HEDGE_GOVERNORS = frozenset("accuse allege claim blame report suspect".split())
+MODALS = frozenset("would could might may will shall 'd 'll wo".split())
+THREAT_VERBS = frozenset("threaten warn vow".split())
+CAUSE_VERBS = frozenset("trigger spark prompt provoke cause".split())
+FIRED_PERSON = frozenset("official minister employee staff coach manager chief worker director".split())
+SPEECH_LEMMAS = frozenset("say tell add state claim announce declare".split())
+DENY_VERBS = frozenset("deny reject dismiss refute".split())
+WISH_VERBS = frozenset("urge call ask demand want hope seek try push press encourage invite wish plead appeal".split())
+# Prepositions whose object describes the talks/ceasefire itself ("in place", "to an end", "under strain",
+# "without agreement"); "despite/after/amid the breakdown" name another event and are not read.
+STATUS_PREPS = frozenset("in into to without at under on".split())
+
+#: status -> cue lemmas (single lemmas, or "lemma particle" pairs such as "break down"). Checked near the trigger;
+#: earlier statuses win when several cues are equally close.
+STATUS_CUES: dict[str, frozenset[str]] = {
+    "collapsed": frozenset("collapse breakdown fail failure deadlock unravel abandon scrap end over "
+                           "break_down fall_apart fall_through walk_out".split()),
+    "suspended": frozenset("suspend suspension pause halt postpone standstill freeze stall hiatus".split()),
+    "resumed": frozenset("resume resumption restart reconvene revive renew".split()),
+    "agreed": frozenset("agree sign reach broker seal conclude announce declare strike finalise finalize clinch".split()),
+    "holds": frozenset("hold remain observe respect maintain effect force place".split()),
+    "strained": frozenset("violate violation breach strain fragile shaky tenuous tenuously risk threaten jeopardise "
+                          "jeopardize undermine brink verge edge precarious".split()),
+    "scheduled": frozenset("schedule plan expect due upcoming set".split()),
+}
+_STATUS_ORDER = tuple(STATUS_CUES)
+
+
+@lru_cache(maxsize=1)
+def _default_lexicon() -> Lexicon:
+    return lexicon(TAXONOMY)
+
+
+def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Sequence[Place], times: Sequence[TimeExpr],
+                claims: Sequence[Claim], quotes: Sequence[Quote], *, taxonomy: Mapping[str, EventType] | None = None
+                ) -> list[EventMention]:
+    """Event mentions of ``doc`` (a parse of ``article.text``), sorted by position, with relations resolved.
+
+    ``actors``, ``places``, ``times``, ``claims`` and ``quotes`` are the records
+    already found in the same article; mentions point at them (actor ids, claim
+    ids, quote ids) or embed them (places, time). ``taxonomy`` defaults to
+    :data:`~trucewatch.analyze.taxonomy.TAXONOMY`.
+    """
+    tax = TAXONOMY if taxonomy is None else taxonomy
+    lex = _default_lexicon() if taxonomy is None else lexicon(taxonomy)
+    actor_spans = sorted((s, e, a.id) for a in actors for s, e in a.mentions)
+    actor_starts = [s for s, _, _ in actor_spans]
+    anchor = article.published[:10] if article.published else None
+    found: list[tuple[EventMention, Token]] = []
+    place_starts = {p.start for p in places if p.feature not in (None, "country")}
+    for sent in _segments(doc):
+        lemmas = {t.lemma_.lower() for t in sent}
+        military = bool(lemmas & MILITARY_CONTEXT)
+        border_cue = bool(lemmas & {"border", "frontier", "cross"}) or "across the border" in sent.text.lower()
+        trigs = []
+        for key, tokens, head in _triggers(sent, lex, military, border_cue, set()):
+            if key in tax and tax[key].violent and _hypothetical(head):
+                continue
+            if key == "accusation" and head.pos_ == "NOUN" and head.head.lemma_.lower() in DENY_VERBS:
+                continue  # "rejected those allegations": the denial is the event
+            trigs.append((key, tokens, head, _governor(head)))
+        trigs = _merge_same_type(trigs)
+        if not trigs:
+            continue
+        sent_times = [t for t in times if sent.start_char <= t.start and t.end <= sent.end_char and t.reason != "duration"]
+        sent_places = [p for p in places if sent.start_char <= p.start and p.end <= sent.end_char]
+        time_owner = _owners(doc, trigs, [(t.start, t.end) for t in sent_times])
+        place_owner = _owners(doc, trigs, [(p.start, p.end) for p in sent_places])
+        for n, (key, tokens, head, gov) in enumerate(trigs):
+            trig = doc[tokens[0]:tokens[-1] + 1]
+            seg_spans = [x for x in actor_spans if sent.start_char <= x[0] and x[1] <= sent.end_char]
+            acting, target = _roles(head, gov, key, seg_spans, [x[0] for x in seg_spans], place_starts)
+            negated = _negated(head, gov, key)
+            hedged = _hedged(head, gov)
+            time = _pick_time(n, sent_times, time_owner, head)
+            status = _status(head, gov, key, negated, time, anchor) if key in STATUS_TYPES else None
+            own_places = [p for p, o in zip(sent_places, place_owner) if o is None or n in o]
+            em = EventMention(
+                id=stable_id(article.id, "event", key, trig.start_char, trig.end_char, prefix="ev_"),
+                article_id=article.id, type=key, trigger=trig.text, start=trig.start_char, end=trig.end_char,
+                sentence_start=sent.start_char, sentence_end=sent.end_char,
+                acting=acting, target=target,
+                places=_places_for(own_places, actor_spans, acting + target),
+                time=time, negated=negated, hedged=hedged, status=status,
+                claim_ids=tuple(c.id for c in claims if sent.start_char <= c.start < sent.end_char),
+                quote_ids=tuple(q.id for q in quotes if q.start < sent.end_char and q.end > sent.start_char),
+            )
+            found.append((em, head))
+    return _with_relations(found)
+
+
+def _segments(doc: Doc) -> Iterable[Span]:
+    """Sentences, split again at line breaks: headlines and paragraphs never share a sentence."""
+    for sent in doc.sents:
+        start = sent.start
+        for tok in sent:
+            if tok.is_space and "\n" in tok.text:
+                if tok.i > start:
+                    yield doc[start:tok.i]
+                start = tok.i + 1
+        if start < sent.end:
+            yield doc[start:sent.end]
+
+
+# --------------------------------------------------------------------------- triggers
+
+
+def _triggers(sent: Span, lex: Lexicon, military: bool, border_cue: bool, used: set[int]
+              ) -> Iterable[tuple[str, list[int], Token]]:
+    """(type key, token indices, syntactic head token) for each trigger in ``sent``; phrases first."""
+    doc = sent.doc
+    out: list[tuple[str, list[int], Token]] = []
+    toks = list(sent)
+    low = [t.lemma_.lower() for t in toks]
+    for k, tok in enumerate(toks):
+        for phrase, key in lex.phrases.get(low[k], ()):
+            n = len(phrase)
+            if tuple(low[k:k + n]) == phrase or tuple(t.lower_ for t in toks[k:k + n]) == phrase:
+                idx = [t.i for t in toks[k:k + n]]
+                if any(i in used for i in idx):
+                    continue
+                head = _phrase_head(doc, idx)
+                key = _refine(key, head, military, border_cue)
+                if key is None:
+                    continue
+                used.update(idx)
+                out.append((key, idx, head))
+                break
+    for tok in toks:
+        if tok.i in used:
+            continue
+        lemma, lower = tok.lemma_.lower(), tok.lower_
+        keys: tuple[str, ...] = ()
+        if tok.pos_ == "VERB" or (tok.pos_ == "ADJ" and lemma in ("shut", "closed", "close")):
+            keys = lex.verbs.get(lemma, ()) or lex.verbs.get("close" if lemma == "closed" else "", ())
+        elif tok.pos_ in ("NOUN", "PROPN") and (tok.pos_ == "NOUN" or lower in lex.nouns):
+            keys = lex.nouns.get(lower, ()) or lex.nouns.get(lemma, ())
+        for key in keys:
+            refined = _refine(key, tok, military, border_cue)
+            if refined == key and lemma in lex.needs_context.get(key, ()) and not military:
+                continue
+            if refined is not None:
+                used.add(tok.i)
+                out.append((refined, [tok.i], tok))
+                break
+    out.sort(key=lambda x: x[1][0])
+    return out
+
+
+def _phrase_head(doc: Doc, idx: list[int]) -> Token:
+    inside = set(idx)
+    for i in idx:
+        if doc[i].head.i not in inside or doc[i].head.i == i:
+            return doc[i]
+    return doc[idx[-1]]
+
+
+def _dep_lemmas(tok: Token, deps: Iterable[str]) -> set[str]:
+    deps = set(deps)
+    out = set()
+    for c in tok.children:
+        if c.dep_ in deps:
+            out.add(c.lemma_.lower())
+            out.update(g.lemma_.lower() for g in c.children if g.dep_ in ("compound", "amod"))
+    return out
+
+
+def _refine(key: str, tok: Token, military: bool, border_cue: bool) -> str | None:
+    """Check an ambiguous trigger in context; return the (possibly corrected) type key or None to drop it."""
+    lemma = tok.lemma_.lower()
+    mods = _dep_lemmas(tok, ("compound", "amod", "nmod", "npadvmod"))
+    if key == "airstrike" and lemma == "strike":
+        if tok.pos_ == "VERB":
+            if _dep_lemmas(tok, ("dobj",)) & DEAL_WORDS:
+                return "ceasefire"
+            return key if military else None
+        if mods & LABOUR_STRIKE or (tok.head.lemma_.lower() == "on" and tok.dep_ == "pobj"):
+            return "protest"
+        if mods & AIR_WORDS or military:
+            return key
+        return None
+    if key == "ceasefire" and lemma == "deal" and (mods & {"great", "good"} or tok.pos_ != "NOUN"):
+        return None
+    if key == "ceasefire" and lemma == "agreement" and tok.head.lower_ == "in" and tok.dep_ == "pobj":
+        return None  # "in agreement with"
+    if key in ("cross_border_fire", "armed_clash") and lemma in ("fire", "firing", "gunfire", "shooting", "exchange", "open", "return", "trade"):
+        if lemma == "fire" and (mods & {"house", "forest", "wild", "bush", "camp"} or tok.head.lemma_.lower() == "catch"):
+            return None
+        if lemma == "fire" and tok.pos_ == "VERB":
+            obj = [c for c in tok.children if c.dep_ == "dobj"]
+            if obj and (obj[0].ent_type_ == "PERSON" or obj[0].lemma_.lower() in FIRED_PERSON):
+                return None
+        if not military:
+            return None
+        subtree = {t.lemma_.lower() for t in tok.subtree} | {tok.head.lemma_.lower()}
+        if subtree & HEAVY_WEAPONS:
+            return "shelling"
+        if key == "cross_border_fire" and lemma in ("fire", "firing", "gunfire", "shooting") and not border_cue:
+            return "armed_clash"
+        if key == "armed_clash" and border_cue and lemma in ("exchange", "trade", "open", "return", "fire"):
+            return "cross_border_fire"
+        return key
+    if key in ("border_closure", "border_reopening"):
+        if tok.pos_ == "NOUN":
+            near = {t.lower_ for t in tok.doc[max(tok.i - 4, 0):tok.i + 5]}
+            return key if near & BORDER_WORDS else None
+        args = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "nsubj", "attr")]
+        for a in args:
+            words = {a.lower_, a.lemma_.lower()} | {g.lower_ for g in a.children if g.dep_ in ("compound", "amod")}
+            if words & BORDER_WORDS:
+                return key
+        return None
+    if key == "denial" and lemma in ("reject", "dismiss", "refute"):
+        objs = _dep_lemmas(tok, ("dobj", "nsubjpass"))
+        if objs & ACCUSATION_OBJECTS or any(c.dep_ == "ccomp" for c in tok.children):
+            return key
+        return None
+    if key == "accusation" and lemma == "allege" and (tok.dep_ == "amod" or not any(
+            c.dep_ in ("ccomp", "nsubj", "nsubjpass") for c in tok.children)):
+        return None  # "alleged hideouts" is a hedge, not an accusation
+    if key == "attack" and (mods & {"heart", "panic", "asthma", "cyber"}):
+        return None
+    if key == "talks" and tok.pos_ != "NOUN" and tok.lower_ == "talks":
+        return None
+    if key == "threat" and lemma == "vow":
+        x = _dep_lemmas(tok, ("xcomp",))
+        return key if x & {"retaliate", "respond", "avenge", "fight", "attack", "strike", "hit", "punish", "defend", "revenge"} else None
+    if key == "protest" and lemma == "protest" and tok.pos_ == "VERB" and tok.dep_ in ("ccomp", "xcomp") and not military:
+        return key
+    return key
+
+
+# --------------------------------------------------------------------------- syntax helpers
+
+
+def _governor(tok: Token) -> Token:
+    """The verb a trigger is an argument of: itself for a verb; for a noun its verb when it is the subject or
+    object ("Pakistan conducted airstrikes") or in a prepositional phrase of it ("responded with attacks");
+    else the noun itself ("in retaliation for the attack" does not belong to the main verb)."""
+    if tok.pos_ in ("VERB", "AUX"):
+        return tok
+    cur = tok
+    if cur.dep_ == "conj" and cur.head.pos_ in ("NOUN", "PROPN"):
+        cur = cur.head  # "clashes and airstrikes killed": share the first conjunct's verb
+    head = cur.head
+    if cur.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "dative") and head.pos_ in ("VERB", "AUX"):
+        return head
+    if cur.dep_ in ("pobj", "pcomp") and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+        return head.head
+    return tok
+
+
+def _hypothetical(tok: Token) -> bool:
+    gov = _governor(tok)
+    for t in {tok, gov}:
+        for c in t.children:
+            if c.dep_ == "aux" and c.lower_ in MODALS:
+                return True
+            if c.dep_ == "mark" and c.lower_ in ("if", "unless"):
+                return True
+    if gov.dep_ in ("xcomp", "ccomp") and gov.head.lemma_.lower() in THREAT_VERBS:
+        return True
+    return gov.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in gov.children)
+
+
+def _negated(tok: Token, gov: Token, key: str) -> bool:
+    """"did not attack", "no talks were held", "denied that its troops had fired"; not "the talks did not produce"."""
+    if any(c.dep_ == "neg" for c in tok.children) or any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
+        return True
+    if gov is not tok and tok.dep_ in ("dobj", "pobj", "nsubjpass") and gov.lemma_.lower() not in SPEECH_LEMMAS \
+            and any(c.dep_ == "neg" for c in gov.children):
+        return True
+    if key == "denial":
+        return False
+    cur = gov
+    for _ in range(3):
+        if cur.head.i == cur.i or cur.dep_ not in ("ccomp", "xcomp", "pcomp", "dobj", "pobj", "prep", "csubj"):
+            break
+        cur = cur.head
+        if cur.lemma_.lower() in ("deny", "refute"):
+            return True
+    return False
+
+
+def _hedged(tok: Token, gov: Token) -> bool:
+    for t in (tok, gov):
+        for c in t.children:
+            if c.lower_ in HEDGE_WORDS or (c.dep_ == "amod" and c.lower_ in HEDGE_AMODS):
+                return True
+    cur = gov
+    for _ in range(3):  # "accused X of firing", "reports emerged of strikes", "claimed to have killed"
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+        if cur.lemma_.lower() in HEDGE_GOVERNORS:
+            return True
+    return False
+
+
+def _actors_in(tokens: Iterable[Token], spans: list[tuple[int, int, str]], starts: list[int]) -> list[str]:
+    out: list[str] = []
+    for t in tokens:
+        a, b = t.idx, t.idx + len(t.text)
+        j = bisect.bisect_right(starts, a) - 1
+        while j >= 0 and j < len(spans):
+            s, e, aid = spans[j]
+            if s <= a < e or (s < b <= e):
+                if aid not in out:
+                    out.append(aid)
+                break
+            if e <= a:
+                break
+            j -= 1
+    return out
+
+
+def _subtree_no_clauses(tok: Token) -> list[Token]:
+    """Tokens of a noun phrase without relative clauses ("the army, which said ...")."""
+    out = []
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in ("relcl", "acl", "ccomp", "advcl", "appos", "punct")
+                     and not (c.dep_ == "prep" and c.lower_ not in ("of", "from")))
+    return out
+
+
+def _roles(tok: Token, gov: Token, key: str, spans: list[tuple[int, int, str]], starts: list[int],
+           place_starts: set[int] = frozenset()) -> tuple[tuple[str, ...], tuple[str, ...]]:  # type: ignore[assignment]
+    if not spans:
+        return (), ()
+    acting: list[str] = []
+    target: list[str] = []
+
+    def take(into: list[str], toks: Iterable[Token]) -> None:
+        for aid in _actors_in(toks, spans, starts):
+            if aid not in into:
+                into.append(aid)
+
+    if tok.pos_ == "VERB" or tok is gov and tok.pos_ in ("VERB", "ADJ"):
+        verb = tok
+        for c in verb.children:
+            if c.dep_ in ("nsubj",):
+                take(acting, _subtree_no_clauses(c))
+            elif c.dep_ in ("nsubjpass", "dobj"):
+                take(target, _subtree_no_clauses(c))
+            elif c.dep_ == "agent":
+                for g in c.children:
+                    take(acting, _subtree_no_clauses(g))
+            elif c.dep_ == "prep" and c.lower_ in ("on", "against", "at"):
+                for g in c.children:
+                    take(target, _subtree_no_clauses(g))
+        if not acting:  # "accused X of firing": the accused is the actor of the embedded act
+            up = verb.head
+            if verb.dep_ == "pcomp" and up.dep_ == "prep" and up.head.lemma_.lower() in HEDGE_GOVERNORS | {"deny"}:
+                for c in up.head.children:
+                    if c.dep_ == "dobj":
+                        take(acting, _subtree_no_clauses(c))
+            elif verb.dep_ in ("xcomp", "conj", "advcl", "pcomp"):
+                for c in (up.head if up.dep_ == "prep" else up).children:
+                    if c.dep_ == "nsubj":
+                        take(acting, _subtree_no_clauses(c))
+    else:
+        for c in tok.children:
+            if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < tok.i:
+                mod = [c, *[g for g in c.children if g.dep_ in ("compound", "conj", "amod")]]
+                if c.dep_ != "poss" and any(m.left_edge.idx in place_starts or m.idx in place_starts for m in mod):
+                    continue  # "the Istanbul talks", "Kabul explosions": a venue, not a party
+                take(acting, mod)
+            elif c.dep_ == "prep" and c.lower_ == "by":
+                for g in c.children:
+                    take(acting, _subtree_no_clauses(g))
+            elif c.dep_ == "prep" and c.lower_ in ("on", "against"):
+                for g in c.children:
+                    take(target, _subtree_no_clauses(g))
+            elif c.dep_ == "prep" and c.lower_ == "between":
+                for g in c.children:
+                    take(acting, _subtree_no_clauses(g))
+        if not acting and tok.dep_ in ("dobj", "attr") and tok.head.pos_ == "VERB" and tok.head.lemma_.lower() not in DENY_VERBS:
+            for c in tok.head.children:  # "Pakistan conducted airstrikes", "Qatar brokered a ceasefire"
+                if c.dep_ == "nsubj":
+                    take(acting, _subtree_no_clauses(c))
+        for c in tok.children:  # "the ceasefire that X and Y signed", "a truce brokered by Z"
+            if not acting and c.dep_ in ("relcl", "acl") and c.pos_ == "VERB":
+                for g in c.children:
+                    if g.dep_ == "nsubj" and g.lemma_.lower() not in ("that", "which", "who"):
+                        take(acting, _subtree_no_clauses(g))
+                    elif g.dep_ == "agent":
+                        for h in g.children:
+                            take(acting, _subtree_no_clauses(h))
+        if not acting and tok.dep_ == "pobj" and tok.head.lower_ == "with" and tok.head.head.pos_ == "VERB":
+            for c in tok.head.head.children:  # "the Taliban responded with attacks"
+                if c.dep_ == "nsubj":
+                    take(acting, _subtree_no_clauses(c))
+    target = [t for t in target if t not in acting]
+    return tuple(acting), tuple(target)
+
+
+def _places_for(inside: Sequence[Place], spans: list[tuple[int, int, str]], role_ids: tuple[str, ...]) -> tuple[Place, ...]:
+    """The event's places: not those naming one of its actors; countries only when nothing more precise is there."""
+    role_spans = [(s, e) for s, e, aid in spans if aid in role_ids]
+    inside = [p for p in inside if not any(s < p.end and p.start < e for s, e in role_spans)]
+    if any(p.feature not in ("country", None) for p in inside):
+        inside = [p for p in inside if p.feature != "country"]
+    seen: set[tuple[str | None, str]] = set()
+    out = []
+    for p in inside:
+        k = (p.gazetteer_id, p.name)
+        if k not in seen:
+            seen.add(k)
+            out.append(p)
+    return tuple(out)
+
+
+Trig = tuple[str, list[int], "Token", "Token"]  # key, token indices, head, governing verb
+
+
+def _merge_same_type(trigs: list[Trig]) -> list[Trig]:
+    """One mention per happening: "firing four mortar rounds" is one shelling, not two."""
+    out: list[Trig] = []
+    for t in trigs:
+        key, idx, head, gov = t
+        dup = None
+        for k, o in enumerate(out):
+            if o[0] != key:
+                continue
+            oh = o[2]
+            if oh.i in {a.i for a in head.ancestors} or head.i in {a.i for a in oh.ancestors} or o[3].i == gov.i:
+                dup = k
+                break
+        if dup is None:
+            out.append(t)
+        elif head.i in {a.i for a in out[dup][2].ancestors}:
+            out[dup] = t  # keep the governing trigger
+    return out
+
+
+def _owners(doc: Doc, trigs: list[Trig], spans: list[tuple[int, int]]) -> list[set[int] | None]:
+    """For each char span, the triggers whose clause it hangs from (nearest up the tree); None = the whole sentence."""
+    tok_owner: dict[int, int] = {}
+    gov_owner: dict[int, set[int]] = {}
+    for n, (_, idx, head, gov) in enumerate(trigs):
+        for i in idx:
+            tok_owner[i] = n
+        gov_owner.setdefault(gov.i, set()).add(n)
+    out: list[set[int] | None] = []
+    for s, e in spans:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        owner: set[int] | None = None
+        if span is not None:
+            cur = span.root
+            for _ in range(12):
+                if cur.i in tok_owner:
+                    owner = {tok_owner[cur.i]}
+                    break
+                if cur.i in gov_owner:
+                    owner = set(gov_owner[cur.i])
+                    break
+                if cur.head.i == cur.i:
+                    break
+                if cur.dep_ in ("advcl", "relcl", "acl", "csubj") and cur.pos_ in ("VERB", "AUX"):
+                    # A clause on a trigger ("the ceasefire signed on March 23") belongs to it; any other clause
+                    # is about something else ("since the Taliban took power in 2021").
+                    owner = {tok_owner[cur.head.i]} if cur.dep_ in ("relcl", "acl") and cur.head.i in tok_owner else set()
+                    break
+                cur = cur.head
+        out.append(owner)
+    return out
+
+
+def _pick_time(n: int, times: Sequence[TimeExpr], owner: list[set[int] | None], head: Token) -> TimeExpr | None:
+    """The event's own resolved time, else a resolved time of the whole sentence, else its own unresolved one."""
+    own = [t for t, o in zip(times, owner) if o is not None and n in o]
+    free = [t for t, o in zip(times, owner) if o is None]
+    for pool in ([t for t in own if t.date_start], [t for t in free if t.date_start], own):
+        if pool:
+            return min(pool, key=lambda t: abs(t.start - head.idx))
+    return None
+
+
+def _status(tok: Token, gov: Token, key: str, negated: bool, time: TimeExpr | None, anchor: str | None) -> str | None:
+    """Status of a talks/ceasefire mention from cue lemmas, nearest syntactic neighbourhood first."""
+    if key == "talks" and time is not None and anchor and time.date_start and time.date_start > anchor:
+        return "scheduled"
+    if gov.dep_ == "xcomp" and gov.head.lemma_.lower() in WISH_VERBS:
+        return None  # "urged both sides to resume dialogue": wished for, not reported
+    rings: list[list[Token]] = []
+    pred: list[Token] = []
+    if gov is not tok:
+        pred.append(gov)
+        pred.extend(c for c in gov.children if c.dep_ in ("prt", "acomp", "advmod", "attr", "xcomp", "dobj", "neg", "aux", "auxpass")
+                    or (c.dep_ == "prep" and c.lower_ in STATUS_PREPS))
+        pred.extend(g for c in gov.children if c.dep_ == "prep" and c.lower_ in STATUS_PREPS for g in c.children)
+        pred.extend(g for c in gov.children if c.dep_ == "xcomp" for g in c.children if g.dep_ in ("dobj", "prt", "prep"))
+    pred.extend(c for c in tok.children if c.dep_ in ("prt", "acomp", "advmod"))
+    rings.append(pred)
+    up = [tok.head] if tok.dep_ == "pobj" else []
+    if up and up[0].dep_ == "prep":
+        up.append(up[0].head)  # "the collapse of the talks"
+    if tok.dep_ in ("nsubj", "dobj", "nsubjpass", "compound") and tok.head is not gov:
+        up.append(tok.head)
+    rings.append(up)
+    rings.append([c for c in tok.children if c.dep_ in ("amod", "acl", "relcl", "compound")]
+                 + [g for c in tok.children if c.dep_ in ("acl", "relcl") for g in c.children if g.dep_ in ("prt", "advmod", "dobj")])
+    for ring in rings:
+        lemmas = {t.lemma_.lower() for t in ring}
+        for t in ring:
+            for c in t.children:
+                if c.dep_ == "prt":
+                    lemmas.add(f"{t.lemma_.lower()}_{c.lower_}")
+        if "without" in {t.lower_ for t in ring} and "end" in lemmas:
+            return "collapsed"
+        if lemmas & {"edge", "brink", "verge"}:
+            return "strained"
+        for status in _STATUS_ORDER:
+            if lemmas & STATUS_CUES[status]:
+                if status == "holds" and key == "talks" and "hold" in lemmas:
+                    continue  # "held talks": talks took place, no status
+                if status == "holds" and lemmas & {"place", "effect", "force"} and not lemmas & {"remain", "take", "in", "come"}:
+                    continue
+                if negated and status in ("holds", "agreed"):
+                    return "collapsed" if status == "holds" else None
+                if status == "strained" and key == "talks" and not lemmas & {"stall", "strain"}:
+                    continue
+                return status
+    future = any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "shall") for c in (*gov.children, *tok.children))
+    if key == "talks" and (future or (time is not None and anchor and time.date_start and time.date_start > anchor)):
+        return "scheduled"
+    return None
+
+
+# --------------------------------------------------------------------------- relations
+
+
+def _with_relations(found: list[tuple[EventMention, Token]]) -> list[EventMention]:
+    trig_tokens: dict[int, EventMention] = {}
+    for em, head in found:
+        trig_tokens[head.i] = em
+    out = []
+    for em, head in found:
+        rels = _relations(head, em, trig_tokens)
+        out.append(replace(em, relations=rels) if rels else em)
+    # "X triggered Y": Y follows from X.
+    final = {e.id: e for e in out}
+    for em, head in found:
+        gov = head.head if head.dep_ in ("nsubj",) else None
+        if gov is not None and gov.lemma_.lower() in CAUSE_VERBS:
+            for c in gov.children:
+                if c.dep_ == "dobj":
+                    eff = _event_in(c, trig_tokens)
+                    if eff is not None and eff.id != em.id:
+                        rel = Relation(kind="after", target_event_id=em.id, text=f"{head.text} {gov.text}",
+                                       start=min(head.idx, gov.idx), end=max(head.idx + len(head.text), gov.idx + len(gov.text)))
+                        cur = final[eff.id]
+                        final[eff.id] = replace(cur, relations=cur.relations + (rel,))
+    return sorted(final.values(), key=lambda e: (e.start, e.end, e.type))
+
+
+def _event_in(root: Token, trig_tokens: dict[int, EventMention]) -> EventMention | None:
+    for t in sorted(root.subtree, key=lambda t: t.i):
+        if t.i in trig_tokens:
+            return trig_tokens[t.i]
+    return None
+
+
+def _relations(head: Token, em: EventMention, trig_tokens: dict[int, EventMention]) -> tuple[Relation, ...]:
+    gov = _governor(head)
+    rels: list[Relation] = []
+    for anchor in {head, gov}:
+        for c in anchor.children:
+            low = c.lower_
+            kind = None
+            obj: Token | None = None
+            if c.dep_ == "prep" and low in ("after", "following"):
+                kind = "after"
+                obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            elif c.dep_ == "prep" and low == "in":
+                pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if pobj is not None and pobj.lemma_.lower() in ("retaliation", "response", "revenge", "reprisal"):
+                    kind = "retaliation"
+                    inner = next((g for g in pobj.children if g.dep_ == "prep" and g.lower_ in ("for", "to", "against")), None)
+                    obj = next((g for g in inner.children if g.dep_ in ("pobj", "pcomp")), None) if inner is not None else None
+                    if obj is None:
+                        obj = pobj
+            elif c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "after" for m in c.children):
+                kind, obj = "after", c
+            elif c.dep_ == "amod" and c.lemma_.lower() in ("retaliatory", "punitive") and anchor is head:
+                rels.append(Relation("retaliation", None, c.text, c.idx, c.idx + len(c.text)))
+                continue
+            if kind is None or obj is None or obj.ent_type_ in ("DATE", "TIME"):
+                continue  # "after 11am" is a time, not an earlier event
+            sub = sorted(obj.subtree, key=lambda t: t.i)
+            if sub[0].idx < em.sentence_start or c.idx < em.sentence_start or sub[-1].idx >= em.sentence_end:
+                continue  # the parse ran over a line break (a headline): not part of this sentence
+            start = min(c.idx, sub[0].idx)
+            end = max(sub[-1].idx + len(sub[-1].text), c.idx + len(c.text))
+            if start <= em.start < end:
+                continue  # the phrase is the event itself ("in retaliation for the attack" is not about itself)
+            target = _event_in(obj, trig_tokens)
+            doc = head.doc
+            text = doc.text[start:end]
+            rels.append(Relation(kind, target.id if target is not None and target.id != em.id else None, text, start, end))
+    rels.sort(key=lambda r: (r.start, r.kind))
+    return tuple(rels)
