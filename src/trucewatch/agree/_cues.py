@@ -63,16 +63,27 @@ def normalize_status(word: str | None) -> str | None:
 _AGREEMENT_NOUN = r"(?:ceasefire|cease-fire|truce|agreement|deal|accord|armistice)"
 # "the ceasefire has collapsed", "the truce is holding", "the deal remains in force"
 _STATUS_NEAR = re.compile(
-    rf"\b{_AGREEMENT_NOUN}\b[^.;:]{{0,60}}?\b(?P<word>(?:has |had |have )?(?:collaps\w*|broken down|broke down|fell apart|"
-    r"(?:is |was |remains? |still )*(?:holding|holds|held|in force|in effect|intact)|took effect|takes effect|"
-    r"came into force|(?:is |was |looks? )?(?:fragile|shaky|under strain|strained)))\b",
+    rf"\b{_AGREEMENT_NOUN}\b[^.;:!?]{{0,100}}?\b(?P<word>(?:has |had |have )?(?:already |now |effectively )?"
+    r"(?:collaps\w*|broken down|broke down|fell apart|unravell?ed|in tatters|"
+    r"(?:is |was |remains? |still |largely |broadly |has been |have been |had been )*(?:holding|holds|held|in force|in effect|intact)|"
+    r"came into force|(?:is |was |looks? |remains? )?(?:fragile|shaky|under strain|strained)))\b(?!\s+only\b)",
     re.I,
 )
-_STATUS_NEGATED = re.compile(r"\b(?:not|no|never|n't|mistake|wrong|denied|deny|rather than|instead of|if)\b", re.I)
+# A status inside a negation, a condition or hearsay is not the outlet's report of the status.
+_STATUS_NEGATED = re.compile(
+    r"\b(?:not|no|never|n't|mistake\w*|wrong|denied|deny|rather than|instead of|if|unless|whether|while|until|once|"
+    r"as long as|so long as|would|could|might|may|should)\b",
+    re.I,
+)
+_HEARSAY = re.compile(r"\b(?:some|other|earlier|several|unconfirmed)\s+reports?\b|\brumou?rs?\b|\bclaims? that\b|\bfears? that\b", re.I)
 
 
 def status_in_sentence(sentence: str) -> tuple[str, int, int] | None:
-    """(status, start, end) of a status statement about an agreement in ``sentence``, if any."""
+    """(status, start, end) of a status report about an agreement in ``sentence`` ("the truce has
+    collapsed", "the ceasefire is still holding"), if any; negations, conditions ("holds only if")
+    and hearsay ("some reports said ...") are not reports."""
+    if _HEARSAY.search(sentence):
+        return None
     for m in _STATUS_NEAR.finditer(sentence):
         between = sentence[m.start():m.start("word")]
         if _STATUS_NEGATED.search(between) or _STATUS_NEGATED.search(sentence[max(0, m.start() - 25):m.start()]):
@@ -142,6 +153,11 @@ TERM_CONTEXT = re.compile(
 TERM_LIST_INTRO = re.compile(r"\b(?:agreed|agree|commit\w*|pledged|undertook|terms?)\b[^.]{0,40}(?:to|are|include|following)?\s*:\s*$", re.I)
 LIST_ITEM = re.compile(r"\s*(?:[-•*–·▪]|\d+[.)]|\(?[a-z]\)|[a-z])")
 # Generic "agreed to <clause>" when no known category matches.
+# A generic clause is a term when it is an action of 4 to 25 words, not signing, talking or
+# the agreement itself ("keep direct telephone lines open", not "sign this time" or "the deal").
+GENERIC_TERM = re.compile(
+    r"(?!(?:sign|talk|meet|return|continue|resume|the|a|an|it|this|that|its|their|act as)\b)[a-z]+\b(?:\s+\S+){3,24}$"
+)
 AGREED_TO = re.compile(r"\b(?:agreed|committed|pledged)\s+(?:on\s+\w+\s+)?to\s+(?P<clause>[^:;]{8,200})", re.I)
 
 # ---------------------------------------------------------------------------- conditions
@@ -150,12 +166,15 @@ CONDITION_CUES = re.compile(
     r"\b(?:(?:will|would|can|could)\s+)?(?:holds?|hold|last|survive|stand|stands)\s+only\s+(?:if|when|as long as|for as long as|so long as)\b"
     r"|\bonly\s+(?:for\s+)?(?:as|so)\s+long\s+as\b"
     r"|\bon (?:the )?condition that\b|\bprovided that\b|\bconditional on\b|\bconditioned on\b"
-    r"|\brefus\w*\s+to\s+(?:sign|accept|agree|commit)\b|\b(?:will|would)\s+not\s+(?:sign|accept|put its name)\b"
-    r"|\bdemand\w*\s+(?:that|a|an|the)\b|\binsist\w*\s+(?:that|on)\b|\bnot unconditional\b",
+    r"|\brefus\w*\s+to\s+(?:sign|accept|agree|commit)\b(?!\s+(?:at|in|on|during|after|before|when|until)\b)|\b(?:will|would)\s+not\s+(?:sign|accept|put its name)\b"
+    r"|\bdemand\w*\s+(?:that|a|an|the)\b|\binsist\w*\s+(?:that|on)\b",
     re.I,
 )
 # Where a condition clause ends: a closing quote, or ", X said" / ", he told reporters".
-CONDITION_END = re.compile(r"[\"”]|,\s+(?:\w+\s+){0,5}?(?:said|says|told|added|warned|according)\b|;|\s+—\s+")
+CONDITION_END = re.compile(
+    r"[\"”]|,\s+(?:\w+\s+){0,5}?(?:said|says|told|added|warned|according)\b|;|\s+—\s+"
+    r"|,\s+(?:and|but|because|when|after|while|which|since)\b|\s+because\b"
+)
 
 # ---------------------------------------------------------------------------- mediators
 
@@ -172,3 +191,7 @@ PHRASE_END = re.compile(
 
 ACCUSE = re.compile(r"\b(?:accus\w*|blam\w*|charg\w* that|alleg\w*)\b", re.I)
 DENY = re.compile(r"\b(?:den(?:y|ies|ied|ial)|rejected the (?:charge|accusation|claim)|dismissed the (?:charge|accusation|claim)|refuted)\b", re.I)
+SPEECH = re.compile(r"\b(?:said|says|told|claimed|claims|alleged|alleges|reported|stated|announced)\b", re.I)
+# "(fired) from the Cambodian side / positions / territory": the side an attack came from.
+FROM_SIDE_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
+FROM_SIDE_AFTER = re.compile(r"(?:'s)?\s+(?:side|positions?|territory|soil|troops|forces|army|units|guns|artillery|lines?|posts?)\b", re.I)

@@ -116,10 +116,15 @@ def agreements_from(
             if not (is_agreement or is_talks):
                 continue
             m = _mention(art, an, actors, ev)
-            if is_agreement or m.status == "agreed":
-                mentions.append(m)
             if is_talks:
                 talks.append(m)
+                # Talks speak for an agreement only when they produced one and no agreement
+                # mention in the same sentence does ("talks ended with a signed text").
+                if not (m.signing and not any(
+                    e.type in cues.AGREEMENT_TYPES and e.sentence_start == ev.sentence_start for e in an.events
+                )):
+                    continue
+            mentions.append(m)
     drafts = _group(mentions)
     out = [_build(d, talks, by_article, articles) for d in drafts]
     return sorted(out, key=lambda a: (a.date_agreed or "", a.id))
@@ -128,11 +133,12 @@ def agreements_from(
 def _mention(art: Article, an: Analysis, actors: Mapping[str, Actor], ev: EventMention) -> _Mention:
     s0, s1 = ev.sentence_start, ev.sentence_end
     sent = art.text[s0:s1]
-    status = cues.normalize_status(ev.status)
-    if status is None:
-        found = cues.status_in_sentence(sent)
-        status = found[0] if found else None
-    signing = status == "agreed" or (status is None and cues.is_signing(sent))
+    # The analysis' status is a hint; the sentence decides. A status report ("the truce has
+    # collapsed") is read by pattern so that conditions ("holds only if"), terms ("must maintain
+    # the ceasefire"), hearsay and negations do not become statuses.
+    found = cues.status_in_sentence(sent)
+    status = found[0] if found else None
+    signing = status is None and cues.normalize_status(ev.status) in (None, "agreed") and cues.is_signing(sent)
     if signing:
         status = "agreed"
     mediators = _mediators_in(art.text, s0, s1, an, actors)
@@ -210,17 +216,25 @@ def _group(mentions: list[_Mention]) -> list[_Draft]:
     signing = sorted((m for m in mentions if m.signing and len(m.parties) >= 2),
                      key=lambda m: (m.date or date.min, m.article.id, m.sentence))
     for m in signing:
-        key = frozenset(m.parties)
         for d in drafts:
             da = d.date_agreed
-            if d.parties == key and (da is None or m.date is None or abs((m.date - da).days) <= SAME_AGREEMENT_DAYS):
+            if len(d.parties & m.parties) >= 2 and (da is None or m.date is None or abs((m.date - da).days) <= SAME_AGREEMENT_DAYS):
                 d.signing.append(m)
                 m.agreement = d
                 break
         else:
-            d = _Draft(key, [m])
+            d = _Draft(frozenset(m.parties), [m])
             m.agreement = d
             drafts.append(d)
+    # Parties: the countries most signing mentions name (a mediator or a country named in
+    # passing in one sentence does not become a party).
+    for d in drafts:
+        votes = Counter(c for m in d.signing for c in m.parties)
+        n = len(d.signing)
+        kept = {c for c, k in votes.items() if 2 * k >= n}
+        if len(kept) < 2:
+            kept = {c for c, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:2]}
+        d.parties = frozenset(kept)
     # Everything else joins the latest agreement sharing a party with it (or, naming none, any
     # agreement), signed on or before it; an agreement signed in the same article comes first.
     by_article: dict[str, set[int]] = defaultdict(set)
@@ -255,7 +269,8 @@ def _build(d: _Draft, talks: list[_Mention], analyses: Mapping[str, Analysis], a
     linked = [m for m in d.mentions]
     related_talks = [
         t for t in talks
-        if t.parties <= d.parties and da and t.date and da - timedelta(days=TALKS_LOOKBACK_DAYS) <= t.date <= da + timedelta(days=1)
+        if (not t.parties or t.parties & d.parties) and da and t.date
+        and da - timedelta(days=TALKS_LOOKBACK_DAYS) <= t.date <= da + timedelta(days=1)
     ]
     # Venue: the place most often given for the signing, else for the talks that led to it.
     venues = Counter(m.venue for m in d.signing if m.venue) or Counter(
@@ -264,7 +279,9 @@ def _build(d: _Draft, talks: list[_Mention], analyses: Mapping[str, Analysis], a
     venue = sorted(venues.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if venues else None
     mediators: Counter[str] = Counter()
     article_ids = sorted({m.article.id for m in linked})
-    context_ids = sorted(set(article_ids) | {t.article.id for t in related_talks})
+    # Oldest report first, so the first wording of a term or condition is the one kept.
+    context_ids = sorted(set(article_ids) | {t.article.id for t in related_talks},
+                         key=lambda a: (articles[a].published or "9999", a))
     for aid in context_ids:
         an = analyses[aid]
         actors = {a.id: a for a in an.actors}
@@ -275,7 +292,7 @@ def _build(d: _Draft, talks: list[_Mention], analyses: Mapping[str, Analysis], a
                     mediators[code] += 1
     kinds = Counter(m.kind for m in d.signing) or Counter(m.kind for m in linked)
     kind = sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0] != "ceasefire", kv[0]))[0][0]
-    terms, term_spans = _terms(article_ids, articles)
+    terms, term_spans = _terms([a for a in context_ids if a in set(article_ids)], articles)
     conditions, condition_spans = _conditions(context_ids, analyses, articles, d.parties)
     history = _history(linked, da)
     disputes = _status_disputes(agreement_id, history)
@@ -396,9 +413,10 @@ def _terms(article_ids: list[str], articles: Mapping[str, Article]) -> tuple[tup
                 continue
             if listed:
                 generic.append((_clean(sent), SourceSpan(aid, s0, s1)))
-            elif m := cues.AGREED_TO.search(sent):
-                clause = cues.CONDITION_END.split(m.group("clause"))[0]
-                generic.append((_clean(clause), SourceSpan(aid, s0 + m.start("clause"), s1)))
+            elif (m := cues.AGREED_TO.search(sent)) and not cues.CONDITION_CUES.search(sent):
+                clause = _clean(cues.CONDITION_END.split(m.group("clause"))[0])
+                if cues.GENERIC_TERM.match(clause):
+                    generic.append((clause, SourceSpan(aid, s0 + m.start("clause"), s1)))
     labels = [lbl for lbl, _ in cues.TERM_PATTERNS if lbl in found]
     terms = [(lbl, found[lbl]) for lbl in labels]
     for text_, span in generic:
@@ -430,8 +448,8 @@ def _conditions(
                 clause = _clean(sent[c0:c1])
                 if len(clause) < 12:
                     continue
-                party = _condition_party(text, an, actors, s0, s1, s0 + c0, s0 + c1)
-                if party is None or party not in parties:
+                party = _condition_party(text, an, actors, s0, s1, s0 + c0, s0 + c1, parties)
+                if party is None:
                     continue
                 name = country_name(party) or party
                 if any(p == name and fuzz.token_set_ratio(clause, c) >= 75 for p, c, _ in out):
@@ -440,35 +458,37 @@ def _conditions(
     return tuple((p, c) for p, c, _ in out), tuple(s for _, _, s in out)
 
 
-def _condition_party(text: str, an: Analysis, actors: Mapping[str, Actor], s0: int, s1: int, c0: int, c1: int) -> str | None:
-    """Who states a condition: the speaker of the quote it is in, else the nearest actor or country before it."""
+def _condition_party(
+    text: str, an: Analysis, actors: Mapping[str, Actor], s0: int, s1: int, c0: int, c1: int, parties: frozenset[str]
+) -> str | None:
+    """Which party states a condition: the speaker of the quote it is in, else the nearest party
+    actor or country before it in the sentence, else one named after it ("..., the Thai minister said")."""
     for q in an.quotes:
         if q.start <= c0 < max(q.end, q.start + 1) or (c0 <= q.start < c1):
             code = party_of_actor(actors.get(q.speaker_actor_id or ""))
             if code is None and q.speaker:
                 code = _code_from_name(q.speaker, actors)
-            if code:
+            if code in parties:
                 return code
     best: tuple[int, str] | None = None
     for a in actors.values():
         code = party_of_actor(a)
-        if not code:
+        if code not in parties:
             continue
         for st, en in a.mentions:
             if s0 <= st and en <= c0 and (best is None or st > best[0]):
                 best = (st, code)
     for c in countries_in(text[s0:c0], s0):
-        if not c.locative and (best is None or c.start > best[0]):
+        if not c.locative and c.code in parties and (best is None or c.start > best[0]):
             best = (c.start, c.code)
     if best:
         return best[1]
-    # The speaker may come after the clause: "..., the defence minister said".
     for a in actors.values():
         code = party_of_actor(a)
-        if code and any(c1 <= st < s1 for st, _ in a.mentions):
+        if code in parties and any(c1 <= st < s1 for st, _ in a.mentions):
             return code
     for c in countries_in(text[c1:s1], c1):
-        if not c.locative:
+        if not c.locative and c.code in parties:
             return c.code
     return None
 

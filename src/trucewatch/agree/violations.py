@@ -139,6 +139,20 @@ def _violation(
                 subj = [c for c in countries_in(window[start: m.start()], s0 + start)]
                 if subj:
                     add(deniers, subj[-1].code)
+        # "fired from Cambodian positions", "came from the Cambodian side": the origin is accused.
+        for c in countries_in(sent, s0):
+            if cues.FROM_SIDE_BEFORE.search(sent[max(0, c.start - s0 - 12): c.start - s0]) and \
+                    cues.FROM_SIDE_AFTER.match(sent[c.end - s0:]):
+                add(accused, c.code)
+        # "The X army said ...": a party speaking about the incident accuses (unless it denies).
+        speech = cues.SPEECH.search(sent)
+        if speech and not cues.DENY.search(sent):
+            subj = [c for c in countries_in(sent[: speech.start()], s0) if not c.locative]
+            subj_actors = [(st, party_of_actor(a)) for a in actors.values() for st, _ in a.mentions
+                           if s0 <= st < s0 + speech.start() and party_of_actor(a)]
+            cands = sorted([(c.start, c.code) for c in subj] + subj_actors)
+            if cands:
+                named_accusers.append(cands[-1][1])
         # Claimants and speakers in the mention's sentence are accusers when they act for a party.
         for c in an.claims:
             if s0 <= c.start < s1:
