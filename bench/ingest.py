@@ -1,0 +1,138 @@
+"""Benchmark ingest: N generated HTML and text articles into a temporary SQLite store.
+
+Prints articles per second and peak memory (peak RSS, ru_maxrss) for ``pipeline.ingest`` (read, decode,
+trafilatura, debris cleaning, metadata, language, store), and a baseline measured in
+the same run: reading each file and calling ``trafilatura.extract`` on the HTML ones
+(text files are only read and decoded), with the ratio between the two.
+
+    .venv/bin/python bench/ingest.py              # 2000 articles (half HTML, half text)
+    .venv/bin/python bench/ingest.py -n 500
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from trucewatch import pipeline  # noqa: E402
+from trucewatch.settings import Settings  # noqa: E402
+from trucewatch.store import open_store  # noqa: E402
+
+TOWNS = "Veldor Kastamar Miraval Tessel Orvane Lirsk Pellam Durosk Hanvik Sorrel Ambra Quell".split()
+OUTLETS = ["Northern Ledger", "Coastal Courier", "River Wire", "Valley Gazette", "Harbour Radio"]
+SUBJECTS = ["Ferry crews", "Border guards", "Lock keepers", "Council officials", "Harbour pilots", "Grain traders"]
+VERBS = ["refused to work", "met for talks", "traded accusations", "reopened the crossing", "closed the bridge", "agreed a truce"]
+FILLER = [
+    "Residents said they had waited for hours before officials gave any explanation.",
+    "The two councils have argued over the toll for most of the year, according to local reporters.",
+    "A spokesperson said further talks would take place once both sides had consulted their members.",
+    "Traders estimated that more than {n} lorries were stuck on the approach roads by the evening.",
+    "\"We want this settled before the harvest,\" one farmer told reporters outside the town hall.",
+    "Emergency vehicles were still allowed through, the police said in a short statement.",
+]
+DEBRIS = ["{n} Shares", "Share on Facebook   Share on X   Copy link", "ALSO READ: Ferry fares rise again",
+          "Leave a comment", "Comments ({n})", "Subscribe to our newsletter", "We use cookies to improve your experience. Accept"]
+
+
+def _body(rng: random.Random, i: int) -> tuple[str, str, list[str]]:
+    a, b = rng.sample(TOWNS, 2)
+    title = f"{rng.choice(SUBJECTS)} in {a} {rng.choice(VERBS)} with {b} (report {i})"
+    day = rng.randint(1, 28)
+    paras = [f"{a.upper()} — {rng.choice(SUBJECTS)} in {a} {rng.choice(VERBS)} on Tuesday, March {day}, 2025, "
+             f"after a dispute with {b} that began weeks ago, officials said in report number {i}."]
+    for _ in range(rng.randint(4, 9)):
+        paras.append(" ".join(rng.choice(FILLER).format(n=rng.randint(10, 900)) for _ in range(rng.randint(2, 4))))
+    return title, f"2025-03-{day:02d}", paras
+
+
+def generate(folder: Path, n: int, seed: int = 7) -> list[Path]:
+    rng = random.Random(seed)
+    paths = []
+    for i in range(n):
+        title, iso, paras = _body(rng, i)
+        outlet = rng.choice(OUTLETS)
+        if i % 2 == 0:
+            p = folder / f"a{i:05d}.html"
+            body = "\n".join(f"<p>{x}</p>" for x in paras)
+            p.write_text(
+                f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title} | {outlet}</title>"
+                f"<meta property='og:site_name' content='{outlet}'><meta property='og:title' content='{title}'>"
+                f"<meta property='article:published_time' content='{iso}T08:00:00Z'></head><body>"
+                f"<nav><a href='/'>Home</a> <a href='/world'>World</a></nav><div class='share'>Share | Tweet</div>"
+                f"<article><h1>{title}</h1>{body}</article><footer>© 2025 {outlet}</footer></body></html>",
+                encoding="utf-8",
+            )
+        else:
+            p = folder / f"a{i:05d}.txt"
+            junk = [d.format(n=rng.randint(1, 300)) for d in rng.sample(DEBRIS, 4)]
+            lines = [f"date {iso}", title, outlet.upper(), "", title, "", junk[0], junk[1], ""]
+            lines += [x for para in paras for x in (para, "")] + junk[2:] + [f"© 2025 {outlet}. All rights reserved."]
+            p.write_text("\n".join(lines), encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def baseline(paths: list[Path]) -> float:
+    import trafilatura
+
+    t = time.perf_counter()
+    for p in paths:
+        data = p.read_bytes()
+        if p.suffix == ".html":
+            trafilatura.extract(data.decode("utf-8"), with_metadata=True)
+        else:
+            data.decode("utf-8")
+    return time.perf_counter() - t
+
+
+def _rss_mb() -> float:
+    """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, default=2000, help="number of articles (default 2000)")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "articles"
+        folder.mkdir()
+        paths = generate(folder, args.n)
+        size = sum(p.stat().st_size for p in paths)
+        print(f"generated {len(paths)} articles ({size / 1e6:.1f} MB) in {folder}")
+
+        # Warm up the libraries (imports, py3langid model) outside both timings.
+        warm = Settings.from_env(env={}, db=str(Path(tmp) / "warm.db"))
+        with open_store(warm) as s:
+            pipeline.ingest([str(paths[0]), str(paths[1])], warm, s)
+        base_s = baseline(paths)
+
+        settings = Settings.from_env(env={}, db=str(Path(tmp) / "bench.db"))
+        store = open_store(settings)
+        rss_before = _rss_mb()
+        t = time.perf_counter()
+        report = pipeline.ingest([str(folder)], settings, store)
+        elapsed = time.perf_counter() - t
+        rss_after = _rss_mb()
+        store.close()
+        db_mb = (Path(tmp) / "bench.db").stat().st_size / 1e6
+
+    n = len(report.added)
+    print(f"ingest:   {n} added, {len(report.duplicates)} duplicates, {len(report.skipped)} skipped "
+          f"in {elapsed:.1f} s -> {n / elapsed:.1f} articles/s")
+    print(f"memory:   process peak RSS {rss_after:.0f} MB ({rss_after - rss_before:+.0f} MB during ingest; "
+          f"{rss_before:.0f} MB after imports, warm-up and the baseline)")
+    print(f"store:    {db_mb:.1f} MB SQLite file (clean text, metadata, compressed raw bytes)")
+    print(f"baseline: read + trafilatura.extract alone {base_s:.1f} s -> {len(paths) / base_s:.1f} articles/s")
+    print(f"ratio:    full ingest takes {elapsed / base_s:.2f}x the baseline time")
+
+
+if __name__ == "__main__":
+    main()
