@@ -70,6 +70,7 @@ class BrowseMixin:
         until: str | None = None,
         facets: Mapping[str, Sequence[str]] | None = None,
         incident_filter: Mapping[str, Any] | None = None,
+        min_count: tuple[str, int] | None = None,
         ids: Sequence[str] | None = None,
         order: str = "date",
         limit: int = 50,
@@ -81,7 +82,8 @@ class BrowseMixin:
         ``incident`` ...) to accepted values (any of them matches, case-insensitive;
         facets are combined with AND). ``incident_filter`` (keyword arguments of
         this method) keeps records whose ``incident`` facet names a matching
-        incident, e.g. disputes about airstrikes. ``story_id`` follows the
+        incident, e.g. disputes about airstrikes. ``min_count=(facet, n)`` keeps
+        records with at least ``n`` values of ``facet`` (clusters seen in 2+ articles). ``story_id`` follows the
         story's incidents or articles as fits the kind. ``since``/``until`` keep
         records whose date interval overlaps the range. ``order`` is ``date``
         (oldest first), ``-date`` (newest first) or ``id``.
@@ -91,6 +93,12 @@ class BrowseMixin:
             kind, type=type, story_id=story_id, since=since, until=until, facets=facets,
             incident_filter=incident_filter, ids=ids,
         )
+        if min_count is not None:
+            f = t.record_facet.c
+            cond = and_(cond, c.id.in_(
+                select(f.record_id).where(f.kind == kind, f.facet == min_count[0])
+                .group_by(f.record_id).having(func.count() >= min_count[1])
+            ))
         if order == "-date":
             ordering = (c.date_start.desc(), c.id.desc())
         elif order == "id":

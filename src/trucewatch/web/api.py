@@ -26,6 +26,24 @@ def _page(total: int, p: Paging, items: list[Any]) -> JSONResponse:
     return JSONResponse({"total": total, "limit": p.limit, "offset": p.offset, "items": items})
 
 
+#: fusion map -> (fused kind, facet) that says the same thing when fusion stored no map
+_LINK_FALLBACK = {"quote_cluster": ("quote_cluster", "quote"), "claim_incident": ("incident", "claim")}
+
+
+def links(store, name: str, ids: list[str]) -> dict[str, str]:
+    """id -> linked id through the fusion map ``name`` (claim_incident, quote_cluster, actor_canonical).
+
+    Falls back to the fused records' own lists (a cluster's quote_ids, an incident's casualty
+    claim ids) for ids the map does not cover.
+    """
+    found = {k: v[0] for k, v in store.facet_owners("map", name, ids).items() if v}
+    missing = [i for i in ids if i not in found]
+    if missing and name in _LINK_FALLBACK:
+        kind, facet = _LINK_FALLBACK[name]
+        found.update({k: sorted(v)[0] for k, v in store.facet_owners(kind, facet, missing).items() if v})
+    return found
+
+
 def _order(order: str) -> str:
     if order not in ("date", "-date"):
         raise HTTPException(400, f"'order' must be 'date' (oldest first) or '-date' (newest first), not {order!r}.")
@@ -145,14 +163,16 @@ def list_quotes(
         labels = labels or ["\x00no such actor"]
     ids = None
     if cluster:
-        ids = [v for v in store.facet_map("quote_cluster", "quote", [cluster]).get(cluster, [])]
+        ids = sorted(set(store.facet_map("map", "quote_cluster", [cluster])[cluster])
+                     | set(store.facet_map("quote_cluster", "quote", [cluster])[cluster]))
     total, rows = store.browse_items(
         "quote", article_id=_split(article) or None, label=labels or None, outlet=_split(outlet) or None,
         since=_iso("since", since), until=_iso("until", until), story_id=story, ids=ids,
         limit=page.limit, offset=page.offset,
     )
-    clusters = store.facet_owners("quote_cluster", "quote", [r["id"] for r in rows])
-    return _page(total, page, [quote_public(r, (clusters.get(r["id"]) or [None])[0]) for r in rows])
+    clusters = links(store, "quote_cluster", [r["id"] for r in rows])
+    canonical = links(store, "actor_canonical", [r["speaker_actor_id"] for r in rows if r.get("speaker_actor_id")])
+    return _page(total, page, [quote_public(r, clusters.get(r["id"]), canonical) for r in rows])
 
 
 @router.get("/claims", response_model=s.Page[s.ClaimPublic], summary="Numeric claims from every analyzed article")
@@ -172,14 +192,16 @@ def list_claims(
 
     ids = None
     if incident:
-        ids = store.facet_map("incident", "claim", [incident]).get(incident, [])
+        ids = sorted(set(store.facet_map("map", "claim_incident", [incident])[incident])
+                     | set(store.facet_map("incident", "claim", [incident])[incident]))
     total, rows = store.browse_items(
         "claim", article_id=_split(article) or None, label=_split(claimant) or None, category=category,
         outlet=_split(outlet) or None, since=_iso("since", since), until=_iso("until", until), story_id=story,
         ids=ids, limit=page.limit, offset=page.offset,
     )
-    owners = store.facet_owners("incident", "claim", [r["id"] for r in rows])
-    return _page(total, page, [claim_public(r, (owners.get(r["id"]) or [None])[0]) for r in rows])
+    owners = links(store, "claim_incident", [r["id"] for r in rows])
+    canonical = links(store, "actor_canonical", [r["claimant_actor_id"] for r in rows if r.get("claimant_actor_id")])
+    return _page(total, page, [claim_public(r, owners.get(r["id"]), canonical) for r in rows])
 
 
 # ---------------------------------------------------------------------- incidents and disputes

@@ -58,7 +58,11 @@ def overview(request: Request, store: StoreDep):
     _, latest = store.browse_fused("incident", order="-date", limit=10)
     n_disputes, disputes = store.browse_fused("dispute", order="id", limit=8)
     first, last = store.article_date_span()
+    meta = store.article_meta({a for d in disputes for side in d.get("sides", []) for a in side.get("article_ids", [])})
+    dispute_incidents = store.fused_many("incident", {d["incident_id"] for d in disputes if d.get("incident_id")})
     return render(request, "overview.html", {
+        "meta": meta,
+        "dispute_incidents": dispute_incidents,
         "counts": counts,
         "n_articles": store.count("article"),
         "n_outlets": len([o for o in outlets if o[0]]),
@@ -184,7 +188,13 @@ def map_page(request: Request, store: StoreDep, f: FiltersDep):
             "killed": killed(i), "harmed": h, "radius": round(5 + 3 * math.sqrt(h), 1),
             "summary": (i.get("summary") or "")[:160], "corroboration": i.get("corroboration"),
         })
+    markers.sort(key=lambda m: -m["radius"])  # small markers drawn last, on top
     return render(request, "map.html", {"markers": markers, "total": total, "unplaced": unplaced, "f": f})
+
+
+@router.get("/favicon.ico")
+def favicon():
+    return Response(status_code=204)
 
 
 @lru_cache(maxsize=1)

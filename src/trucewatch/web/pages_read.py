@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ..records import to_dict
-from .deps import PageDep, StoreDep, _iso
+from .deps import PageDep, Paging, StoreDep, _iso
 from .pages import render
 from .views import analysis_spans, segments
 
@@ -23,18 +23,25 @@ DISPUTE_KINDS = ("figure", "date", "speaker", "sequence", "status", "responsibil
 
 
 @router.get("/quotes", response_class=HTMLResponse)
-def quotes(request: Request, store: StoreDep, page: PageDep, speaker: str | None = None):
+def quotes(request: Request, store: StoreDep, speaker: str | None = None,
+           limit: Annotated[int, Query(ge=1, le=500)] = 20, offset: Annotated[int, Query(ge=0)] = 0):
+    page = Paging(limit, offset)
     speakers = store.label_top("quote", 40)
     total, items = store.browse_items("quote", label=[speaker] if speaker else None, limit=page.limit, offset=page.offset)
     clusters_of = store.facet_owners("quote_cluster", "quote", [q["id"] for q in items])
-    n_clusters, clusters = store.browse_fused("quote_cluster", order="id", limit=30)
+    page_clusters = store.fused_many("quote_cluster", {c for cs in clusters_of.values() for c in cs})
+    # Only clusters seen in two or more articles are worth a link ("reported by several outlets").
+    clusters_of = {q: [c for c in cs if len(page_clusters.get(c, {}).get("article_ids", [])) > 1]
+                   for q, cs in clusters_of.items()}
+    n_clusters, clusters = store.browse_fused("quote_cluster", min_count=("article", 2), order="id", limit=30)
     clusters = sorted(clusters, key=lambda c: (-len(c.get("article_ids", [])), c["id"]))
     cluster_outlets = store.facet_map("quote_cluster", "outlet", [c["id"] for c in clusters])
     _, speaker_disputes = store.browse_fused("dispute", type="speaker", order="id", limit=30)
+    meta = store.article_meta({a for d in speaker_disputes for side in d.get("sides", []) for a in side.get("article_ids", [])})
     return render(request, "quotes.html", {
         "speakers": speakers, "speaker": speaker, "items": items, "total": total, "page": page,
         "clusters_of": clusters_of, "clusters": clusters, "n_clusters": n_clusters,
-        "cluster_outlets": cluster_outlets, "speaker_disputes": speaker_disputes,
+        "cluster_outlets": cluster_outlets, "speaker_disputes": speaker_disputes, "meta": meta,
     })
 
 

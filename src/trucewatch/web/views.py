@@ -41,42 +41,40 @@ def article_public(row: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def quote_public(q: Mapping[str, Any], cluster_id: str | None) -> dict[str, Any]:
-    """A stored quote (from an analysis) as the contract's ``quotes`` item."""
-    keys = ("id", "article_id", "text", "speaker", "speaker_actor_id", "cue", "direct", "start", "end",
+def quote_public(q: Mapping[str, Any], cluster_id: str | None, canonical: Mapping[str, str]) -> dict[str, Any]:
+    """A stored quote (from an analysis) as the contract's ``quotes`` item.
+
+    ``canonical`` maps per-article actor ids to canonical ones (as the export does).
+    """
+    keys = ("id", "article_id", "text", "speaker", "cue", "direct", "start", "end",
             "speaker_start", "speaker_end", "published", "outlet")
-    return {**{k: q.get(k) for k in keys}, "cluster_id": cluster_id}
+    out = {k: q.get(k) for k in keys}
+    sid = q.get("speaker_actor_id")
+    out["speaker_actor_id"] = canonical.get(sid) if sid else None
+    out["cluster_id"] = cluster_id
+    return out
 
 
-def claim_public(c: Mapping[str, Any], incident_id: str | None) -> dict[str, Any]:
+def claim_public(c: Mapping[str, Any], incident_id: str | None, canonical: Mapping[str, str]) -> dict[str, Any]:
     """A stored claim as the contract's ``claims`` item."""
     keys = ("id", "article_id", "value", "low", "high", "original", "category", "counted", "predicate", "side",
-            "claimant", "claimant_actor_id", "hedge", "start", "end", "published", "outlet")
-    return {**{k: c.get(k) for k in keys}, "incident_id": incident_id}
+            "claimant", "hedge", "start", "end", "event_id", "published", "outlet")
+    out = {k: c.get(k) for k in keys}
+    cid = c.get("claimant_actor_id")
+    out["claimant_actor_id"] = canonical.get(cid) if cid else None
+    out["incident_id"] = incident_id
+    return out
 
 
 def _place_public(p: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "name": p.get("resolved_name") or p.get("name"),
-        "mention": p.get("name"),
-        "country": p.get("country"),
-        "country_code": p.get("country_code"),
-        "admin1": p.get("admin1"),
-        "lat": p.get("lat"),
-        "lon": p.get("lon"),
-        "feature": p.get("feature"),
-    }
+    keys = ("name", "resolved_name", "country", "country_code", "admin1", "lat", "lon", "feature", "gazetteer_id")
+    return {k: p.get(k) for k in keys}
 
 
 def incident_public(inc: Mapping[str, Any]) -> dict[str, Any]:
     """A stored incident as the contract's ``incidents`` item."""
     out = dict(inc)
     out["places"] = [_place_public(p) for p in inc.get("places", [])]
-    out["mentions"] = [
-        {"article_id": m["article_id"], "start": m["start"], "end": m["end"], "event_id": m.get("event_id")}
-        for m in inc.get("mentions", [])
-    ]
-    out["casualties"] = [dict(c) for c in inc.get("casualties", [])]
     return out
 
 
@@ -107,8 +105,8 @@ def passage(text: str, start: int, end: int, *, limit: int = 420) -> tuple[int, 
 
 def segments(
     text: str, spans: Iterable[tuple[int, int, str, str]], lo: int = 0, hi: int | None = None
-) -> list[tuple[str, tuple[str, ...], str]]:
-    """Cut ``text[lo:hi]`` at every span boundary: ``[(piece, classes, title)]``.
+) -> list[tuple[str, tuple[str, ...], str, int]]:
+    """Cut ``text[lo:hi]`` at every span boundary: ``[(piece, classes, title, offset)]``.
 
     ``spans`` are ``(start, end, css_class, title)``; overlapping spans give a
     piece every class that covers it. The pieces are plain text: the template
@@ -122,7 +120,7 @@ def segments(
         covering = [(cls, title) for s, e, cls, title in spans if s <= a and e >= b]
         classes = tuple(sorted({c for c, _ in covering}))
         title = "; ".join(dict.fromkeys(t for _, t in covering if t))
-        out.append((text[a:b], classes, title))
+        out.append((text[a:b], classes, title, a))
     return out
 
 

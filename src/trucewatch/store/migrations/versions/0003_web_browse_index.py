@@ -48,6 +48,12 @@ _FACETS = (
     ("claimant", "SELECT json_extract(s.value, '$.claimant') AS v FROM json_each(new.data_json, '$.sides') s"),
 )
 
+#: Fused kinds whose records are indexed facet by facet (the big ``fusion_map`` rows are not).
+_KINDS = ("incident", "dispute", "actor", "story", "copy", "quote_cluster", "agreement", "violation")
+#: ``fusion_map`` rows (id -> {"map": {key: value}}) indexed as kind "map", facet = row id:
+#: claim_incident (claim -> incident), quote_cluster (quote -> cluster), actor_canonical (actor -> canonical).
+_MAPS = ("claim_incident", "quote_cluster", "actor_canonical")
+
 _ITEMS = (
     ("quote", "$.quotes", "$.speaker", "NULL"),
     ("claim", "$.claims", "$.claimant", "json_extract(q.value, '$.category')"),
@@ -81,12 +87,26 @@ def upgrade() -> None:
     tables.article_item.create(bind)
     if bind.dialect.name != "sqlite":
         return  # the triggers use SQLite's JSON1 functions; other backends read the JSON directly
+    kinds = ", ".join(f"'{k}'" for k in _KINDS)
+    maps = ", ".join(f"'{m}'" for m in _MAPS)
     drop_facets = "DELETE FROM record_facet WHERE kind = old.kind AND record_id = old.id; "
-    op.execute(f"CREATE TRIGGER fused_record_facet_ai AFTER INSERT ON fused_record BEGIN {_facet_inserts()}END")
-    op.execute(f"CREATE TRIGGER fused_record_facet_ad AFTER DELETE ON fused_record BEGIN {drop_facets}END")
+    when_new, when_old = f"WHEN new.kind IN ({kinds})", f"WHEN old.kind IN ({kinds})"
+    op.execute(f"CREATE TRIGGER fused_record_facet_ai AFTER INSERT ON fused_record {when_new} BEGIN {_facet_inserts()}END")
+    op.execute(f"CREATE TRIGGER fused_record_facet_ad AFTER DELETE ON fused_record {when_old} BEGIN {drop_facets}END")
     op.execute(
-        f"CREATE TRIGGER fused_record_facet_au AFTER UPDATE ON fused_record BEGIN {drop_facets}{_facet_inserts()}END"
+        f"CREATE TRIGGER fused_record_facet_au AFTER UPDATE ON fused_record {when_new} "
+        f"BEGIN {drop_facets}{_facet_inserts()}END"
     )
+    map_insert = (
+        "INSERT OR IGNORE INTO record_facet(kind, facet, value, record_id) "
+        "SELECT 'map', new.id, j.key, j.value FROM json_each(new.data_json, '$.map') j "
+        "WHERE typeof(j.value) = 'text'; "
+    )
+    drop_map = "DELETE FROM record_facet WHERE kind = 'map' AND facet = old.id; "
+    map_new = f"WHEN new.kind = 'fusion_map' AND new.id IN ({maps})"
+    op.execute(f"CREATE TRIGGER fused_record_map_ai AFTER INSERT ON fused_record {map_new} BEGIN {map_insert}END")
+    op.execute(f"CREATE TRIGGER fused_record_map_ad AFTER DELETE ON fused_record WHEN old.kind = 'fusion_map' BEGIN {drop_map}END")
+    op.execute(f"CREATE TRIGGER fused_record_map_au AFTER UPDATE ON fused_record {map_new} BEGIN {drop_map}{map_insert}END")
     drop_items = "DELETE FROM article_item WHERE article_id = old.article_id; "
     op.execute(f"CREATE TRIGGER analysis_item_ai AFTER INSERT ON analysis BEGIN {_item_inserts()}END")
     op.execute(f"CREATE TRIGGER analysis_item_ad AFTER DELETE ON analysis BEGIN {drop_items}END")
@@ -101,6 +121,7 @@ def downgrade() -> None:
     if bind.dialect.name == "sqlite":
         for name in (
             "fused_record_facet_ai", "fused_record_facet_ad", "fused_record_facet_au",
+            "fused_record_map_ai", "fused_record_map_ad", "fused_record_map_au",
             "analysis_item_ai", "analysis_item_ad", "analysis_item_au",
         ):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")

@@ -23,7 +23,8 @@
   var full = data.length ? [Math.min.apply(null, data.map(function (d) { return d.t0; })) - DAY,
                             Math.max.apply(null, data.map(function (d) { return d.t1; })) + DAY] : [0, DAY];
   var view = full.slice();
-  var W = 0, LEFT = 150, RIGHT = 24, TOP = 34, LANE = 40;
+  var W = 0, LEFT = 150, RIGHT = 24, TOP = 34, LANE = 40, ROW = 16, MAXROWS = 6;
+  function radius(d) { return 5 + Math.min(14, 2.2 * Math.sqrt(d.killed || 0)); }
 
   function visible() {
     return data.filter(function (d) {
@@ -59,7 +60,24 @@
     W = box.clientWidth || 900;
     var items = visible();
     var lanes = uniq(items.map(function (d) { return d.type; })).sort();
-    var H = TOP + Math.max(lanes.length, 1) * LANE + 16;
+    // Pack each lane into sub-rows so that dots on nearby dates do not hide each other.
+    var rowsOf = {}, rowOf = {};
+    lanes.forEach(function (name) {
+      var ends = [];
+      items.filter(function (d) { return d.type === name; })
+        .sort(function (a, b) { return a.t0 - b.t0 || (a.id < b.id ? -1 : 1); })
+        .forEach(function (d) {
+          var cx = (x(d.t0) + x(d.t1)) / 2, r = radius(d), row = 0;
+          while (row < ends.length && ends[row] > cx - r - 3) row++;
+          if (row >= MAXROWS) row = row % MAXROWS;
+          ends[row] = cx + r;
+          rowOf[d.id] = row;
+        });
+      rowsOf[name] = Math.max(1, Math.min(ends.length, MAXROWS));
+    });
+    var laneTop = {}, H = TOP;
+    lanes.forEach(function (name) { laneTop[name] = H; H += LANE + (rowsOf[name] - 1) * ROW; });
+    H += 16;
     while (box.firstChild) box.removeChild(box.firstChild);
     var svg = el("svg", { width: W, height: H, viewBox: "0 0 " + W + " " + H, role: "img", "class": "tl-svg" }, box);
     var defs = el("defs", {}, svg);
@@ -73,14 +91,14 @@
     });
     var laneY = {};
     lanes.forEach(function (name, i) {
-      var y = TOP + i * LANE;
+      var y = laneTop[name], h = LANE + (rowsOf[name] - 1) * ROW;
       laneY[name] = y + LANE / 2;
-      el("rect", { x: 0, y: y, width: W, height: LANE, "class": i % 2 ? "tl-lane odd" : "tl-lane" }, svg);
+      el("rect", { x: 0, y: y, width: W, height: h, "class": i % 2 ? "tl-lane odd" : "tl-lane" }, svg);
       var lab = el("text", { x: 8, y: y + LANE / 2 + 4, "class": "tl-lane-label" }, svg); lab.textContent = name.replace(/_/g, " ");
     });
     var pos = {};
     items.forEach(function (d) {
-      pos[d.id] = { x: (x(d.t0) + x(d.t1)) / 2, y: laneY[d.type] };
+      pos[d.id] = { x: (x(d.t0) + x(d.t1)) / 2, y: laneY[d.type] + rowOf[d.id] * ROW };
     });
     items.forEach(function (d) {
       (d.follows || []).forEach(function (f) {
@@ -91,12 +109,13 @@
     });
     var drawn = 0;
     items.forEach(function (d) {
-      var x0 = x(d.t0), x1 = x(d.t1), y = laneY[d.type];
+      var x0 = x(d.t0), x1 = x(d.t1), y = pos[d.id].y;
       if (x1 < LEFT - 20 || x0 > W) return;
       drawn++;
       var a = el("a", { href: "/incidents/" + encodeURIComponent(d.id), "class": "tl-item tl-" + (d.corroboration || "single source").replace(/ /g, "-"), "data-id": d.id }, svg);
-      var r = 5 + Math.min(14, 2.2 * Math.sqrt(d.killed || 0));
-      if (x1 - x0 > 2 * r + 4) el("rect", { x: x0, y: y - 5, width: x1 - x0, height: 10, rx: 5, "class": "tl-span" }, a);
+      var r = radius(d);
+      if (x1 - x0 > 2 * r + 4) el("rect", { x: x0, y: y - 4, width: x1 - x0, height: 8, rx: 4,
+        "class": d.precision && d.precision !== "day" ? "tl-span tl-vague" : "tl-span" }, a);
       el("circle", { cx: (x0 + x1) / 2, cy: y, r: r, "class": "tl-dot" }, a);
       var title = el("title", {}, a);
       title.textContent = d.start + (d.end && d.end !== d.start ? " – " + d.end : "") + " · " + d.type.replace(/_/g, " ") +
