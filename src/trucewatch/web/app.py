@@ -29,7 +29,7 @@ __all__ = ["ROUTER_MODULES", "create_app"]
 
 HERE = Path(__file__).parent
 #: Modules of trucewatch.web that contribute routers (and NAV entries), in order.
-ROUTER_MODULES: list[str] = ["api", "api_write", "docs", "pages", "pages_read"]
+ROUTER_MODULES: list[str] = ["api", "api_write", "docs", "pages", "pages_read", "routes_ledger"]
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:

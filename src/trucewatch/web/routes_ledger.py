@@ -14,7 +14,7 @@ import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from .. import agree, pipeline
@@ -119,7 +119,7 @@ async def post_review(request: Request, store: StoreDep, _token: TokenDep):
     return JSONResponse(to_dict(review), status_code=201)
 
 
-@router.get("/ledger", response_class=None, include_in_schema=False)
+@router.get("/ledger", response_class=HTMLResponse, include_in_schema=False)
 def ledger_page(request: Request, store: StoreDep, status: str | None = None, msg: str | None = None):
     if status and status not in REVIEW_STATUSES:
         raise HTTPException(400, f"status must be one of {', '.join(REVIEW_STATUSES)}, not {status!r}.")
