@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..records import Actor, stable_id
 from .aliases import CountryTable, LearnedAlias, UserActor, fold, same_name
-from .components import Lexicon
+from .components import Lexicon, sent_at, sentences
 
 __all__ = ["ActorIndex", "Ent", "actors_from", "is_headline"]
 
@@ -185,7 +185,13 @@ class ActorIndex:
     def group(self, label: str, start: int, end: int, country: str | None = None) -> Ent:
         """The group actor named ``label`` ("Afghan officials"), created on first use."""
         name = _STRIP_PREFIX.sub("", label.strip())
-        ent = self.find(name, "group") or self.new(name, "group", country)
+        ent = self.find(name, "group")
+        if ent is None and len(name.split()) == 1 and name.islower():
+            # "the ministry" after "the Tamsin interior ministry": the latest actor whose name ends so.
+            ent = next((x for x in reversed(self.ents) if x.kind in ("group", "organization", "government", "media", "armed_group")
+                        and x.name.lower().split()[-1] == name.lower() and x.name.lower() != name.lower()), None)
+        if ent is None:
+            ent = self.new(name, "group", country)
         self.add_mention(ent, start, end)
         return ent
 
@@ -291,6 +297,9 @@ def _org_kind(span: Span, lex: Lexicon) -> Counter:
     for t in root.children:
         if t.dep_ == "appos" and (t.lower_ in lex.armed_group_cues):
             votes["armed_group"] += 2
+        if t.dep_ == "appos" and t.lower_ in ("group", "organisation", "organization", "network", "alliance") and any(
+                c.lower_ in lex.armed_group_cues or c.lower_ == "armed" for c in t.children):
+            votes["armed_group"] += 2
     return votes
 
 
@@ -361,8 +370,10 @@ def _role_text(toks: list[Token], lex: Lexicon, countries: CountryTable) -> tupl
             continue
         if t.dep_ in ("det", "case", "punct") or t.lower_ in {"'s", "’s", "the", "a", "an", "country", "its", "his", "her", "their"}:
             continue
-        if t.ent_type_ in ("PERSON",):
+        if t.ent_type_ in ("PERSON", "GPE", "NORP", "ORG") and t.lower_ not in lex.role_nouns:
             continue
+        if any(c.text in ("'s", "’s") for c in t.children):
+            continue  # a possessor ("Norland's"): the affiliation, not the role
         words.append(t.text.lower())
     # Cut anything after the last role noun ("minister of defence" keeps its "of" phrase though).
     while words and words[-1] not in lex.role_nouns and words[-1] not in {"affairs", "defence", "defense", "interior", "information", "foreign", "finance", "state"}:
@@ -421,7 +432,7 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
 
     # 3. Named entities.
     headline_only: dict[str, bool] = {}
-    for sent in doc.sents:
+    for sent in sentences(doc):
         head = is_headline(sent)
         for e in sent.ents:
             if e.label_ == "PERSON":
@@ -445,9 +456,19 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
             continue
         if label in ("PERSON", "ORG") and _is_place_like(e, lex):
             continue
+        nxt = doc[e.end] if e.end < len(doc) else None
+        nxt2 = doc[e.end + 1] if e.end + 1 < len(doc) else None
+        if label == "PERSON" and nxt is not None and nxt.text in ("'s", "’s") and nxt2 is not None and nxt2.lower_ in lex.role_nouns | _GOV_NOUNS | _GENERIC_ORG:
+            continue  # "Arland's Prime Minister": a country or organisation, not a person
+        if label == "PERSON" and nxt is not None and (nxt.lower_ in lex.armed_group_cues or nxt.lower_ in lex.media_cues or nxt.lower_ in _GENERIC_ORG):
+            label = "ORG"  # "the Red Dawn militia"
+        prev_tok = doc[e.start - 1] if e.start > 0 else None
+        if (label == "ORG" and prev_tok is not None and prev_tok.text[:1].isupper() and prev_tok.lower_ in lex.role_nouns
+                and 2 <= len(e) <= 3 and all(t.is_title for t in e) and not ({fold(t.text) for t in e} & (lex.armed_group_cues | lex.media_cues | _GENERIC_ORG))):
+            label = "PERSON"  # "Governor Nadia Farouk"
         if label == "ORG" and (e.root.dep_ == "compound" and e.root.head.lower_ in lex.role_nouns and e.end - e.start == 1):
             continue  # "Defence" in "Defence Minister X"
-        if label == "ORG" and headline_only.get(name, True) and is_headline(e.sent) and not idx.find(name):
+        if label == "ORG" and headline_only.get(name, True) and is_headline(sent_at(doc, e.start)) and not idx.find(name):
             continue
         if label in ("ORG", "GPE") and len(name.split()) == 1:
             person = next((p for p in idx.ents if p.kind == "person" and fold(name) in fold(p.name).split()), None)
@@ -513,8 +534,13 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
                         code = countries.country(p.text)
             if code:
                 break
-        if code:
-            ent = idx.get_or_new(f"Government of {countries.names[code]}", "government", code)
+        gname = f"Government of {countries.names[code]}" if code else None
+        if gname is None:
+            gpe = next((c for c in tok.children if c.dep_ in ("poss", "compound") and c.ent_type_ == "GPE"), None)
+            if gpe is not None:
+                gname = f"Government of {_clean_name(gpe.text)}"
+        if gname:
+            ent = idx.get_or_new(gname, "government", code)
             start = tok.left_edge.idx if tok.left_edge.i >= tok.i - 3 else tok.idx
             end = tok.idx + len(tok.text)
             if not tok.left_edge.i < tok.i - 3:

@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..records import Article, Claim, Quote, stable_id
 from .actors import ActorIndex
-from .components import Lexicon
+from .components import Lexicon, sent_at
 from .quotes import according_to, speaker_of_verb
 
 __all__ = ["claims_from", "parse_number"]
@@ -48,7 +48,7 @@ _DURATION = re.compile(
     r"(?P<num>[\w,.\-]+(?:\s+[\w\-]+)?)\s+(?P<unit>days?|weeks?|hours?|months?|years?|minutes?)$",
     re.I,
 )
-_NOT_DURATION_BEFORE = {"last", "past", "next", "within", "coming", "previous", "recent", "first", "few"}
+_NOT_DURATION_BEFORE = {"last", "past", "next", "within", "coming", "previous", "recent", "first", "few", "in"}
 _NOT_DURATION_AFTER = {"ago", "later", "earlier", "before", "after", "old"}
 
 
@@ -102,7 +102,7 @@ def _group(doc: Doc, i: int, lex: Lexicon) -> tuple[int, int]:
         if t.like_num or t.lower_ in _SCALES or (t.lower_ == "of" and doc[j - 1].lower_ in ("tens", "hundreds") and j + 1 < n and doc[j + 1].lower_ in ("thousands", "millions")):
             j += 1
             continue
-        if doc[j - 1].lower_ in ("tens", "hundreds") and t.lower_ in ("thousands", "millions"):
+        if doc[j - 1].lower_ == "of" and j >= 2 and doc[j - 2].lower_ in ("tens", "hundreds") and t.lower_ in ("thousands", "millions"):
             j += 1
             continue
         if t.text in ("-", "–", "to", "or", "and") and j + 1 < n and doc[j + 1].like_num and not doc[j + 1].ent_type_ in ("DATE", "TIME"):
@@ -167,9 +167,6 @@ def _predicate(num: Token, counted: Token | None, lex: Lexicon) -> Token | None:
     node = counted or num
     if counted is not None and counted.dep_ == "pobj" and counted.head.head is num:
         node = num  # "dozens of homes": the number heads the phrase
-    # The counted noun may itself say what happened ("dozens of deaths", "200 casualties").
-    if counted is not None and _category(counted, lex) and counted.lower_ not in ("people", "homes"):
-        return counted
     # Modifiers of the counted noun: "four wounded soldiers", "23 soldiers killed in the attack".
     for child in node.children:
         if child.dep_ in ("amod", "acl", "relcl") and _category(child, lex):
@@ -188,6 +185,8 @@ def _predicate(num: Token, counted: Token | None, lex: Lexicon) -> Token | None:
         if node.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "pobj", "dative", "oprd", "npadvmod", "appos", "conj", "amod"):
             if node.dep_ == "pobj":
                 prep = head
+                if prep.lower_ not in ("of", "among", "including") and node is not num:
+                    break  # "in raids across four cities": a place or a circumstance, not what happened
                 head = prep.head
             if _category(head, lex):
                 return head
@@ -221,9 +220,10 @@ def _side(counted: Token | None, num: Token, actors: ActorIndex) -> str | None:
 
 
 def _reporter(tok: Token, actors: ActorIndex, quote_spans: list[tuple[int, int]], lex: Lexicon):
-    """The subject of the nearest reporting verb above ``tok`` and the hedge that verb implies."""
+    """The subject of the outermost reporting verb above ``tok`` (who asserts it) and the hedge on the way."""
     node = tok
-    for _ in range(10):
+    found, hedge = None, None
+    for _ in range(12):
         head = node.head
         if head is node:
             break
@@ -231,10 +231,12 @@ def _reporter(tok: Token, actors: ActorIndex, quote_spans: list[tuple[int, int]]
         if lemma in lex.claim_verbs and head.pos_ in ("VERB", "AUX"):
             att = speaker_of_verb(head, actors, quote_spans)
             if att is not None:
-                hedge = lex.claim_verbs[lemma]
-                return att, (None if hedge in ("said", "announced") else hedge)
+                found = att
+                h = lex.claim_verbs[lemma]
+                if hedge is None and h not in ("said", "announced"):
+                    hedge = h
         node = head
-    return None, None
+    return found, hedge
 
 
 def claims_from(doc: Doc, article: Article, actors: ActorIndex, quotes: list[Quote]) -> list[Claim]:
@@ -311,7 +313,19 @@ def _claim(doc: Doc, start: int, end: int, article: Article, actors: ActorIndex,
     if counted is not None and counted.lower_ in ("%", "percent", "years", "year", "times") and counted.lower_ != "times":
         return None
     pred = _predicate(head, counted, lex)
+    if counted is None and head.dep_ == "pobj" and head.head.lower_ == "at":
+        # "put the number of displaced at 20,000", "put the death toll at 50"
+        verb = head.head.head
+        obj = next((c for c in verb.children if c.dep_ == "dobj" and c.lower_ in ("number", "toll", "figure", "tally", "count")), None)
+        if obj is not None:
+            of = next((g for c in obj.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), None)
+            counted = of or obj
+            pred = of if of is not None and _category(of, lex) else (obj if any(c.lower_ == "death" for c in obj.children) else None)
     category = _category(pred, lex) if pred is not None else None
+    if category is None and counted is not None and _category(counted, lex):
+        pred, category = counted, _category(counted, lex)  # "dozens of deaths", "200 casualties"
+    if category is None and pred is not None and pred.lower_ == "toll":
+        category = "killed"
     unit = lex.units.get(counted.lower_) if counted is not None else None
     if unit in ("days", "weeks", "months", "hours", "years", "minutes"):
         category = "duration"
@@ -352,7 +366,7 @@ def _claim(doc: Doc, start: int, end: int, article: Article, actors: ActorIndex,
         att, vhedge = _reporter(head, actors, quote_spans, lex)
         if att is not None:
             claimant, claimant_id = att.speaker, actors.id_of(att.ent)
-    sent = first.sent
+    sent = sent_at(doc, first.i)
     if claimant is None:
         att = according_to(sent, actors, quote_spans)
         if att is not None:

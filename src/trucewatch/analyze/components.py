@@ -24,7 +24,26 @@ from spacy.util import registry
 
 from .aliases import LEXICON_FILE
 
-__all__ = ["Lexicon", "add_components", "lexicon"]
+__all__ = ["Lexicon", "add_components", "lexicon", "sent_at", "sentences"]
+
+
+def sentences(doc: Doc) -> list:
+    """``list(doc.sents)``, computed once per Doc (``Token.sent`` rescans the whole Doc on every call)."""
+    cached = doc.user_data.get("tw_sents")
+    if cached is None:
+        cached = list(doc.sents)
+        doc.user_data["tw_sents"] = cached
+        doc.user_data["tw_sent_starts"] = [s.start for s in cached]
+    return cached
+
+
+def sent_at(doc: Doc, i: int):
+    """The sentence holding token ``i`` (bisect over the cached sentence starts)."""
+    import bisect
+
+    sents = sentences(doc)
+    k = bisect.bisect_right(doc.user_data["tw_sent_starts"], i) - 1
+    return sents[max(0, k)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..records import Quote, stable_id
 from .actors import ActorIndex, Ent
-from .components import Lexicon
+from .components import Lexicon, sentences
 
 __all__ = ["find_quote_marks", "quotes_from", "speaker_of_verb"]
 
@@ -180,12 +180,32 @@ def _attribution_of_noun(subj: Token, cue: str, actors: ActorIndex, quote_spans:
             if ent is not None and low == "it" and ent.kind != "group":
                 return _Attribution(ent.name, ent, cue, subj.idx, subj.idx + len(subj.text))
         return None
+    if subj.lower_ in actors.lex.speech_nouns:
+        # "a foreign ministry statement said": the words before the noun name the speaker.
+        mods = [c for c in subj.children if c.dep_ in ("compound", "amod", "poss") and c.i < subj.i]
+        if mods and not any(c.dep_ == "poss" for c in mods):
+            first = min(m.left_edge.i for m in mods)
+            s, e = subj.doc[first].idx, subj.idx - 1
+            while e > s and text[e - 1] == " ":
+                e -= 1
+            hit = actors.overlapping(s, e)
+            if hit:
+                return _Attribution(hit[0][2].name, hit[0][2], cue, hit[0][0], hit[0][1])
+            label = text[s:e].strip()
+            if label and label.lower() not in ("the", "a", "an"):
+                ent = actors.group(_normalise_label(label, actors), s, e, None)
+                return _Attribution(ent.name, ent, cue, s, e)
+    if subj.pos_ == "PROPN" and subj.ent_type_ in ("", "PERSON") and not actors.overlapping(subj.idx, subj.idx + len(subj.text)):
+        att = _new_person(subj, cue, actors)
+        if att is not None:
+            return att
     s, e = _phrase(subj, quote_spans)
     # A person named in the phrase wins ("Pakistan's Interior Minister, X,"), then the actor at the head.
     hits = actors.overlapping(s, e)
     people = [h for h in hits if h[2].kind == "person"]
     if people:
-        ps, pe, ent = people[0]
+        # The person at the head or in apposition to it, else the last one named ("Arland's Prime Minister, X").
+        ps, pe, ent = next((h for h in people if h[0] <= subj.idx < h[1]), people[-1])
         return _Attribution(ent.name, ent, cue, ps, pe)
     head_hit = actors.at(subj.idx, subj.idx + len(subj.text))
     if head_hit is None and subj.pos_ == "PROPN":
@@ -218,9 +238,29 @@ def _attribution_of_noun(subj: Token, cue: str, actors: ActorIndex, quote_spans:
     return None
 
 
+def _new_person(subj: Token, cue: str, actors: ActorIndex) -> _Attribution | None:
+    """A speaker the model did not tag ("Lawyer Sofia Marin said"): title words become the role."""
+    toks = [c for c in subj.lefts if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN"] + [subj]
+    toks = [t for t in toks if t.i >= subj.i - 4]
+    role = []
+    while toks and (toks[0].lower_ in actors.lex.role_nouns or toks[0].lower_.rstrip(".") in actors.lex.title_words):
+        role.append(toks.pop(0).lower_)
+    if not toks or not all(t.text[:1].isupper() and t.is_alpha for t in toks):
+        return None
+    existing = next((p for p in reversed(actors.ents) if p.kind == "person" and subj.lower_ in p.name.lower().split()), None)
+    ent = existing or actors.new(" ".join(t.text for t in toks), "person")
+    if role and " ".join(role) not in ent.roles:
+        ent.roles.append(" ".join(role))
+    s, e = toks[0].idx, subj.idx + len(subj.text)
+    actors.add_mention(ent, s, e)
+    actors.person_subjects.append((s, ent))
+    actors.person_subjects.sort(key=lambda x: x[0])
+    return _Attribution(ent.name, ent, cue, s, e)
+
+
 def _normalise_label(label: str, actors: ActorIndex) -> str:
-    """"Pakistan's military" -> "Pakistani military"; leading articles dropped."""
-    label = re.sub(r"^(?:the|a|an)\s+", "", label, flags=re.I)
+    """"Pakistan's military" -> "Pakistani military"; leading articles and possessive pronouns dropped."""
+    label = re.sub(r"^(?:the|a|an|its|their|his|her|our)\s+", "", label, flags=re.I)
     m = re.match(r"^([A-Z][\w\-]*)['’]s\s+(.+)$", label)
     if m:
         code = actors.countries.country(m.group(1))
@@ -304,7 +344,7 @@ def quotes_from(doc: Doc, article_id: str, actors: ActorIndex) -> list[Quote]:
     spans = doc.user_data.get("tw_quote_chars")
     if spans is None:
         spans = find_quote_marks(text)
-    sents = list(doc.sents)
+    sents = sentences(doc)
     starts = [s.start_char for s in sents]
 
     def sent_index(pos: int) -> int:
@@ -374,7 +414,10 @@ def _indirect(doc: Doc, article_id: str, actors: ActorIndex, spans: list[tuple[i
             continue
         comp = next((c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i), None)
         if comp is None:
-            continue
+            # "Soldiers exchanged fire, officials said.": the reported clause comes first.
+            comp = next((c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i), None)
+            if comp is None or verb.i + 1 < len(doc) and not (doc[verb.i + 1].is_punct or doc[verb.i + 1].lower_ in ("on", "in", "at", "late", "early", "this", "last", "after", "before", "during", "yesterday", "today")):
+                continue
         toks = [t for t in comp.subtree]
         first = toks[0]
         while first.dep_ == "mark" or first.is_punct or first.is_space:
@@ -389,6 +432,8 @@ def _indirect(doc: Doc, article_id: str, actors: ActorIndex, spans: list[tuple[i
             toks = toks[:-1]
         if len(toks) < MIN_INDIRECT_TOKENS:
             continue
+        if toks[0].lower_ == "that" and len(toks) > MIN_INDIRECT_TOKENS:
+            toks = toks[1:]
         s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
         # Direct quotes inside the clause are reported as direct quotes instead.
         if any(qs < e and qe > s for qs, qe in spans) or "\n" in text[s:e]:
