@@ -87,19 +87,19 @@ def _scores(results) -> dict[str, tuple[float, float, tuple]]:
             (list(an.claims), exp.get("claims", []), lambda c, e, t=art.text, w=who: _claim_match(c, e, t, w))
             for _, art, exp, an in results if "claims" in exp
         ])
-    if any("events" in exp for _, _, exp in results):
+    if any("events" in exp for _, _, exp, _ in results):
         for label, dated in (("events", False), ("events+date", True)):
             out[label] = _score([
                 (list(an.events), exp.get("events", []), lambda v, e, d=dated: _event_match(v, e, d))
                 for _, art, exp, an in results if "events" in exp
             ])
-    if any("places" in exp for _, _, exp in results):
+    if any("places" in exp for _, _, exp, _ in results):
         out["places"] = _score([
             (list(an.places), exp.get("places", []),
              lambda p, e: _norm(p.name) == _norm(e["name"]) and p.country_code == e.get("country_code", p.country_code))
             for _, art, exp, an in results if "places" in exp
         ])
-    if any("times" in exp for _, _, exp in results):
+    if any("times" in exp for _, _, exp, _ in results):
         out["times"] = _score([
             (list(an.times), exp.get("times", []),
              lambda t, e: _norm(e["text"]) in _norm(t.text) and t.date_start == e.get("date_start") and t.date_end == e.get("date_end", e.get("date_start")))
