@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from typing import Any, Iterable
+from pathlib import PurePath
 from urllib.parse import urlparse
 
 from ..errors import ConfigError, NotFoundError
@@ -127,6 +128,7 @@ class DocIndex:
     # ------------------------------------------------------------------ articles
 
     def outlet(self, article_id: str) -> str:
+        """The outlet's name; else the URL's host; else the source file's name (never the headline)."""
         a = self.articles.get(article_id) or {}
         if a.get("outlet"):
             return str(a["outlet"])
@@ -134,7 +136,30 @@ class DocIndex:
             host = urlparse(a["url"]).hostname
             if host:
                 return host.removeprefix("www.")
-        return a.get("title") or "unknown outlet"
+        if a.get("source_path"):
+            return f"unnamed outlet ({PurePath(str(a['source_path'])).name})"
+        return f"unnamed outlet (article {article_id[:8]})"
+
+    def article_for(self, token: str | None) -> str | None:
+        """The article whose id is ``token`` or starts with it (at least 8 characters), if exactly one."""
+        if not token:
+            return None
+        if token in self.articles:
+            return token
+        if len(token) >= 8 and re.fullmatch(r"[0-9a-f]+", token):
+            hits = [a for a in self.articles if a.startswith(token)]
+            if len(hits) == 1:
+                return hits[0]
+        return None
+
+    def who(self, claimant: str | None) -> str | None:
+        """A claimant for display: an article id standing in for "the outlet itself" becomes the outlet's name."""
+        aid = self.article_for(claimant)
+        return self.outlet(aid) if aid else claimant
+
+    def readable(self, text: str) -> str:
+        """``text`` with article ids (or 8+ character prefixes of them) replaced by outlet names."""
+        return re.sub(r"\b[0-9a-f]{8,40}\b", lambda m: self.who(m.group(0)) or m.group(0), text)
 
     def outlets(self, article_ids: Iterable[str]) -> list[str]:
         return sorted({self.outlet(a) for a in article_ids if a in self.articles})

@@ -75,7 +75,7 @@ def disputes_section(ctx: "_Ctx") -> Section:
                 continue
             all_cites.extend(c for c in cites if c not in all_cites)
             outlets = ctx.index.outlets(side.get("article_ids") or [])
-            who = side.get("claimant") or "Unattributed"
+            who = ctx.index.who(side.get("claimant")) or "Unattributed"
             text = f"{who}: {side.get('value')}"
             if outlets:
                 text += f" (reported by {', '.join(outlets)})"
@@ -83,7 +83,8 @@ def disputes_section(ctx: "_Ctx") -> Section:
         if len(sentences) < 1:
             continue
         if d.get("summary"):
-            sentences.insert(0, Sentence(" ".join(str(d["summary"]).split()), tuple(all_cites[:6]), tag="summary"))
+            summary = ctx.index.readable(" ".join(str(d["summary"]).split()))
+            sentences.insert(0, Sentence(summary, tuple(all_cites[:6]), tag="summary"))
         groups.append(
             Group(
                 f"D{n} · {humanize(d.get('kind'))} dispute · {dispute_about(ctx, d)}",

@@ -104,6 +104,7 @@ def _killed_sentence(ctx: _Ctx, inc: dict[str, Any]) -> Sentence | None:
             if c and c not in cites:
                 cites.append(c)
         for name in e.get("claimants") or []:
+            name = ctx.index.who(name)
             if name not in claimants:
                 claimants.append(name)
     if not cites:
@@ -122,18 +123,20 @@ def _incident_sentence(ctx: _Ctx, inc: dict[str, Any], kind: str) -> Sentence | 
         return None
     label = ctx.labels[inc["id"]]
     what = humanize(inc.get("type")).lower()
-    place = place_label(primary_place(inc))
+    primary = primary_place(inc)
+    place = place_label(primary)
     when = date_phrase(inc.get("date_start"), inc.get("date_end"), inc.get("date_precision"))
     acting = ctx.index.actor_names(inc.get("acting") or [])
     target = ctx.index.actor_names(inc.get("target") or [])
     who = ""
     if acting:
-        who += f" by {', '.join(acting[:2])}"
+        who += f" by {' and '.join(acting[:2])}"
     if target:
-        who += f" against {', '.join(target[:2])}"
+        who += f" against {' and '.join(target[:2])}"
     n = int(inc.get("independent_sources") or ctx.index.independent(inc.get("article_ids") or []))
     outlets = ctx.index.outlets(inc.get("article_ids") or [])
-    where = f" at {place}" if place else ""
+    broad = (primary or {}).get("feature") in ("country", "admin1", "province", "region", "state")
+    where = f" {'in' if broad else 'at'} {place}" if place else ""
     if kind == "established":
         text = f"{label}: {what}{who}{where} {when}, reported by {n} independent sources ({', '.join(outlets)})."
     elif kind == "contested":
@@ -148,7 +151,7 @@ def _dispute_sentence(ctx: _Ctx, d: dict[str, Any]) -> Sentence | None:
 
     parts, cites = [], []
     for side in d.get("sides") or []:
-        who = side.get("claimant") or ", ".join(ctx.index.outlets(side.get("article_ids") or [])) or "one account"
+        who = ctx.index.who(side.get("claimant")) or ", ".join(ctx.index.outlets(side.get("article_ids") or [])) or "one account"
         parts.append(f"{who}: {side.get('value')}")
         for c in side_cites(ctx, d, side, limit=1):
             if c not in cites:
@@ -299,7 +302,7 @@ def casualties_section(ctx: _Ctx) -> Section:
                     Row(
                         (
                             _side_label(est),
-                            claim.get("claimant") or ctx.index.outlet(claim["article_id"]),
+                            ctx.index.who(claim.get("claimant")) or ctx.index.outlet(claim["article_id"]),
                             claim.get("original") or fmt_number(claim.get("value")),
                             claim.get("hedge") or "—",
                             ctx.index.outlet(claim["article_id"]),
@@ -339,7 +342,7 @@ def casualties_section(ctx: _Ctx) -> Section:
                     Row(
                         (
                             _side_label(est),
-                            claim.get("claimant") or ctx.index.outlet(claim["article_id"]),
+                            ctx.index.who(claim.get("claimant")) or ctx.index.outlet(claim["article_id"]),
                             claim.get("original") or fmt_number(claim.get("value")),
                             claim.get("hedge") or "—",
                             ctx.index.outlet(claim["article_id"]),

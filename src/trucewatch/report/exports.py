@@ -71,6 +71,7 @@ def incident_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
         claimants: list[str] = []
         for c in inc.get("casualties") or []:
             for name in c.get("claimants") or []:
+                name = index.who(name)
                 if name not in claimants:
                     claimants.append(name)
         acled_fatalities = casualty_sum(inc, "acled")
