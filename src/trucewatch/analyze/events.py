@@ -256,6 +256,8 @@ def _refine(key: str, tok: Token, military: bool, border_cue: bool) -> str | Non
             near = {t.lower_ for t in tok.doc[max(tok.i - 4, 0):tok.i + 5]}
             return key if near & BORDER_WORDS else None
         args = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "nsubj", "attr")]
+        if tok.dep_ in ("acl", "relcl", "amod"):
+            args.append(tok.head)  # "the border crossing reopened on Monday" (parsed as a reduced clause)
         for a in args:
             words = {a.lower_, a.lemma_.lower()} | {g.lower_ for g in a.children if g.dep_ in ("compound", "amod")}
             if words & BORDER_WORDS:
@@ -408,6 +410,9 @@ def _roles(tok: Token, gov: Token, key: str, spans: list[tuple[int, int, str]], 
                 for c in up.head.children:
                     if c.dep_ == "dobj":
                         take(acting, _subtree_no_clauses(c))
+            elif verb.dep_ == "pcomp" and up.dep_ == "prep" and up.head.dep_ == "dobj" and \
+                    up.head.head.lemma_.lower() in HEDGE_GOVERNORS:
+                take(acting, _subtree_no_clauses(up.head))  # "accused [troops of firing]" parsed inside the object
             elif verb.dep_ in ("xcomp", "conj", "advcl", "pcomp"):
                 for c in (up.head if up.dep_ == "prep" else up).children:
                     if c.dep_ == "nsubj":
@@ -477,7 +482,7 @@ def _merge_same_type(trigs: list[Trig]) -> list[Trig]:
             if o[0] != key:
                 continue
             oh = o[2]
-            if oh.i in {a.i for a in head.ancestors} or head.i in {a.i for a in oh.ancestors} or o[3].i == gov.i:
+            if oh.i in {a.i for a in head.ancestors} or head.i in {a.i for a in oh.ancestors}:
                 dup = k
                 break
         if dup is None:
@@ -618,7 +623,8 @@ def _event_in(root: Token, trig_tokens: dict[int, EventMention]) -> EventMention
 def _relations(head: Token, em: EventMention, trig_tokens: dict[int, EventMention]) -> tuple[Relation, ...]:
     gov = _governor(head)
     rels: list[Relation] = []
-    for anchor in {head, gov}:
+    anchors = {head, gov} | {c for c in head.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"}
+    for anchor in sorted(anchors, key=lambda t: t.i):
         for c in anchor.children:
             low = c.lower_
             kind = None

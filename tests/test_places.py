@@ -1,0 +1,125 @@
+"""Place mentions are found in a parsed article and geocoded with the offline gazetteer."""
+
+from __future__ import annotations
+
+import pytest
+from ev_helpers import article, gazetteer, nlp
+
+from trucewatch.analyze.places import Gazetteer, norm_key, places_from
+from trucewatch.errors import ConfigError
+from trucewatch.settings import Settings
+
+
+def test_norm_key_folds_accents_case_and_punctuation():
+    assert norm_key("Türkiye") == norm_key("turkiye") == "turkiye"
+    assert norm_key("O'Smach") == "osmach"
+    assert norm_key("the United States") == "unitedstates"
+
+
+@pytest.mark.parametrize("name,code", [("Türkiye", "TR"), ("Turkiye", "TR"), ("the United States", "US"),
+                                       ("Pakistan", "PK"), ("Cambodia", "KH")], ids=lambda v: str(v))
+def test_country_names_and_variants_resolve_to_the_country(name, code):
+    p = gazetteer().geocode(name, set())
+    assert (p.feature, p.country_code) == ("country", code)
+    assert -90 <= p.lat <= 90 and -180 <= p.lon <= 180
+
+
+def test_context_countries_choose_between_same_named_places():
+    g = gazetteer()
+    assert g.geocode("Hyderabad", {"PK"}).country_code == "PK"
+    assert g.geocode("Hyderabad", {"IN"}).country_code == "IN"
+    assert g.geocode("Paris", set()).country_code == "FR"  # population decides without context
+
+
+def test_kind_word_prefers_the_province_over_the_city():
+    g = gazetteer()
+    assert g.geocode("Kandahar", {"AF"}).feature == "city"
+    prov = g.geocode("Kandahar", {"AF"}, kind="admin1")
+    assert prov.feature == "admin1" and prov.country_code == "AF" and prov.lat is not None
+
+
+def test_provinces_resolve_through_iso_subdivision_names_and_transliterations():
+    g = gazetteer()
+    assert g.geocode("Paktika", {"AF"}).feature == "admin1"
+    khost = g.geocode("Khost", {"AF"}, kind="admin1")
+    assert khost.feature == "admin1" and khost.resolved_name == "Khowst"
+    assert g.geocode("Oddar Meanchey", {"KH"}).country_code == "KH"  # close spelling of the GeoNames name
+
+
+def test_close_misspelling_resolves_with_a_reason_and_short_names_do_not():
+    g = gazetteer()
+    p = g.geocode("Pakistn", set())
+    assert p.country_code == "PK" and "close spelling" in p.reason
+    assert g.geocode("Zqx", set()).reason == "not in the gazetteer"
+
+
+def test_bundled_extension_has_crossings_and_borders():
+    g = gazetteer()
+    p = g.geocode("Torkham", {"PK", "AF"})
+    assert p.feature == "crossing" and p.country_code in ("PK", "AF")
+    assert g.geocode("Pakistan-Afghanistan border", set()).resolved_name == "Durand Line"
+
+
+def test_user_gazetteer_file_adds_entries(tmp_path):
+    f = tmp_path / "gaz.yaml"
+    f.write_text("places:\n  - {name: Kessel Ford, aliases: [the Kessel crossing], feature: crossing, "
+                 "countries: [PK, AF], lat: 33.1, lon: 70.2}\n", encoding="utf-8")
+    g = Gazetteer.load(Settings.from_env(env={}, gazetteer_file=str(f)))
+    p = g.geocode("Kessel crossing", {"PK"})
+    assert (p.resolved_name, p.feature, p.lat) == ("Kessel Ford", "crossing", 33.1)
+
+
+@pytest.mark.parametrize("body,needle", [
+    ("places: [{name: X}]", "Place #1"),
+    ("places:\n  - {name: Y, lat: 95, lon: 1, country: PK}", "out of range"),
+    ("places:\n  - {name: Z, lat: 1, lon: 1, country: QQ}", "unknown: QQ"),
+    ("places: [", "not valid YAML"),
+], ids=["missing-fields", "lat-range", "bad-country", "bad-yaml"])
+def test_bad_user_gazetteer_file_is_a_config_error_naming_the_file(tmp_path, body, needle):
+    f = tmp_path / "bad.yaml"
+    f.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        Gazetteer.load(Settings.from_env(env={}, gazetteer_file=str(f)))
+    assert needle in str(e.value) and str(f) in str(e.value)
+
+
+def test_missing_user_gazetteer_file_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="Cannot read the gazetteer file"):
+        Gazetteer.load(Settings.from_env(env={}, gazetteer_file=str(tmp_path / "nope.yaml")))
+
+
+# --------------------------------------------------------------------------- places_from
+
+
+def _places(text: str, ctx=frozenset({"PK", "AF"})):
+    art = article(text)
+    return places_from(nlp()(text), gazetteer(), art, set(ctx))
+
+
+def test_places_from_widens_province_and_keeps_spans():
+    text = "Shells hit homes in Afghanistan's Khost and Paktika provinces on Monday."
+    ps = _places(text)
+    by = {p.name: p for p in ps}
+    assert by["Khost"].feature == "admin1" and by["Paktika"].feature == "admin1"
+    assert by["Afghanistan"].feature == "country"
+    for p in ps:
+        assert text[p.start:p.end].startswith(p.name)
+
+
+def test_places_from_finds_crossings_the_model_misses():
+    text = "Trade through the Torkham crossing stopped, and fighting was reported near the Chaman border."
+    by = {p.name: p for p in _places(text)}
+    assert by["Torkham"].feature == "crossing"
+    assert by["Chaman"].feature in ("border", "crossing") and by["Chaman"].country_code == "PK"
+
+
+def test_unknown_place_before_a_kind_word_is_kept_unresolved_with_a_reason():
+    text = "Clashes were reported near the Zarwandi district on Sunday."
+    by = {p.name: p for p in _places(text)}
+    assert by["Zarwandi"].lat is None and by["Zarwandi"].reason == "not in the gazetteer"
+
+
+def test_headings_are_not_places():
+    text = "Background\n\nThe talks in Istanbul ended on Monday."
+    names = [p.name for p in _places(text)]
+    assert "Background" not in names and "Istanbul" in names
