@@ -174,3 +174,11 @@ def test_bundled_country_outlines_are_small_valid_geojson():
             for ring in poly:
                 assert ring[0] == ring[-1] and len(ring) >= 4
                 assert all(-180 <= x <= 180 and -90 <= y <= 90 for x, y in ring)
+
+
+def test_docs_print_the_acled_mapping_table():
+    docs = (ROOT / "docs" / "reports.md").read_text(encoding="utf-8")
+    for key, (etype, sub) in ACLED_TYPES.items():
+        line = next((ln for ln in docs.splitlines() if ln.startswith(f"| `{key}`")), None)
+        assert line is not None, f"docs/reports.md lacks a row for {key}"
+        assert f"| {etype} | {sub}" in line, line

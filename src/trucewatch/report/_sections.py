@@ -342,9 +342,12 @@ METHOD = (
     "and count as one independent source.",
     "An incident is corroborated when at least two independent sources report it, single-source when only one does, "
     "and contested when the sources dispute it (its figures, date, sequence, status or responsibility).",
-    "Casualty figures are kept per incident, category and side, with each claimant's figure and hedge as written. "
-    "Low and high are the lowest and highest figures claimed; best is the fusion stage's central estimate "
-    "(UCDP-style, see docs/fusion.md for the exact rule). The CSV's fatalities column is ACLED's conservative figure.",
+    "Casualty figures are kept per incident, category and side (soldiers, militants and civilians are never added "
+    "together), with each claimant's figure and hedge as written.",
+    "Low is the lowest figure any claim allows and high the highest any claim states; best is the median of the "
+    "independent claimants' figures (copies and repeats count once; with an even count the lower middle value, to stay "
+    "conservative) — a UCDP-style estimate. The CSV's fatalities column is ACLED's conservative figure, the lowest "
+    "reported value (vague words at ACLED's values: dozens = 12).",
     "Dates carry their precision: day when the day is known, week or month when the reports only narrow it down, "
     "range when an interval was inferred from the publication date of the reports.",
     "Same-quote clusters join the same words reported by several outlets (fuzzy alignment of full and partial quotes); "
