@@ -54,6 +54,12 @@ PARAGRAPH = (
         ("date 2024-03-03", "metadata line"),
         ("Tuesday, March 5, 2024 10:42 AM", "date line"),
         ("5 min read", "reading time"),
+        ("Share this:", "share buttons"),
+        ("Advertisement - Scroll to continue", "advertisement"),
+        ("Image caption, Crowds outside the station", "photo credit"),
+        ("Sign in", "navigation links"),
+        ("Click here to join our channel for updates", "newsletter prompt"),
+        ("Follow us on Google News", "newsletter prompt"),
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 30 else None,
 )
@@ -75,6 +81,8 @@ def test_debris_line_is_recognised(line, reason):
         "Talks End In Deadlock",
         "12 soldiers were wounded in the attack, the army said.",
         "ISLAMABAD / KABUL — Oct 29:",
+        "Search teams found two more survivors under the rubble on Sunday, rescuers said.",
+        "Close to 400 families have left the valley since the shelling began, aid workers said.",
     ],
 )
 def test_real_text_is_not_debris(line):

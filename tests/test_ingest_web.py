@@ -111,8 +111,8 @@ def client():
         yield c
 
 
-def test_url_html_page(server, open_settings, store):
-    report = pipeline.ingest([f"{server}/article.html"], open_settings, store)
+def test_url_html_page(server, open_settings, store, client):
+    report = pipeline.ingest([f"{server}/article.html"], open_settings, store, client=client)
     assert len(report.added) == 1, report.skipped
     a = store.article(report.added_ids[0])
     assert a.fmt == "url" and a.title == "Bridge toll dispute closes Veldor crossing"

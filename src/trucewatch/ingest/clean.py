@@ -60,7 +60,7 @@ _SHARE_TOKEN = re.compile(
     r"^(?:share(?:\s+(?:on|via|to|with)\s+[\w.+-]+)?|share (?:this|the) (?:article|story|post|page)|tweet(?: this)?|"
     r"whatsapp|facebook|twitter|x|telegram|linkedin|line|e-?mail|mail|print|copy(?: link| url)?|"
     r"pinterest|pin(?: it)?|reddit|messenger|viber|sms|flipboard|pocket|tumblr|threads|bluesky|vk|wechat|weibo|"
-    r"[\d.,]+[km]?\s*shares?|save|bookmark|gift (?:this )?article|listen(?: to this article)?|follow)$",
+    r"[\d.,]+[km]?\s*shares?|save|bookmark|gift (?:this )?article|listen(?: to this article)?|follow|link copied|share this)$",
     re.I,
 )
 _SHARE_SPLIT = re.compile(r"\s*[|·•/,]\s*|\s{2,}|\t")
@@ -94,7 +94,7 @@ _COOKIE = re.compile(
 )
 _CONSENT = re.compile(r"^[\[(]?(?:accept(?: all)?|reject all|manage (?:settings|preferences|cookies)|got it|ok|i agree|agree)[\])]?[.!]?$", re.I)
 _ADVERT = re.compile(
-    r"^(?:advertisements?|advertising|sponsored(?: content)?|ad|ads|promoted|scroll to continue(?: with content)?|"
+    r"^(?:advertisements?\W+(?:scroll|continue|story)[\w ]{0,30}|advertisements?|advertising|sponsored(?: content)?|ad|ads|promoted|scroll to continue(?: with content)?|"
     r"story continues below(?: this ad| advertisement)?|continue reading(?: below)?|article continues (?:below|after (?:this )?advertisement))[.:]?$",
     re.I,
 )
@@ -105,7 +105,13 @@ _COPYRIGHT_NAME = re.compile(
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|da|al|bin|binti|van|von|der|le|la))*"
 _BYLINE = re.compile(rf"^(?:by|written by|reported by|reporting by|words by)\s+{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*(?P<tail>\s*[|,;—–-]\s*.*)?$", re.I)
 _CREDITS = re.compile(r"^\(?(?:reporting|writing|editing|additional reporting|compiled|produced) by\b.*\)?$", re.I)
-_PHOTO = re.compile(r"^[\[(]?(?:photos?|photograph|images?|pictures?|file photo|photo credit|video|graphic)\s*(?::|by\b|credit|courtesy|/)", re.I)
+_PHOTO = re.compile(
+    r"^[\[(]?(?:(?:photos?|photograph|images?|pictures?|file photo|photo credit|video|graphic)\s*(?::|by\b|credit|courtesy|/)|"
+    r"(?:image|photo|video) (?:caption|source|credit)\b)",
+    re.I,
+)
+_ACCOUNT = re.compile(r"^(?:sign in|log ?in|log out|register|my account|sign up|create (?:an )?account|menu|search|close|skip to (?:main )?content)$", re.I)
+_CALL_TO_ACTION = re.compile(r"^click here\b|^(?:join|follow) (?:us|our) (?:on )?(?:whatsapp|telegram|google news|twitter|x|facebook|instagram|youtube)\b", re.I)
 _CREDIT = re.compile(r"^[\[(]?(?:credit|courtesy|source: (?:reuters|afp|ap|getty))\s*[:\-]", re.I)
 _TAGS = re.compile(r"^(?:tags?|topics?|filed under|categories|keywords|related topics)\s*:", re.I)
 _READTIME = re.compile(r"^(?:\d+\s*(?:min|mins|minutes?)\s*read|reading time\s*:?.*|listen to this article.*)$", re.I)
@@ -150,7 +156,7 @@ def classify_line(line: str) -> tuple[str, str | None] | None:
         return "decoration", None
     if _COUNTER.match(s):
         return "share counter", None
-    if n <= 40 and all(t == "" or _SHARE_TOKEN.match(t.strip("[]()")) for t in _SHARE_SPLIT.split(line.strip())):
+    if n <= 40 and all(t == "" or _SHARE_TOKEN.match(t.strip("[]():")) for t in _SHARE_SPLIT.split(line.strip())):
         return "share buttons", None
     if _COMMENT.match(s):
         return "comment prompt", None
@@ -167,6 +173,10 @@ def classify_line(line: str) -> tuple[str, str | None] | None:
         return "cookie notice", None
     if _ADVERT.match(s):
         return "advertisement", None
+    if _ACCOUNT.match(s):
+        return "navigation links", None
+    if n <= 25 and _CALL_TO_ACTION.match(s):
+        return "newsletter prompt", None
     if n <= 60 and _COPYRIGHT.search(s) and not s.endswith(('"', "”")):
         return "copyright footer", None
     if n <= 30 and _CREDITS.match(s):
