@@ -60,6 +60,9 @@ PARAGRAPH = (
         ("Sign in", "navigation links"),
         ("Click here to join our channel for updates", "newsletter prompt"),
         ("Follow us on Google News", "newsletter prompt"),
+        ("Join our WhatsApp channel for the latest news", "newsletter prompt"),
+        ("Subscribe now", "newsletter prompt"),
+        ("Newsletter", "newsletter prompt"),
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 30 else None,
 )
@@ -81,6 +84,8 @@ def test_debris_line_is_recognised(line, reason):
         "Talks End In Deadlock",
         "12 soldiers were wounded in the attack, the army said.",
         "ISLAMABAD / KABUL — Oct 29:",
+        "The newsletter published by the ministry said 40 families had been moved to the school.",
+        "Subscribers say the new price is too high, a consumer group said.",
         "Search teams found two more survivors under the rubble on Sunday, rescuers said.",
         "Close to 400 families have left the valley since the shelling began, aid workers said.",
     ],

@@ -30,6 +30,11 @@ MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "
         ("PORT ELARA – Ferry crews walked out again on Friday over the new rota.", "PORT ELARA", "PORT ELARA", None),
         ("Veldor, June 3 (River Wire) - Barges waited below the lock for a second day.",
          "Veldor, June 3 (River Wire)", "Veldor", (6, 3)),
+        ("Kastamar [Northland], October 29 (NWA): The lock stayed closed for a third day on Wednesday.",
+         "Kastamar [Northland], October 29 (NWA)", "Kastamar", (10, 29)),
+        ("PORT ELARA, Westmark, Oct 2 (AP) — Ferry crews stayed at home on Thursday.",
+         "PORT ELARA, Westmark, Oct 2 (AP)", "PORT ELARA", (10, 2)),
+        ("NEW YORK (AP) — The committee met again on Monday to discuss the report.", "NEW YORK (AP)", "NEW YORK", None),
     ],
 )
 def test_datelines(line, text, place, md):

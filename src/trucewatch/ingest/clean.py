@@ -82,9 +82,10 @@ _COMMENT = re.compile(
     re.I,
 )
 _NEWSLETTER = re.compile(
-    r"^(?:(?:subscribe|sign up|signup|join|register)\b.*\b(?:newsletter|updates|briefing|channel|inbox|alerts|mailing list|digest)\b|"
-    r"subscribe(?: now| today| here)?\b|(?:get|receive) (?:our|the) .*\bnewsletter\b|follow us\b|(?:download|get) (?:our|the) (?:\w+ )?app\b|"
-    r"(?:the )?newsletter\b)",
+    r"^(?:(?:subscribe|sign up|signup)\b.*\b(?:newsletter|updates|briefing|channel|inbox|alerts|mailing list|digest)\b|"
+    r"(?:join|register)\b.{0,20}\bour\b.*\b(?:newsletter|channel|mailing list|community)\b|"
+    r"subscribe(?: now| today| here)?(?:\W*$|\s*[:|—–-])|(?:get|receive) (?:our|the) .*\bnewsletter\b|follow us\b|"
+    r"(?:download|get) (?:our|the) (?:\w+ )?app\b|newsletters?(?:\s*[:|].*)?$)",
     re.I,
 )
 _COOKIE = re.compile(

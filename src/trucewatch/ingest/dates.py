@@ -84,8 +84,10 @@ _FUTURE_CUE = re.compile(
 _PLACE = r"[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){0,3}"
 _PLACES = rf"{_PLACE}(?:\s*(?:/|,|&|\band\b)\s*{_PLACE}){{0,3}}"
 _DL_DATE = rf"{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
+# "PESHAWAR, Pakistan," / "Kabul [Afghanistan]," : a country or region after the place.
+_REGION = rf"(?:\s*,\s*(?!{_MONTH}\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?=\s*[,(—–:-]))?(?:\s*\[[A-Za-z .'-]{{2,40}}\])?"
 _DATELINE = re.compile(
-    rf"^(?P<place>{_PLACES})"
+    rf"^(?P<place>{_PLACES}){_REGION}"
     rf"(?:\s*,\s*(?P<date1>{_DL_DATE}))?"
     rf"(?:\s*\((?P<agency>[A-Za-z][\w .&'’-]{{1,40}})\))?"
     rf"\s*(?P<sep>[—–]|--?|:)"
@@ -95,7 +97,7 @@ _DATELINE = re.compile(
 # Title-case place names are accepted only with a date or an agency ("Islamabad, Oct 29 (Reuters) -").
 _PLACE_TC = r"[A-Z][a-z'’.\-]+(?:\s+[A-Z][a-z'’.\-]+){0,2}"
 _DATELINE_TC = re.compile(
-    rf"^(?P<place>{_PLACE_TC}(?:\s*(?:/|,)\s*{_PLACE_TC})?)"
+    rf"^(?P<place>{_PLACE_TC}(?:\s*(?:/|,)\s*{_PLACE_TC})?){_REGION}"
     rf"(?:\s*,\s*(?P<date1>{_DL_DATE}))"
     rf"(?:\s*\((?P<agency>[A-Za-z][\w .&'’-]{{1,40}})\))?"
     rf"\s*(?P<sep>[—–]|--?|:)(?P<rest>.*)$"
