@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -155,3 +156,48 @@ def export_cmd(ctx: Context, fmt: str, output: Path | None, story: str | None, s
         if tmp.exists():
             tmp.unlink()
     ctx.err.print(f"Wrote {output}")
+
+
+# ---------------------------------------------------------------------------- after analyze
+
+_NO_FUSE = "trucewatch.no_fuse"
+
+
+def _fuse_after_analyze(ctx: Context, settings, report) -> None:
+    """Run fusion at the end of `trucewatch analyze` (unless --no-fuse)."""
+    if click.get_current_context().meta.get(_NO_FUSE):
+        ctx.err.print("Fusion skipped (--no-fuse); run `trucewatch fuse` when ready.")
+        return
+    if getattr(report, "analyzed", 1) == 0 and ctx.store.count("incident") and not getattr(report, "skipped", None):
+        return  # nothing new since the last fusion
+    if ctx.store.count("analysis") == 0:
+        return
+    with ctx.err.status("Fusing…") as status:
+        fusion = pipeline.fuse(settings, ctx.store, progress=lambda msg: status.update(f"Fusing: {msg}"))
+    ctx.console.print(
+        f"Fused: {len(fusion.incidents)} incidents, {len(fusion.disputes)} disputes, {len(fusion.stories)} stories, "
+        f"{len(fusion.copies)} copy groups."
+    )
+
+
+def _install_after_analyze() -> None:
+    try:
+        from . import analyze as analyze_cli
+    except ImportError:  # the analyze command is not installed
+        return
+    cmd = analyze_cli.analyze
+    if any(p.name == "no_fuse" for p in cmd.params):
+        return
+    cmd.params.append(click.Option(["--no-fuse"], is_flag=True, help="Do not run fusion afterwards (run `trucewatch fuse` later)."))
+    original = cmd.callback
+
+    @functools.wraps(original)
+    def callback(*args: Any, no_fuse: bool = False, **kwargs: Any) -> Any:
+        click.get_current_context().meta[_NO_FUSE] = no_fuse
+        return original(*args, **kwargs)
+
+    cmd.callback = callback
+    analyze_cli.AFTER_ANALYZE.append(_fuse_after_analyze)
+
+
+_install_after_analyze()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 
 __all__ = [
     "STOPWORDS",
     "UnionFind",
+    "block_fingerprint",
+    "cached_pairs",
     "content_tokens",
     "day",
     "iso",
@@ -39,12 +42,25 @@ _TITLES = frozenset(
 )
 
 
-@lru_cache(maxsize=200_000)
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def norm(text: str) -> str:
     """Case-folded text without accents, punctuation runs collapsed to single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_WORD.findall(stripped.casefold().replace("_", " ")))
+    if len(text) <= 200:
+        return _norm_short(text)
+    return _norm(text)
+
+
+@lru_cache(maxsize=100_000)
+def _norm_short(text: str) -> str:
+    return _norm(text)
+
+
+def _norm(text: str) -> str:
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return " ".join(_WORD.findall(text.casefold().replace("_", " ")))
 
 
 def tokens(text: str) -> list[str]:
@@ -125,3 +141,42 @@ class UnionFind:
         for k in self.parent:
             out.setdefault(self.find(k), []).append(k)
         return [sorted(v) for _, v in sorted(out.items())]
+
+
+def block_fingerprint(fingerprints: Iterable[str]) -> str:
+    h = hashlib.sha1()
+    for fp in sorted(fingerprints):
+        h.update(fp.encode())
+    return h.hexdigest()[:20]
+
+
+def cached_pairs(
+    blocks: dict[str, list],
+    fingerprint: Callable[[object], str],
+    score_block: Callable[[list], list],
+    cache: dict[str, tuple[str, list]],
+    prefix: str,
+) -> tuple[list, int]:
+    """The scored pairs of every block, re-scoring only blocks whose members changed.
+
+    ``cache`` maps ``prefix + block key`` to ``(fingerprint of the members, pairs)`` and is updated
+    in place (entries of vanished blocks under ``prefix`` are dropped). Returns the pairs of all
+    blocks and how many blocks were re-scored.
+    """
+    pairs: list = []
+    rescored = 0
+    for key in sorted(blocks):
+        members = blocks[key]
+        fp = block_fingerprint(fingerprint(m) for m in members)
+        hit = cache.get(prefix + key)
+        if hit is not None and hit[0] == fp:
+            found = hit[1]
+        else:
+            found = score_block(members)
+            cache[prefix + key] = (fp, found)
+            rescored += 1
+        pairs.extend(found)
+    live = {prefix + k for k in blocks}
+    for key in [k for k in cache if k.startswith(prefix) and k not in live]:
+        del cache[key]
+    return pairs, rescored

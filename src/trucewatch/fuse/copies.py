@@ -95,10 +95,21 @@ def _wire_name(found: str) -> str:
     return WIRES.get(key, " ".join(w.capitalize() for w in key.split()))
 
 
+_HINT_WORDS = frozenset(w for w in WIRES if " " not in w) | {"agency", "wire", "presse", "service", "associated", "agence"}
+_HINT = re.compile(r"[a-z]+")
+
+
+def _may_credit(text: str) -> bool:
+    """A cheap test that ``text`` could name a wire agency (skips the costly patterns on most text)."""
+    return not _HINT_WORDS.isdisjoint(_HINT.findall(text.lower()))
+
+
 def wire_credit(article: Article) -> str | None:
     """The wire agency an article credits as its origin (dateline, byline or end credit), or None."""
     head, tail = article.text[:400], article.text[-200:]
     for part in (head, tail):
+        if not _may_credit(part):
+            continue
         for pat in _CREDIT_PATTERNS:
             m = pat.search(part)
             if m:
@@ -112,6 +123,8 @@ def wire_credit(article: Article) -> str | None:
 
 def wire_in(sentence: str) -> str | None:
     """The wire agency a sentence attributes its information to ("told Reuters", "told a news agency")."""
+    if not _may_credit(sentence):
+        return None
     for pat in _SENTENCE_PATTERNS:
         m = pat.search(sentence)
         if m:
@@ -127,11 +140,14 @@ _MH = MinHash(num_perm=NUM_PERM, seed=1)
 
 
 def _shingle_hashes(text: str) -> np.ndarray:
+    """Distinct 32-bit hashes of the word 3-shingles (word crc32s combined arithmetically)."""
     words = norm(text).split()
     if len(words) < SHINGLE:
         words = words + [""] * (SHINGLE - len(words))
-    grams = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-    return np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint64, count=len(grams))
+    h = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    n = len(words) - SHINGLE + 1
+    grams = (h[:n] * np.uint64(1_000_003) + h[1 : n + 1]) * np.uint64(1_000_033) + h[2 : n + 2]
+    return np.unique(grams & np.uint64(0xFFFFFFFF))
 
 
 def signature(text: str) -> np.ndarray:

@@ -14,7 +14,8 @@ __all__ = ["Assertion", "date_disputes", "responsibility_disputes", "sequence_di
 
 STATUS_WINDOW = 3  # reports this many days apart can disagree about a status
 
-_POSITIVE = ("agreed", "holds", "holding", "in force", "signed", "in effect", "resumed", "extended", "respected", "observed")
+# "agreed"/"signed" report an event, not the state of a ceasefire, so they never dispute "collapsed".
+_POSITIVE = ("holds", "holding", "in force", "in effect", "resumed", "extended", "respected", "observed", "intact")
 _NEGATIVE = ("collapsed", "collapse", "broken", "broke", "violated", "suspended", "ended", "failed", "breached", "over", "cancelled")
 
 
@@ -113,8 +114,16 @@ def sequence_disputes(links: list[tuple[str, str, Assertion]]) -> list[Dispute]:
 def status_disputes(assertions: list[Assertion], incident_of: dict[tuple[str, int], str]) -> list[Dispute]:
     """Reports within :data:`STATUS_WINDOW` days, from different sources, about the same kind of
     process (``group``) and compatible parties, where one says it holds and another that it collapsed."""
-    items = sorted((a for a in assertions if a.day is not None and status_polarity(a.value) != 0),
-                   key=lambda a: (a.group, a.day, a.article_id, a.start))
+    # one position per article and process: the sign of its statements (mixed articles are left out)
+    per_article: dict[tuple[str, str], list[Assertion]] = defaultdict(list)
+    for a in assertions:
+        if a.day is not None and status_polarity(a.value) != 0:
+            per_article[(a.article_id, a.group)].append(a)
+    kept = []
+    for group in per_article.values():
+        total = sum(status_polarity(a.value) for a in group)
+        kept.extend(a for a in group if total != 0 and status_polarity(a.value) == (1 if total > 0 else -1))
+    items = sorted(kept, key=lambda a: (a.group, a.day, a.article_id, a.start))
     uf = UnionFind(range(len(items)))
     linked = set()
     for i, a in enumerate(items):

@@ -22,12 +22,12 @@ cached under a fingerprint of its members, so a rerun re-scores only changed blo
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..records import Article, EventMention, Place
-from ._util import content_tokens, day
+from ._util import cached_pairs, content_tokens, day
 from .places import place_key, place_level, places_compatible
 
 __all__ = ["FAMILIES", "INCIDENT_FAMILIES", "MentionInfo", "cluster_mentions", "family_of", "mention_features"]
@@ -39,7 +39,8 @@ BUCKET_DAYS = 4
 MAX_BUCKETS = 10  # a wider interval is blocked by its last buckets only
 MAX_BLOCK = 300
 WINDOW = 60
-LINK = 0.55  # score needed to merge
+LINK = 0.45  # score needed to merge
+CROSS_BORDER_TEXT = 0.3  # text overlap needed to link mentions placed in different countries
 LINK_DATE_GAP = 0.6  # score needed when explicit dates differ by 1..DATE_TOLERANCE days
 
 #: Taxonomy key -> coarse family. Unknown keys fall back to :func:`family_of`'s word rules.
@@ -137,6 +138,13 @@ class MentionInfo:
     words: frozenset[str]
     keys: tuple[str, ...]  # secondary blocking keys
     fingerprint: str
+    start: int = 0  # trigger offset in the article
+    members: tuple[str, ...] = ()  # for a unit: the mention ids it stands for
+
+    @property
+    def anchored(self) -> bool:
+        """Has its own date or a specific place (so it can be told apart from other incidents)."""
+        return self.explicit or any(place_level(p) >= 1 for p in self.places)
 
 
 def _interval(ev: EventMention, art: Article) -> tuple[int | None, int | None, bool]:
@@ -164,15 +172,80 @@ def mention_features(
     sentence = art.text[ev.sentence_start : ev.sentence_end] if ev.sentence_end > ev.sentence_start else ev.trigger
     words = content_tokens(sentence)
     places = tuple(sorted(set(ev.places), key=lambda p: (place_key(p), p.start)))
-    keys = sorted({place_key(p) for p in places} | {f"a:{a}" for a in actors})
-    keys += [f"w:{w}" for w in sorted(words, key=lambda w: (-len(w), w))[:3]]
-    if not keys:
-        keys = ["*"]
+    keys = _keys(places, actors, words)
     fam = family_of(ev.type)
     fp = hashlib.sha1(
         repr((ev.id, ev.type, lo, hi, explicit, [place_key(p) + str(place_level(p)) + str(p.admin1) + str(p.country_code) for p in places], sorted(actors), sorted(sides), sorted(words))).encode()
     ).hexdigest()[:16]
-    return MentionInfo(ev.id, art.id, ev.type, fam, lo, hi, explicit, places, actors, sides, words, tuple(keys), fp)
+    return MentionInfo(ev.id, art.id, ev.type, fam, lo, hi, explicit, places, actors, sides, words, tuple(keys), fp,
+                       ev.start, (ev.id,))
+
+
+def _keys(places, actors, words) -> tuple[str, ...]:
+    keys = sorted({place_key(p) for p in places} | {f"a:{a}" for a in actors})
+    keys += [f"w:{w}" for w in sorted(words, key=lambda w: (-len(w), w))[:3]]
+    return tuple(keys) or ("*",)
+
+
+def units(mentions: Iterable[MentionInfo]) -> list[MentionInfo]:
+    """Within-article coreference: each mention with neither its own date nor a specific place
+    ("the fighting", "the attack") joins the nearest anchored mention of its family in the same
+    article; when an article has no anchored mention of a family, its floating mentions of that
+    family form one unit. Cross-article clustering then works on these units."""
+    by: dict[tuple[str, str], list[MentionInfo]] = defaultdict(list)
+    for m in mentions:
+        by[(m.article_id, m.family)].append(m)
+    out = []
+    for (_, _), ms in sorted(by.items()):
+        ms.sort(key=lambda m: (m.start, m.id))
+        anchored = [m for m in ms if m.anchored]
+        # anchored mentions of one day (or overlapping explicit intervals) and compatible places are one unit
+        heads: list[MentionInfo] = []
+        groups: dict[str, list[MentionInfo]] = {}
+        for m in anchored:
+            for h in heads:
+                if (m.explicit and h.explicit and _gap(m, h) is not None and _gap(m, h) <= 0  # type: ignore[operator]
+                        and places_compatible(m.places, h.places) != 0.0):
+                    groups[h.id].append(m)
+                    break
+            else:
+                heads.append(m)
+                groups[m.id] = [m]
+        anchored = heads
+        floating = [m for m in ms if not m.anchored]
+        if anchored:
+            for f in floating:
+                near = min(anchored, key=lambda a: (abs(a.start - f.start), a.start < f.start, a.id))
+                groups[near.id].append(f)
+        elif floating:
+            groups[floating[0].id] = floating
+        for group in groups.values():
+            out.append(_merge_unit(group))
+    return sorted(out, key=lambda u: u.id)
+
+
+def _merge_unit(group: list[MentionInfo]) -> MentionInfo:
+    if len(group) == 1:
+        return group[0]
+    head = group[0] if group[0].anchored else min(group, key=lambda m: m.id)
+    anchors = [m for m in group if m.anchored]
+    head = anchors[0] if anchors else head
+    places = tuple(dict.fromkeys(p for m in group for p in m.places))
+    actors = frozenset().union(*(m.actors for m in group))
+    sides = frozenset().union(*(m.sides for m in group))
+    words = frozenset().union(*(m.words for m in group))
+    lo, hi = head.lo, head.hi
+    if not head.explicit:
+        los = [m.lo for m in group if m.lo is not None]
+        his = [m.hi for m in group if m.hi is not None]
+        if los and max(los) <= min(his):
+            lo, hi = max(los), min(his)
+    types = Counter(m.type for m in group)
+    typ = max(types, key=lambda t: (types[t], t == head.type, t))
+    members = tuple(sorted(x for m in group for x in m.members))
+    fp = hashlib.sha1("|".join(sorted(m.fingerprint for m in group)).encode()).hexdigest()[:16]
+    return MentionInfo(members[0], head.article_id, typ, head.family, lo, hi, head.explicit, places, actors, sides, words,
+                       _keys(places, actors, words), fp, head.start, members)
 
 
 def _gap(a: MentionInfo, b: MentionInfo) -> int | None:
@@ -214,6 +287,8 @@ def score(a: MentionInfo, b: MentionInfo) -> float:
         text = len(a.words & b.words) / min(len(a.words), len(b.words))
     else:
         text = 0.0
+    if pl is not None and pl < 0.3 and actor < 0.5 and text < CROSS_BORDER_TEXT:
+        return 0.0  # places in different countries: only the same story told in similar words links them
     same_type = 1.0 if a.type == b.type else 0.0
     s = 0.22 * time + 0.22 * place + 0.18 * actor + 0.28 * text + 0.10 * same_type
     if a.article_id == b.article_id and a.type != b.type:
@@ -228,13 +303,6 @@ def block_keys(m: MentionInfo) -> list[str]:
     first, last = m.lo // BUCKET_DAYS, m.hi // BUCKET_DAYS  # type: ignore[operator]
     first = max(first, last - MAX_BUCKETS + 1)
     return [f"{m.family}|{b}" for b in range(first, last + 1)]
-
-
-def block_fingerprint(members: Iterable[MentionInfo]) -> str:
-    h = hashlib.sha1()
-    for fp in sorted(m.fingerprint for m in members):
-        h.update(fp.encode())
-    return h.hexdigest()[:20]
 
 
 def score_block(members: list[MentionInfo]) -> list[tuple[str, str, float]]:
@@ -287,27 +355,14 @@ def cluster_mentions(
         for k in block_keys(m):
             blocks[k].append(m)
     cache = block_cache if block_cache is not None else {}
-    edges: dict[tuple[str, str], float] = {}
-    rescored = 0
-    for key in sorted(blocks):
-        members = blocks[key]
-        fp = block_fingerprint(members)
-        hit = cache.get(key)
-        if hit is not None and hit[0] == fp:
-            pairs = hit[1]
-        else:
-            pairs = score_block(members)
-            cache[key] = (fp, pairs)
-            rescored += 1
-        for a, b, s in pairs:
-            edges[(a, b)] = s
-    for key in [k for k in cache if k not in blocks]:
-        del cache[key]
+    pairs, rescored = cached_pairs(blocks, lambda m: m.fingerprint, score_block, cache, "ev:")
+    edges: dict[tuple[str, str], float] = {(a, b): s for a, b, s in pairs}
     if stats is not None:
         stats["blocks"] = len(blocks)
         stats["blocks_rescored"] = rescored
         stats["candidate_links"] = len(edges)
 
+    expand = {m.id: m.members or (m.id,) for m in mentions}
     clusters: dict[str, _Cluster] = {}
     owner: dict[str, str] = {}
     for m in mentions:
@@ -341,4 +396,4 @@ def cluster_mentions(
         del clusters[drop]
         for mid in small.members:
             owner[mid] = keep
-    return sorted((sorted(c.members) for c in clusters.values()), key=lambda ms: ms[0])
+    return sorted((sorted(x for u in c.members for x in expand[u]) for c in clusters.values()), key=lambda ms: ms[0])

@@ -60,7 +60,7 @@ def _code_version() -> str:
     """A hash of the modules whose logic the cached block pairs depend on; a change drops the cache."""
     h = hashlib.sha1()
     here = Path(__file__).parent
-    for name in ("incidents.py", "places.py", "_util.py"):
+    for name in ("incidents.py", "places.py", "quotes.py", "_util.py"):
         h.update((here / name).read_bytes())
     return h.hexdigest()[:16]
 

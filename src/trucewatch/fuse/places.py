@@ -45,13 +45,14 @@ def _cc(p: Place) -> str | None:
 
 def pair_level(p: Place, q: Place) -> float:
     """1.0 same place; 0.7 one inside the other (city in province, province in country); 0.3 same country
-    only; 0.0 different places."""
+    only; 0.15 places in two countries (a border incident is often placed on both sides); 0.0 two
+    different places in one country."""
     if place_key(p) == place_key(q):
         return 1.0
     lp, lq = place_level(p), place_level(q)
     cp, cq = _cc(p), _cc(q)
     if cp and cq and cp != cq:
-        return 0.0
+        return 0.15
     if lp == lq:
         return 0.0 if lp > 0 or (cp and cq) else 0.3
     if min(lp, lq) == 0:

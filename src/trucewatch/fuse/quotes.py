@@ -9,13 +9,13 @@ for reworded quotes). Speaker disputes compare canonical actors, so "Asif" vs
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
 from rapidfuzz import fuzz
 
 from ..records import CanonicalActor, Dispute, DisputeSide, Quote, QuoteCluster, SourceSpan, stable_id
-from ._util import STOPWORDS, UnionFind, norm, norm_name, tokens
+from ._util import STOPWORDS, UnionFind, cached_pairs, norm, norm_name, tokens
 
 __all__ = ["quote_clusters", "speaker_disputes"]
 
@@ -23,8 +23,10 @@ __all__ = ["quote_clusters", "speaker_disputes"]
 PARTIAL = 90
 TOKEN_SET = 86
 MIN_WORDS = 3
-RARE_KEYS = 3
-MAX_BLOCK = 200
+RARE_KEYS = 3  # blocking words per quote (its longest content words)
+MAX_BLOCK = 200  # larger blocks are compared within a sliding window in date order
+WINDOW = 60
+TILE = 30  # days
 
 
 def _words(q: Quote) -> list[str]:
@@ -38,32 +40,60 @@ def _match(a: str, b: str) -> bool:
     return fuzz.token_set_ratio(a, b) >= TOKEN_SET and min(len(a.split()), len(b.split())) >= MIN_WORDS
 
 
+def _tiles(d: int | None) -> tuple[str, ...]:
+    """Two overlapping tilings of time, so any two quotes published within TILE/2 days share a tile."""
+    if d is None:
+        return ("none",)
+    return (f"a{d // TILE}", f"b{(d + TILE // 2) // TILE}")
+
+
+def _score_quote_block(members: list[tuple]) -> list[tuple[str, str]]:
+    """Matching pairs in one block of ``(published day, quote id, article id, normalised text)``."""
+    members = sorted(members)
+    out = []
+    n = len(members)
+    for i in range(n):
+        _, qa, aa, ta = members[i]
+        for j in range(i + 1, n if n <= MAX_BLOCK else min(n, i + 1 + WINDOW)):
+            _, qb, ab, tb = members[j]
+            if aa == ab and ta != tb:
+                continue
+            if _match(ta, tb):
+                out.append((min(qa, qb), max(qa, qb)))
+    return out
+
+
 def quote_clusters(
-    quotes: Iterable[Quote], count_sources: Callable[[Iterable[str]], int]
+    quotes: Iterable[Quote],
+    count_sources: Callable[[Iterable[str]], int],
+    published: Mapping[str, int | None] | None = None,
+    cache: dict | None = None,
+    stats: dict | None = None,
 ) -> tuple[tuple[QuoteCluster, ...], dict[str, str]]:
-    """All quote clusters (singletons included), sorted by id, and the map quote id -> cluster id."""
+    """All quote clusters (singletons included), sorted by id, and the map quote id -> cluster id.
+
+    Blocks are ``(one of the quote's longest words, time tile)``; ``cache`` (block key ->
+    (fingerprint, pairs)) lets a rerun re-match only blocks whose quotes changed.
+    """
     qs = sorted(quotes, key=lambda q: q.id)
-    words = {q.id: _words(q) for q in qs}
-    df = Counter(w for q in qs for w in set(words[q.id]))
-    blocks: dict[str, list[Quote]] = defaultdict(list)
+    published = published or {}
+    blocks: dict[str, list[tuple]] = defaultdict(list)
     for q in qs:
-        rare = sorted(set(words[q.id]), key=lambda w: (df[w], w))[:RARE_KEYS]
-        for w in rare:
-            blocks[w].append(q)
-    text = {q.id: norm(q.text) for q in qs}
+        text = norm(q.text)
+        d = published.get(q.article_id)
+        member = (d if d is not None else -1, q.id, q.article_id, text)
+        for w in sorted(set(_words(q)), key=lambda w: (-len(w), w))[:RARE_KEYS]:
+            for tile in _tiles(d):
+                blocks[f"{w}|{tile}"].append(member)
+    pairs, rescored = cached_pairs(
+        blocks, lambda m: f"{m[1]}|{m[2]}|{m[0]}|{m[3]}", _score_quote_block, cache if cache is not None else {}, "qt:"
+    )
+    if stats is not None:
+        stats["quote_blocks"] = len(blocks)
+        stats["quote_blocks_rescored"] = rescored
     uf = UnionFind(q.id for q in qs)
-    seen: set[tuple[str, str]] = set()
-    for w in sorted(blocks):
-        group = blocks[w][:MAX_BLOCK]
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                if (a.id, b.id) in seen or uf.find(a.id) == uf.find(b.id):
-                    continue
-                seen.add((a.id, b.id))
-                if a.article_id == b.article_id and text[a.id] != text[b.id]:
-                    continue
-                if _match(text[a.id], text[b.id]):
-                    uf.union(a.id, b.id)
+    for a, b in pairs:
+        uf.union(a, b)
     by_id = {q.id: q for q in qs}
     out, mapping = [], {}
     for members in uf.groups():
@@ -89,11 +119,20 @@ def quote_clusters(
 _ANON = ("a ", "an ", "one ", "some ", "officials", "sources", "source", "witness", "residents", "spokesman", "spokesperson")
 
 
+def _generic(name: str) -> bool:
+    """A group label rather than a name: "Diplomats", "officials", "a security source"."""
+    words = norm(name).split()
+    return not words or norm(name).startswith(_ANON) or (len(words) == 1 and words[0].endswith("s") and name[1:].islower())
+
+
 def _identity(q: Quote, canon: Mapping[str, str], actors: Mapping[str, CanonicalActor], by_name: Mapping[str, str]) -> str | None:
     """The canonical actor id of the speaker, else a normalised name; None for an unnamed or anonymous speaker."""
     if q.speaker_actor_id and q.speaker_actor_id in canon:
+        actor = actors.get(canon[q.speaker_actor_id])
+        if actor is not None and (actor.kind == "group" or _generic(actor.name)):
+            return None
         return canon[q.speaker_actor_id]
-    if not q.speaker:
+    if not q.speaker or _generic(q.speaker):
         return None
     name = norm_name(q.speaker)
     if name in by_name:
@@ -112,7 +151,12 @@ def _compatible(x: str, y: str, actors: Mapping[str, CanonicalActor]) -> bool:
         nx, ny = x.removeprefix("name:"), y.removeprefix("name:")
         return nx in ny.split() or ny in nx.split()
     if ax is not None and ay is not None:
-        return False
+        if ax.country and ay.country and ax.country != ay.country:
+            return False
+        if (ax.kind == "person") != (ay.kind == "person"):
+            return True  # an institution and its official or spokesperson (different countries were ruled out above)
+        wx, wy = set(norm_name(ax.name).split()), set(norm_name(ay.name).split())
+        return bool(wx and wy and (wx <= wy or wy <= wx)) and ax.kind != "person"  # "ministry" / "defence ministry"
     actor, other = (ax, y) if ax is not None else (ay, x)
     name = other.removeprefix("name:")
     forms = {norm_name(f) for f in (actor.name, *actor.aliases, *actor.roles)}

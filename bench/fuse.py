@@ -1,0 +1,224 @@
+"""Benchmark fusion on a synthetic corpus: time and peak memory at 1k, 10k and 100k articles.
+
+The generator makes many stories (pairs of fictional countries, their places and people),
+each with incidents reported by several outlets in varied wording, syndicated copies,
+quotes re-worded across outlets and competing casualty figures. Analysis records are
+generated directly (no spaCy), so this measures fusion alone.
+
+Each size runs in a fresh child process so peak memory (ru_maxrss) is per size; the corpus
+itself is part of that peak and is printed separately. After the full run, 20 new articles
+are added and fusion is re-run with the cache (the incremental cost).
+
+    .venv/bin/python bench/fuse.py                 # 1k, 10k, 100k
+    .venv/bin/python bench/fuse.py --sizes 1000,10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from trucewatch.records import Actor, Analysis, Article, Claim, EventMention, Place, Quote, Relation, TimeExpr, stable_id  # noqa: E402
+
+SPAN_DAYS = 3 * 365
+START = 738000  # an ordinal day (2021-07-...)
+SYL = "ka lo mi ra ten vo sa du bel ri an po ze tor li mon var os el ni ga fu".split()
+WORDS = ("border post village ridge river road convoy camp market bridge hill checkpoint valley station depot "
+         "artillery rockets drones mortars patrol unit brigade militia troops police residents officials observers "
+         "night morning evening heavy sporadic intense brief renewed sudden fresh prolonged").split()
+VERBS = [("shelling", "shelled"), ("airstrike", "bombed"), ("armed_clash", "clashed near"), ("attack", "attacked"),
+         ("explosion", "blast hit"), ("talks", "met for talks in"), ("ceasefire", "agreed a truce in")]
+_V = random.Random(1)
+VOCAB = sorted({"".join(_V.choice(SYL) for _ in range(2 + i % 3)) for i in range(20000)})  # a wide vocabulary
+FILLER = ("Residents said they heard explosions through the night. Aid groups asked both sides to allow access. "
+          "Schools in the area were closed until further notice. The two governments have traded accusations for weeks. "
+          "Markets reopened briefly before shops closed again. Diplomats urged restraint and more talks. "
+          "Farmers said they could not reach their fields. Local radio broadcast warnings to stay indoors.").split(". ")
+
+
+def name(rng: random.Random, parts: int = 2) -> str:
+    return "".join(rng.choice(SYL) for _ in range(parts)).capitalize()
+
+
+def iso(d: int) -> str:
+    import datetime
+
+    return datetime.date.fromordinal(d).isoformat()
+
+
+class Story:
+    def __init__(self, rng: random.Random, k: int):
+        self.k = k
+        self.countries = [(name(rng, 3), f"Q{k % 26:X}{(k // 26) % 26:X}"), (name(rng, 3), f"R{k % 26:X}{(k // 26) % 26:X}")]
+        self.places = [(name(rng, 3) + " " + rng.choice(["Town", "Ridge", "Crossing", "Post"]), i % 2) for i in range(6)]
+        self.people = [(name(rng) + " " + name(rng, 3), i % 2, rng.choice(["defence minister", "army spokesman", "governor", "foreign minister"])) for i in range(6)]
+        self.start = START + rng.randrange(SPAN_DAYS)
+        self.quotes = [" ".join(rng.choice(VOCAB) for _ in range(rng.randint(8, 14))) for _ in range(4)]
+
+
+def make_corpus(n: int, seed: int = 7, first: int = 0):
+    rng = random.Random(seed)
+    n_stories = max(3, n // 40)
+    stories = [Story(rng, k) for k in range(n_stories)]
+    outlets = [f"{name(rng, 2)} {rng.choice(['Times', 'Post', 'Herald', 'Daily', 'Monitor'])}" for _ in range(80)]
+    wires = ["Reuters", "AFP", "Zenta News Agency", "Borderline Wire"]
+    # incidents: each story has a few a week over ~3 months
+    incidents = []
+    for s in stories:
+        for j in range(rng.randint(6, 14)):
+            typ, verb = rng.choice(VERBS)
+            incidents.append((s, s.start + rng.randrange(90), typ, verb, rng.choice(s.places), rng.randint(0, 30), j))
+    articles, analyses = [], []
+    i = 0
+    while len(articles) < n:
+        inc = rng.choice(incidents)
+        s, day, typ, verb, (pname, side), toll, j = inc
+        outlet = rng.choice(outlets)
+        published = day + rng.randint(0, 2)
+        if articles and rng.random() < 0.1:  # a syndicated copy of a recent article, lightly edited
+            src_a, src_an = articles[-1 - rng.randrange(min(20, len(articles)))], None
+            text = src_a.text.replace("said", "stated", 1) + f"\n— {rng.choice(wires)}"
+            a = Article(stable_id(first + i, text), src_a.title, outlet, None, None, None, src_a.published, False, "metadata",
+                        "day", None, "en", text, "txt", "0" * 64)
+            an_src = analyses[articles.index(src_a)] if len(articles) < 2000 else None
+            articles.append(a)
+            analyses.append(_reanchor(an_src, a) if an_src else Analysis(a.id, "bench"))
+            i += 1
+            continue
+        acting_c, target_c = s.countries[side], s.countries[1 - side]
+        parts, actors, events, claims, quotes = [], [], [], [], []
+        pos = 0
+
+        def add(sentence: str) -> tuple[int, int]:
+            nonlocal pos
+            start = pos
+            parts.append(sentence)
+            pos += len(sentence) + 1
+            return start, start + len(sentence)
+
+        aid = stable_id("bench", first + i)
+        ca = Actor(stable_id(aid, "c", acting_c[0]), aid, acting_c[0], "country", country=acting_c[1])
+        ct = Actor(stable_id(aid, "c", target_c[0]), aid, target_c[0], "country", country=target_c[1])
+        actors += [ca, ct]
+        when = rng.choice(["on Monday", "on Tuesday", "late on Friday", "overnight", "on Sunday"])
+        explicit = rng.random() < 0.7
+        lead = f"{acting_c[0]} forces {verb} {pname} {when}, {rng.choice(['killing', 'leaving'])} {toll + rng.choice([0, 0, 0, 2, 5])} soldiers dead, officials said."
+        ss, se = add(lead)
+        trig = lead.index(verb)
+        tstart = lead.index(when)
+        time_expr = TimeExpr(when, ss + tstart, ss + tstart + len(when), iso(day), iso(day), "day") if explicit else None
+        place = Place(pname, ss + lead.index(pname), ss + lead.index(pname) + len(pname), pname, s.countries[side][0],
+                      s.countries[side][1], f"{pname} Province", 10.0, 100.0, "city", f"g:{s.k}:{pname}")
+        eid = stable_id(aid, "e", 0)
+        cstart = ss + lead.index("soldiers") - len(str(toll)) - 1
+        claims.append(Claim(stable_id(aid, "cl", 0), aid, float(toll), float(toll), float(toll), str(toll), "killed", "soldiers",
+                            "killed", None, "officials", None, None, cstart, cstart + 10, eid))
+        rels = ()
+        if rng.random() < 0.15 and j > 0:
+            rels = (Relation("retaliation", None, "in retaliation", ss, ss + 5),)
+        events.append(EventMention(eid, aid, typ, verb, ss + trig, ss + trig + len(verb), ss, se, (ca.id,), (ct.id,), (place,),
+                                   time_expr, status=("holds" if rng.random() < 0.5 else "collapsed") if typ == "ceasefire" else None,
+                                   claim_ids=(claims[0].id,), relations=rels))
+        person, pside, role = rng.choice(s.people)
+        pa = Actor(stable_id(aid, "p", person), aid, person, "person", (role,), (person.split()[-1],), s.countries[pside][1])
+        actors.append(pa)
+        qtext = rng.choice(s.quotes)
+        if rng.random() < 0.3:
+            qtext = " ".join(qtext.split()[1:-1])
+        qs, qe = add(f'{role.capitalize()} {person} said "{qtext}" to reporters.')
+        off = qs + len(role) + len(person) + 9
+        quotes.append(Quote(stable_id(aid, "q", 0), aid, qtext, person, pa.id, "said", True, off, off + len(qtext)))
+        for f in rng.sample(FILLER, 4):
+            add(f + ".")
+        add(" ".join(rng.choice(WORDS if k % 3 else VOCAB) for k in range(rng.randint(40, 90))) + ".")
+        text = " ".join(parts)
+        art = Article(aid, lead[:60], outlet, None, None, None, iso(published), False, "metadata", "day", None, "en", text, "txt", "0" * 64)
+        articles.append(art)
+        analyses.append(Analysis(aid, "bench", tuple(actors), tuple(quotes), tuple(claims), tuple(events)))
+        i += 1
+    return articles, analyses
+
+
+def _reanchor(an: Analysis, a: Article) -> Analysis:
+    import dataclasses
+
+    def rid(x):
+        return stable_id(a.id, x)
+
+    amap = {x.id: rid(x.id) for x in an.actors}
+    emap = {e.id: rid(e.id) for e in an.events}
+    return dataclasses.replace(
+        an, article_id=a.id,
+        actors=tuple(dataclasses.replace(x, id=amap[x.id], article_id=a.id) for x in an.actors),
+        events=tuple(dataclasses.replace(e, id=emap[e.id], article_id=a.id, acting=tuple(amap.get(x, x) for x in e.acting),
+                                         target=tuple(amap.get(x, x) for x in e.target)) for e in an.events),
+        claims=tuple(dataclasses.replace(c, id=rid(c.id), article_id=a.id, event_id=emap.get(c.event_id)) for c in an.claims),
+        quotes=tuple(dataclasses.replace(q, id=rid(q.id), article_id=a.id, speaker_actor_id=amap.get(q.speaker_actor_id)) for q in an.quotes),
+    )
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def one(n: int) -> dict:
+    from trucewatch.fuse import FuseCache, fuse_with_cache
+
+    t0 = time.perf_counter()
+    articles, analyses = make_corpus(n)
+    gen_s = time.perf_counter() - t0
+    corpus_mb = rss_mb()
+    cache = FuseCache()
+    t0 = time.perf_counter()
+    fusion, stats = fuse_with_cache(articles, analyses, cache=cache)
+    fuse_s = time.perf_counter() - t0
+    peak = rss_mb()
+    new_a, new_an = make_corpus(20, seed=99, first=10**9)
+    t0 = time.perf_counter()
+    _, stats2 = fuse_with_cache(articles + new_a, analyses + new_an, cache=cache)
+    inc_s = time.perf_counter() - t0
+    return {
+        "articles": n, "generate_s": round(gen_s, 2), "fuse_s": round(fuse_s, 2), "peak_rss_mb": round(peak),
+        "corpus_rss_mb": round(corpus_mb), "incidents": len(fusion.incidents), "disputes": len(fusion.disputes),
+        "copy_groups": len(fusion.copies), "stories": len(fusion.stories),
+        "incremental_add20_s": round(inc_s, 2), "blocks": stats2["blocks"], "blocks_rescored": stats2["blocks_rescored"],
+        "phases": {k: round(v, 2) for k, v in stats.items() if k.startswith("t_")},
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated article counts")
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(one(args.one)))
+        return
+    rows = []
+    for n in [int(x) for x in args.sizes.split(",")]:
+        r = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True)
+        if r.returncode != 0:
+            print(r.stderr, file=sys.stderr)
+            sys.exit(r.returncode)
+        row = json.loads(r.stdout.strip().splitlines()[-1])
+        rows.append(row)
+        print(f"{n:>7} articles: fuse {row['fuse_s']:>7.2f} s  peak {row['peak_rss_mb']:>5} MB "
+              f"(corpus alone {row['corpus_rss_mb']} MB)  incidents {row['incidents']}  disputes {row['disputes']}  "
+              f"copies {row['copy_groups']}  stories {row['stories']}  | +20 articles incremental {row['incremental_add20_s']:.2f} s "
+              f"({row['blocks_rescored']}/{row['blocks']} blocks re-scored)", flush=True)
+        print(f"         phases (cumulative s): {row['phases']}", flush=True)
+    for a, b in zip(rows, rows[1:]):
+        print(f"{a['articles']} -> {b['articles']}: x{b['articles'] / a['articles']:.0f} articles, "
+              f"time x{b['fuse_s'] / max(a['fuse_s'], 1e-9):.1f}, peak memory x{b['peak_rss_mb'] / a['peak_rss_mb']:.1f}")
+
+
+if __name__ == "__main__":
+    main()
