@@ -218,3 +218,57 @@ def test_bad_taxonomy_extension_is_a_config_error(tmp_path):
     f.write_text("types:\n  newtype:\n    nouns: [foo]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="needs a 'label'"):
         load_extension(f)
+
+
+# --------------------------------------------------------------------------- the shared real corpus
+
+
+def test_shared_corpus_events_places_times(shared_corpus, settings):
+    """Prints what was found (for people to read); asserts general invariants only."""
+    import datetime as dt
+
+    from trucewatch.analyze import analyze_article, load_resources
+    from trucewatch.ingest import extract, read_path
+    from trucewatch.records import Analysis, Article
+
+    res = load_resources(settings, nlp=None)
+    articles = [a for raw in read_path(str(shared_corpus), settings) if not hasattr(raw, "stage")
+                for a in [extract(raw, settings)] if isinstance(a, Article)]
+    assert len(articles) == len(list(shared_corpus.glob("*.txt")))
+    n_events = 0
+    for art in articles:
+        an = analyze_article(art, res)
+        assert isinstance(an, Analysis), an
+        text = art.text
+        pub = dt.date.fromisoformat(art.published) if art.published else None
+        print(f"\n== {art.source_path}  published={art.published} ({art.published_origin})")
+        for t in an.times:
+            print(f"   time  {t.text!r:32} -> {t.date_start}..{t.date_end} {t.precision} ({t.reason})")
+            assert text[t.start:t.end] == t.text
+            if t.date_start:
+                assert t.date_start <= t.date_end
+                if pub and t.precision in ("day", "week"):
+                    assert abs((dt.date.fromisoformat(t.date_start) - pub).days) <= 366, t
+        for p in an.places:
+            print(f"   place {p.name!r:28} -> {p.resolved_name} [{p.feature}, {p.country_code}] {p.reason or ''}")
+            assert 0 <= p.start < p.end <= len(text) and text[p.start:p.end].startswith(p.name.split()[0])
+            if p.lat is not None:
+                assert -90 <= p.lat <= 90 and -180 <= p.lon <= 180
+            else:
+                assert p.reason
+        actor_ids = {a.id for a in an.actors}
+        for e in an.events:
+            n_events += 1
+            flags = " ".join(f for f, on in (("NEG", e.negated), ("HEDGED", e.hedged)) if on)
+            when = f"{e.time.text!r}={e.time.date_start}" if e.time else "-"
+            print(f"   event {e.type:18} {e.trigger!r:24} status={e.status} time={when} "
+                  f"places={[p.name for p in e.places]} {flags} rel={[(r.kind, bool(r.target_event_id)) for r in e.relations]}")
+            assert text[e.start:e.end] == e.trigger and e.sentence_start <= e.start < e.end <= e.sentence_end
+            assert e.type in TAXONOMY
+            assert set(e.acting) <= actor_ids and set(e.target) <= actor_ids
+            assert e.status is None or e.type in STATUS_TYPES
+            if e.time and e.time.date_start and pub and e.time.precision in ("day", "week"):
+                assert abs((dt.date.fromisoformat(e.time.date_start) - pub).days) <= 366
+            for r in e.relations:
+                assert r.target_event_id is None or r.target_event_id in {x.id for x in an.events}
+    assert n_events > 0

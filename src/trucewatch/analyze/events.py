@@ -320,7 +320,7 @@ def _negated(tok: Token, gov: Token, key: str) -> bool:
     """"did not attack", "no talks were held", "denied that its troops had fired"; not "the talks did not produce"."""
     if any(c.dep_ == "neg" for c in tok.children) or any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
         return True
-    if gov is not tok and tok.dep_ in ("dobj", "pobj", "nsubjpass") and gov.lemma_.lower() not in SPEECH_LEMMAS \
+    if gov is not tok and tok.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() not in SPEECH_LEMMAS \
             and any(c.dep_ == "neg" for c in gov.children):
         return True
     if key == "denial":
@@ -482,13 +482,24 @@ def _merge_same_type(trigs: list[Trig]) -> list[Trig]:
             if o[0] != key:
                 continue
             oh = o[2]
-            if oh.i in {a.i for a in head.ancestors} or head.i in {a.i for a in oh.ancestors}:
+            if oh.i in _up(head, 2) or head.i in _up(oh, 2):
                 dup = k
                 break
         if dup is None:
             out.append(t)
-        elif head.i in {a.i for a in out[dup][2].ancestors}:
+        elif head.i in _up(out[dup][2], 2):
             out[dup] = t  # keep the governing trigger
+    return out
+
+
+def _up(tok: Token, n: int) -> set[int]:
+    """Indices of the ``n`` nearest ancestors of ``tok``."""
+    out = set()
+    for _ in range(n):
+        if tok.head.i == tok.i:
+            break
+        tok = tok.head
+        out.add(tok.i)
     return out
 
 
@@ -571,8 +582,8 @@ def _status(tok: Token, gov: Token, key: str, negated: bool, time: TimeExpr | No
             return "strained"
         for status in _STATUS_ORDER:
             if lemmas & STATUS_CUES[status]:
-                if status == "holds" and key == "talks" and "hold" in lemmas:
-                    continue  # "held talks": talks took place, no status
+                if status == "holds" and key == "talks":
+                    continue  # "held talks", "talks took place": the talks happened, which is no status
                 if status == "holds" and lemmas & {"place", "effect", "force"} and not lemmas & {"remain", "take", "in", "come"}:
                     continue
                 if negated and status in ("holds", "agreed"):

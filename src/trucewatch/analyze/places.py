@@ -331,7 +331,7 @@ def _kind_after(doc: Doc, i: int) -> tuple[str | None, int]:
     """The place kind named by the token at ``i`` ("province" -> admin1) and the end of the phrase."""
     if i < len(doc):
         tok = doc[i]
-        kind = _KIND_WORDS.get(tok.lower_)
+        kind = _KIND_WORDS.get(tok.lower_) if tok.text.islower() else None
         if kind:
             if tok.lower_ in ("border", "frontier") and i + 1 < len(doc) and doc[i + 1].lower_ in ("crossing", "crossings", "checkpoint"):
                 return "crossing", i + 2
@@ -401,7 +401,7 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
 
     for tok in doc:
         kind = _KIND_WORDS.get(tok.lower_)
-        if kind and tok.i not in taken and tok.pos_ == "NOUN":
+        if kind and tok.i not in taken and tok.pos_ == "NOUN" and tok.text.islower():  # not "United States"
             kind, phrase_end = _kind_after(doc, tok.i)
             for s, e in _proper_runs_before(doc, tok.i):
                 # A kind word ("Kurram region") outweighs the model's label, which often calls such names PERSON/ORG.

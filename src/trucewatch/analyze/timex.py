@@ -86,7 +86,8 @@ _R_RELATIVE_TO_OTHER = re.compile(
     r"^(?:(?:" + _NUM_RE + r"|a\s+few|several)\s+" + _UNIT_RE + r"\s+(?:later|after|afterwards|before\s+that|prior)|"
     r"(?:the\s+)?(?:following|previous|same|preceding)\s+(?:day|night|morning|week|month|year|evening|afternoon)|"
     r"(?:the\s+)?next\s+(?:day|night|morning|evening|afternoon)|that\s+(?:day|night|week|morning)|"
-    r"the\s+day\s+(?:after|before)|(?:just\s+|only\s+|mere\s+)?(?:hours|days|minutes)\s+(?:before|after|later|earlier)|(?:" + _NUM_RE + r")\s+" + _UNIT_RE + r"\s+(?:after|before)\b.*)$"
+    r"the\s+day\s+(?:after|before)|(?:just\s+|only\s+|mere\s+)?(?:hours|days|minutes)\s+(?:before|after|later|earlier)|"
+    r"(?:just|only|mere)\s+(?:hours|days|minutes|weeks)|(?:" + _NUM_RE + r")\s+" + _UNIT_RE + r"\s+(?:after|before)\b.*)$"
 )
 _R_RECENT = re.compile(
     r"^(?:the\s+)?(?:past|last|previous|recent|preceding)\s+(?:" + _NUM_RE + r"\s+|few\s+|several\s+|couple\s+of\s+)?" + _UNIT_RE + r"$"
