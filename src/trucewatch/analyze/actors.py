@@ -48,6 +48,11 @@ _GENERIC_ORG = {"ministry", "army", "forces", "police", "military", "navy", "off
                 "senate", "assembly", "court", "embassy", "government", "cabinet", "intelligence", "air", "guard"}
 
 
+# Portfolio words of a title ("Defence Minister"), which the model often tags as an organisation.
+_PORTFOLIOS = {"defence", "defense", "interior", "foreign", "information", "finance", "home", "justice", "health",
+               "education", "trade", "economy", "energy", "war", "security", "intelligence", "affairs", "prime", "deputy"}
+
+
 def _is_place_like(span: Span, lex: Lexicon) -> bool:
     """A name the model tagged PERSON/ORG that the context shows is a place."""
     last = span[-1].lower_
@@ -294,7 +299,7 @@ def _org_kind(span: Span, lex: Lexicon) -> Counter:
     if root.dep_ in ("dobj", "dative") and root.head.lemma_ == "tell":
         votes["media"] += 2
     # "X, a group ..." / "X -- an armed movement": the apposition names the kind.
-    for t in root.children:
+    for t in list(root.children) + (list(root.head.children) if root.dep_ == "appos" else []):
         if t.dep_ == "appos" and (t.lower_ in lex.armed_group_cues):
             votes["armed_group"] += 2
         if t.dep_ == "appos" and t.lower_ in ("group", "organisation", "organization", "network", "alliance") and any(
@@ -370,7 +375,7 @@ def _role_text(toks: list[Token], lex: Lexicon, countries: CountryTable) -> tupl
             continue
         if t.dep_ in ("det", "case", "punct") or t.lower_ in {"'s", "’s", "the", "a", "an", "country", "its", "his", "her", "their"}:
             continue
-        if t.ent_type_ in ("PERSON", "GPE", "NORP", "ORG") and t.lower_ not in lex.role_nouns:
+        if t.ent_type_ in ("PERSON", "GPE", "NORP", "ORG") and t.lower_ not in lex.role_nouns and t.lower_ not in _PORTFOLIOS:
             continue
         if any(c.text in ("'s", "’s") for c in t.children):
             continue  # a possessor ("Norland's"): the affiliation, not the role
@@ -406,6 +411,9 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
         if la.how == "acronym":
             ent = idx.find(la.name) or idx.find(la.alias) or idx.new(_clean_name(la.name), "organization", None)
             ent.aliases.add(la.alias)
+            words = {fold(w) for w in re.split(r"[\s\-]+", la.name)}
+            if ent.kind == "organization":
+                ent.votes.update({"armed_group": 3} if words & lex.armed_group_cues else {"media": 3} if words & lex.media_cues else {})
             if fold(la.name) != fold(ent.name):
                 ent.aliases.add(la.name)
             for name in {la.name, la.alias, ent.name}:
@@ -450,12 +458,20 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
             hit = idx.overlapping(s, t)
             # A fragment of a known name ("Tehreek" inside "Tehreek-e-Taliban Pakistan"): nothing new.
             if any(hs <= s and he >= t for hs, he, _ in hit):
+                if label == "ORG":
+                    for hs, he, known in hit:
+                        if known.kind == "organization" and not known.fixed_kind:
+                            known.votes.update(_org_kind(e, lex))
                 continue
         name = _clean_name(text[s:t])
         if not name or not any(c.isalpha() for c in name):
             continue
         if label in ("PERSON", "ORG") and _is_place_like(e, lex):
             continue
+        if (label in ("GPE", "ORG") and not countries.country(name) and not countries.capital_code(name)
+                and any(c.dep_ == "appos" and c.lower_ in lex.role_nouns and c.lower_ not in _GOV_NOUNS for c in e.root.children)
+                and all(t.is_title for t in e)):
+            label = "PERSON"  # "Lina Park, the interior minister,": an apposed role makes a person
         nxt = doc[e.end] if e.end < len(doc) else None
         nxt2 = doc[e.end + 1] if e.end + 1 < len(doc) else None
         if label == "PERSON" and nxt is not None and nxt.text in ("'s", "’s") and nxt2 is not None and nxt2.lower_ in lex.role_nouns | _GOV_NOUNS | _GENERIC_ORG:
@@ -491,7 +507,9 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
                 ent.roles.append(role)
             if country and not ent.country:
                 ent.country = country
-        elif label == "ORG":
+        if label in ("ORG", "PERSON") and countries.capital_code(name) and not countries.country(name):
+            label = "GPE"  # a capital the model took for an organisation ("Nairobi accused ...")
+        if label == "ORG":
             code = countries.country(name)
             if code:
                 ent = idx.get_or_new(countries.names[code], "country", code)

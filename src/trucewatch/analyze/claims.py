@@ -44,7 +44,7 @@ _TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty 
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "lakh": 100_000,
            "crore": 10_000_000, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000, "mn": 1_000_000}
 _DURATION = re.compile(
-    r"^(?:(?P<hedge>about|around|nearly|almost|more than|over|at least|some|roughly|up to)\s+)?"
+    r"^(?:(?:only|just)\s+)?(?:(?P<hedge>about|around|nearly|almost|more than|over|at least|some|roughly|up to)\s+)?"
     r"(?P<num>[\w,.\-]+(?:\s+[\w\-]+)?)\s+(?P<unit>days?|weeks?|hours?|months?|years?|minutes?)$",
     re.I,
 )
@@ -105,7 +105,7 @@ def _group(doc: Doc, i: int, lex: Lexicon) -> tuple[int, int]:
         if doc[j - 1].lower_ == "of" and j >= 2 and doc[j - 2].lower_ in ("tens", "hundreds") and t.lower_ in ("thousands", "millions"):
             j += 1
             continue
-        if t.text in ("-", "–", "to", "or", "and") and j + 1 < n and doc[j + 1].like_num and not doc[j + 1].ent_type_ in ("DATE", "TIME"):
+        if t.text in ("-", "–", "to", "or", "and") and j + 1 < n and doc[j + 1].like_num:
             # A range ("10-15", "10 to 15", "three or four", "between 10 and 15").
             if t.text == "and" and not (i > 0 and doc[i - 1].lower_ == "between"):
                 break
@@ -256,7 +256,9 @@ def claims_from(doc: Doc, article: Article, actors: ActorIndex, quotes: list[Quo
         if i <= taken_until or not _is_numeric(tok, lex):
             i += 1
             continue
-        if tok.ent_type_ in _SKIP_ENTS:
+        if tok.ent_type_ in ("DATE", "TIME") and _bare_numbers(doc, tok):
+            pass  # the model tagged "between 10 and 15" as a date: it is a plain number
+        elif tok.ent_type_ in _SKIP_ENTS:
             if tok.ent_type_ in ("DATE", "TIME"):
                 dur = _duration(doc, tok, article, actors, quote_spans, lex, outlet)
                 if dur is not None:
@@ -277,6 +279,17 @@ def claims_from(doc: Doc, article: Article, actors: ActorIndex, quotes: list[Quo
                 out.append(claim)
         i = end
     return out
+
+
+_BARE = re.compile(r"^(?:between\s+)?[\d,.]+(?:\s*(?:-|–|to|and|or)\s*[\d,.]+)?$", re.I)
+
+
+def _bare_numbers(doc: Doc, tok: Token) -> bool:
+    """True when the DATE/TIME entity holding ``tok`` is only numbers ("between 10 and 15"), not a year or a date."""
+    ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+    if ent is None or not _BARE.match(ent.text):
+        return False
+    return not any(re.fullmatch(r"(1[89]|20)\d\d", t.text) for t in ent)
 
 
 def _ent_end(doc: Doc, tok: Token) -> int:
@@ -402,7 +415,7 @@ def _claim(doc: Doc, start: int, end: int, article: Article, actors: ActorIndex,
 def _duration(doc: Doc, tok: Token, article: Article, actors: ActorIndex, quote_spans, lex: Lexicon, outlet: str) -> Claim | None:
     """"lasted two days", "after four days of talks": a DATE entity that is a length of time."""
     ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
-    if ent is None or tok.i != ent.start and doc[ent.start].lower_ not in ("about", "around", "nearly", "almost", "more", "over", "at", "some", "roughly", "up"):
+    if ent is None or tok.i != ent.start and doc[ent.start].lower_ not in ("about", "around", "nearly", "almost", "more", "over", "at", "some", "roughly", "up", "only", "just"):
         return None
     m = _DURATION.match(ent.text)
     if not m:
