@@ -315,11 +315,12 @@ def casualties_section(ctx: _Ctx) -> Section:
                     )
                 )
             if est_cites:
+                n = len(est.get("claimants") or est_cites)
                 rows.append(
                     Row(
                         (
                             _side_label(est),
-                            f"estimate from {len(est.get('claimants') or est_cites)} claimant(s)",
+                            f"Estimate ({n} claimant{'s' if n != 1 else ''})",
                             "",
                             "",
                             "",

@@ -67,6 +67,41 @@ def _label_spot(frame: "_Frame", polys: list, avoid: list[tuple[float, float]]) 
     return best if best_score >= 30 else None
 
 
+def _country_labels(frame: "_Frame", candidates: list, marker_boxes: list[tuple[float, float, float]]) -> list[str]:
+    """Country name labels that overlap neither markers (x, y, radius) nor each other (countries with incidents first)."""
+    marker_xy = [(x, y) for x, y, _ in marker_boxes]
+    placed: list[tuple[float, float, float, float]] = []
+    out = []
+
+    def clear(x: float, y: float, w: float) -> bool:
+        box = (x - w / 2, y - 11, x + w / 2, y + 3)
+        if box[0] < 2 or box[2] > frame.width - 2 or box[1] < 16 or box[3] > frame.height - 14:
+            return False
+        for ax, ay, r in marker_boxes:
+            # the marker's circle and its "I12" label to the right of it
+            if box[0] < ax + r + 30 and ax - r - 3 < box[2] and box[1] < ay + r + 3 and ay - r - 3 < box[3]:
+                return False
+        return not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed)
+
+    for _not_hit, c, polys in candidates:
+        name = c["name"].upper()
+        w = 8.2 * len(name)
+        spots = []
+        if c["label"] and frame.lon0 < c["label"][0] < frame.lon1 and frame.lat0 < c["label"][1] < frame.lat1:
+            spots.append(c["label"])
+        if not _not_hit or not spots:
+            spot = _label_spot(frame, polys, marker_xy + [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b in placed])
+            if spot:
+                spots.append(spot)
+        for spot in spots:
+            x, y = frame.xy(*spot)
+            if clear(x, y, w):
+                placed.append((x - w / 2, y - 11, x + w / 2, y + 3))
+                out.append(f'<text class="country-label" x="{x:.1f}" y="{y:.1f}">{esc(name)}</text>')
+                break
+    return out
+
+
 def _nice_step(span: float, target: int = 5) -> float:
     raw = span / target
     for step in (0.25, 0.5, 1, 2, 5, 10, 15, 20, 30, 45, 60):
@@ -165,8 +200,7 @@ def render_map(marks: Iterable[IncidentMark], *, anchor_prefix: str = "incident-
         '<g clip-path="url(#map-clip)">',
         '<g class="countries">',
     ]
-    labels = []
-    marker_xy = [frame.xy(m.lon, m.lat) for m in located]
+    candidates = []
     for c in countries:
         polys = [p[4] for p in c["polys"] if frame.intersects(p[:4])]
         if not polys:
@@ -174,16 +208,10 @@ def render_map(marks: Iterable[IncidentMark], *, anchor_prefix: str = "incident-
         cls = "country hit" if c["iso_a3"] in hit else "country"
         d = "".join(_path(frame, p) for p in polys)
         out.append(f'<path class="{cls}" data-iso="{esc(c["iso_a3"])}" d="{d}"><title>{esc(c["name"])}</title></path>')
-        label = c["label"]
-        if label and frame.lon0 < label[0] < frame.lon1 and frame.lat0 < label[1] < frame.lat1:
-            lx, ly = frame.xy(*label)
-            if any(abs(lx - ax) < 60 and abs(ly - ay) < 22 for ax, ay in marker_xy):
-                label = _label_spot(frame, polys, marker_xy)
-        else:
-            label = _label_spot(frame, polys, marker_xy)
-        if label:
-            lx, ly = frame.xy(*label)
-            labels.append(f'<text class="country-label" x="{lx:.1f}" y="{ly:.1f}">{esc(c["name"].upper())}</text>')
+        candidates.append((c["iso_a3"] not in hit, c, polys))
+    pts = _spread([(m, *frame.xy(m.lon, m.lat)) for m in located])
+    marker_boxes = [(x, y, _radius(m.killed)) for m, x, y in pts]
+    labels = _country_labels(frame, sorted(candidates, key=lambda t: (t[0], t[1]["name"])), marker_boxes)
     out.append("</g>")
     # graticule
     step = _nice_step(frame.lon1 - frame.lon0)
@@ -203,7 +231,6 @@ def render_map(marks: Iterable[IncidentMark], *, anchor_prefix: str = "incident-
     out += ['<g class="country-labels">', *labels, "</g>"]
     out.append("</g>")
     # incidents, biggest first so small markers stay clickable on top
-    pts = _spread([(m, *frame.xy(m.lon, m.lat)) for m in located])
     pts.sort(key=lambda t: -_radius(t[0].killed))
     out.append('<g class="incidents">')
     for m, x, y in pts:
