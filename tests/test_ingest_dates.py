@@ -100,6 +100,18 @@ def test_resolve_year_prefers_full_dates_then_years_then_recent():
     assert resolve_year(3, 27, [], []) is None
 
 
+def test_resolve_year_uses_the_batch_reference_before_bare_years():
+    got = resolve_year(10, 28, [], [2021], today=date(2026, 11, 22), reference=date(2025, 11, 9))
+    assert got[0] == 2025 and "other articles" in got[1]
+    # closest to the reference, across a new year
+    assert resolve_year(12, 30, [], [], reference=date(2025, 1, 4))[0] == 2024
+    # never before a year the text mentions, never after today
+    assert resolve_year(3, 1, [], [2026], today=date(2026, 11, 22), reference=date(2025, 3, 1))[0] == 2026
+    assert resolve_year(12, 1, [], [], today=date(2025, 11, 22), reference=date(2025, 11, 20))[0] == 2024
+    # a full date in the text still wins
+    assert resolve_year(10, 28, find_dates("on May 2, 2019"), [], reference=date(2025, 11, 9))[0] == 2019
+
+
 def test_infer_published_uses_latest_past_date_and_a_bounded_window():
     text = "The round opened on February 3, 2024. A new meeting could take place on Feb 19 at the earliest."
     (lo, hi), note = infer_published(text)

@@ -266,3 +266,24 @@ def test_gzip_warc_that_is_not_gzip(settings, store, tmp_path):
     p.write_bytes(gzip.compress(b"not a warc at all")[:10])
     reasons = _skips(settings, store, p)
     assert str(p) in reasons and ("not a valid gzip file" in reasons[str(p)] or "WARC" in reasons[str(p)])
+
+
+def test_year_less_dates_take_the_year_of_the_batch(settings, store, tmp_path):
+    d = tmp_path / "batch"
+    d.mkdir()
+    (d / "a-undated.txt").write_text(
+        "PORT ELARA — May 1:\n\nFerry crews stayed at home for a second day on Thursday, the worst stoppage "
+        "since the strike of 2015, the operator said, and no crossings left the harbour before noon.\n"
+    )
+    (d / "b-dated.json").write_text(json.dumps({
+        "title": "Ferry strike enters third day", "published": "2019-05-02", "outlet": "Coastal Courier",
+        "text": "PORT ELARA — The ferry strike went into a third day on Friday with no talks planned, the union said."}))
+    report = pipeline.ingest([str(d)], settings, store)
+    assert len(report.added) == 2
+    a = next(x for x in store.articles() if x.dateline == "PORT ELARA — May 1")
+    assert a.published == "2019-05-01" and a.published_origin == "dateline"
+    assert a.published_inferred and a.published_range == ("2019-05-01", "2019-05-01")
+    assert any("other articles ingested with it" in w for w in a.warnings)
+    # alone, the same article only has the weak evidence of the year in its text
+    alone = extract(RawInput("x.txt", "txt", (d / "a-undated.txt").read_bytes()), settings)
+    assert alone.published == "2015-05-01" and any("year uncertain" in w for w in alone.warnings)

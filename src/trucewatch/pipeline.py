@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .errors import IngestError
-from .ingest import IngestReport, extract, is_url, iter_raw, make_client, plan_sources
+from .ingest import IngestReport, extract, is_url, iter_raw, make_client, needs_reference, plan_sources
 from .ingest.dates import today_utc
 from .records import Skip
 from .settings import Settings
@@ -54,6 +54,7 @@ def ingest(
         client = own_client = make_client(settings)
     report = IngestReport()
     today = today_utc()
+    batch = _Batch()
     try:
         for done, unit in enumerate(units, start=1):
             if isinstance(unit, Skip):
@@ -63,16 +64,37 @@ def ingest(
                 if client is None and unit == "-":
                     client = own_client = make_client(settings)  # stdin may hold a feed
                 for raw in iter_raw(unit, settings, client, outlet):
-                    _ingest_one(raw, settings, store, report, today)
+                    _ingest_one(raw, settings, store, report, today, batch)
             if progress is not None:
                 progress(done, len(units), unit.source if isinstance(unit, Skip) else unit)
+        # Articles whose publication year rested on weak evidence get it again, now that the
+        # dates of the rest of the batch are known (see docs/ingest.md, "Publication date").
+        reference = batch.reference()
+        for raw in batch.deferred:
+            _ingest_one(raw, settings, store, report, today, None, reference)
     finally:
         if own_client is not None:
             own_client.close()
     return report
 
 
-def _ingest_one(raw, settings: Settings, store: Store, report: IngestReport, today) -> None:
+class _Batch:
+    """Publication dates seen so far in one ingest run, and the inputs waiting for them."""
+
+    def __init__(self) -> None:
+        self.dates: list[str] = []
+        self.deferred: list = []
+
+    def reference(self):
+        if not self.dates:
+            return None
+        from datetime import date
+
+        ordered = sorted(self.dates)
+        return date.fromisoformat(ordered[len(ordered) // 2])
+
+
+def _ingest_one(raw, settings: Settings, store: Store, report: IngestReport, today, batch: _Batch | None, reference=None) -> None:
     if isinstance(raw, Skip):
         report.skipped.append(raw)
         store.log_ingest(raw.source, "skipped", reason=raw.reason)
@@ -82,12 +104,18 @@ def _ingest_one(raw, settings: Settings, store: Store, report: IngestReport, tod
         report.duplicates.append((raw.source, seen))
         store.log_ingest(raw.source, "duplicate", article_id=seen)
         return
-    result = extract(raw, settings, today=today)
+    result = extract(raw, settings, today=today, reference=reference)
     if isinstance(result, Skip):
         store.keep_raw(raw)
         report.skipped.append(result)
         store.log_ingest(raw.source, "skipped", reason=result.reason)
         return
+    if batch is not None:
+        if needs_reference(result):
+            batch.deferred.append(raw)
+            return
+        if result.published:
+            batch.dates.append(result.published)
     status = store.add_article(result, raw)
     if status == "added":
         report.added.append((raw.source, result.id))

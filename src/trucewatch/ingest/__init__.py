@@ -19,7 +19,7 @@ from ..records import RawInput, Skip
 from ..settings import Settings
 from .clean import Cleaned, classify_line, clean_text
 from .dates import find_dateline, find_dates, infer_published, parse_date
-from .extract import JSON_FIELDS, article_id, detect_language, extract, outlet_from_url, sniff_kind
+from .extract import JSON_FIELDS, article_id, detect_language, extract, needs_reference, outlet_from_url, sniff_kind
 from .files import EXTENSIONS, expand_path, read_path, read_stream
 from .web import feed_items, fetch_url, is_url, make_client, refused_address
 
@@ -42,6 +42,7 @@ __all__ = [
     "is_url",
     "iter_raw",
     "make_client",
+    "needs_reference",
     "outlet_from_url",
     "parse_date",
     "plan_sources",

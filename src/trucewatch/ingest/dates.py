@@ -30,6 +30,7 @@ __all__ = [
     "infer_published",
     "parse_date",
     "resolve_year",
+    "WEAK_YEAR",
 ]
 
 # An undated article is assumed to appear within this many days after the
@@ -222,17 +223,33 @@ def find_years(text: str) -> list[int]:
     return [int(m.group(0)) for m in _YEAR_RE.finditer(text)]
 
 
+#: Words in the "how" of :func:`resolve_year` when the year rests on weak evidence; the
+#: pipeline re-resolves such articles once it knows the dates of the rest of the batch.
+WEAK_YEAR = "year uncertain"
+
+
 def resolve_year(
-    month: int, day: int | None, mentions: list[DateMention], years: list[int], today: date | None = None
+    month: int,
+    day: int | None,
+    mentions: list[DateMention],
+    years: list[int],
+    today: date | None = None,
+    reference: date | None = None,
 ) -> tuple[int, str] | None:
     """The year of a month-day written without one, and how it was chosen.
 
-    In order: the latest year of a full date in the text (the next year when the
-    month-day falls more than about ten months before that date, e.g. "Jan 3" in
-    a text about "December 28, 2025") -> "from other dates in the text"; else the
-    latest bare year in the text not after ``today`` -> "from years mentioned in
-    the text"; else, when ``today`` is given, the most recent year in which that
-    month-day is not after ``today`` -> "assumed recent". None when nothing fits.
+    In order:
+
+    1. the latest full date in the text (the next year when the month-day falls more
+       than about ten months before it, e.g. "Jan 3" in a text about "December 28, 2025");
+    2. ``reference`` (the typical date of the other articles ingested with this one):
+       the year that puts the month-day closest to it, never before a year the text
+       mentions and never after ``today``;
+    3. the latest bare year in the text not after ``today`` (weak: "since 2021" is
+       often history, so the note contains :data:`WEAK_YEAR`);
+    4. with ``today``, the most recent year in which the month-day is not after it (weak).
+
+    None when nothing fits.
     """
     full = [d for d in mentions if d.year is not None and d.day is not None]
     if full:
@@ -242,13 +259,26 @@ def resolve_year(
             y += 1
         return y, "from other dates in the text"
     ys = [y for y in years if today is None or y <= today.year]
-    if ys:
-        return max(ys), "from years mentioned in the text"
+    floor = max(ys) if ys else None
+    if reference is not None:
+        best: date | None = None
+        for y in (reference.year - 1, reference.year, reference.year + 1):
+            if not _valid(y, month, day) or (floor is not None and y < floor):
+                continue
+            d = date(y, month, day or 1)
+            if today is not None and d > today:
+                continue
+            if best is None or abs((d - reference).days) < abs((best - reference).days):
+                best = d
+        if best is not None:
+            return best.year, f"from the dates of the other articles ingested with it (around {reference.isoformat()})"
+    if floor is not None:
+        return floor, f"from years mentioned in the text ({WEAK_YEAR})"
     if today is not None:
         y = today.year
         while not _valid(y, month, day) or date(y, month, day or 1) > today:
             y -= 1
-        return y, "assumed: the most recent such date before the ingest date"
+        return y, f"assumed: the most recent such date before the ingest date ({WEAK_YEAR})"
     return None
 
 
@@ -282,7 +312,7 @@ def parse_date(value: str) -> tuple[str, str] | None:
     return None
 
 
-def infer_published(text: str, today: date | None = None) -> tuple[tuple[str, str], str] | None:
+def infer_published(text: str, today: date | None = None, reference: date | None = None) -> tuple[tuple[str, str], str] | None:
     """A bounded publication range for an undated text, and a note on how it was found.
 
     The latest past date the text mentions (day or month precision; a month-day
@@ -301,7 +331,7 @@ def infer_published(text: str, today: date | None = None) -> tuple[tuple[str, st
         year = d.year
         assumed = ""
         if year is None:
-            got = resolve_year(d.month, d.day, mentions, years, today)
+            got = resolve_year(d.month, d.day, mentions, years, today, reference)
             if got is None:
                 continue
             year, assumed = got

@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 from ..records import Article, RawInput, Skip, stable_id
 from ..settings import Settings
 from .clean import Cleaned, clean_text, normalize_for_id
-from .dates import find_dateline, find_dates, find_years, infer_published, parse_date, resolve_year, to_iso
+from .dates import WEAK_YEAR, find_dateline, find_dates, find_years, infer_published, parse_date, resolve_year, to_iso
 from .decode import DecodeError, decode_bytes
 
-__all__ = ["JSON_FIELDS", "article_id", "extract", "outlet_from_url", "sniff_kind"]
+__all__ = ["JSON_FIELDS", "article_id", "extract", "needs_reference", "outlet_from_url", "sniff_kind"]
 
 #: JSON record fields ingest reads (first match wins), see docs/ingest.md.
 JSON_FIELDS: dict[str, tuple[str, ...]] = {
@@ -107,10 +107,15 @@ def _html(html: str, url: str | None) -> tuple[str, dict[str, str]] | None:
     return doc.text or "", {k: str(v) for k, v in meta.items() if v}
 
 
-def extract(raw: RawInput, settings: Settings | None = None, today: date | None = None) -> Article | Skip:
+def extract(
+    raw: RawInput, settings: Settings | None = None, today: date | None = None, reference: date | None = None
+) -> Article | Skip:
     """Turn one raw input into a cleaned :class:`Article`, or a :class:`Skip` saying why not.
 
     ``today`` bounds inferred dates (no publication date after it); None means no bound.
+    ``reference`` is the typical publication date of the articles ingested together with
+    this one; it decides the year of a month-day written without one (see
+    :func:`~trucewatch.ingest.dates.resolve_year`).
     """
     src = raw.source
     if not raw.data.strip():
@@ -168,7 +173,7 @@ def extract(raw: RawInput, settings: Settings | None = None, today: date | None 
     if not outlet:
         warnings.append("no outlet found (give one with --outlet)")
 
-    pub = _published(text, meta_date, cleaned, today)
+    pub = _published(text, meta_date, cleaned, today, reference)
     warnings.extend(pub.pop("warnings"))
     language = detect_language(text)
     if language == "und":
@@ -194,7 +199,7 @@ def extract(raw: RawInput, settings: Settings | None = None, today: date | None 
     )
 
 
-def _published(text: str, meta_date: str | None, cleaned: Cleaned, today: date | None) -> dict[str, Any]:
+def _published(text: str, meta_date: str | None, cleaned: Cleaned, today: date | None, reference: date | None) -> dict[str, Any]:
     """Publication date, origin, precision and range, the dateline, and warnings."""
     warnings: list[str] = []
     dl = find_dateline(text)
@@ -222,19 +227,19 @@ def _published(text: str, meta_date: str | None, cleaned: Cleaned, today: date |
         year, how = dl.year, ""
         if year is None:
             others = [d for d in mentions if not dl.date_text or d.text != dl.date_text]
-            got = resolve_year(dl.month, dl.day, others, years, today)
+            got = resolve_year(dl.month, dl.day, others, years, today, reference)
             if got is not None:
                 year, how = got
                 warnings.append(f"year of the dateline date {dl.date_text!r} is {year}, {how}")
         if year is not None:
             iso = to_iso(year, dl.month, dl.day)
             out.update(published=iso, published_origin="dateline", published_precision="day")
-            if how.startswith("assumed"):
+            if how and not how.startswith("from other dates in the text"):  # the year is not written
                 out.update(published_inferred=True, published_range=(iso, iso))
             return out
         warnings.append(f"the dateline gives {dl.date_text!r} but no year could be found")
     # 3. inferred: a bounded range after the latest date the text mentions
-    inferred = infer_published(text, today)
+    inferred = infer_published(text, today, reference)
     if inferred:
         (lo, hi), note = inferred
         out.update(
@@ -248,6 +253,11 @@ def _published(text: str, meta_date: str | None, cleaned: Cleaned, today: date |
         return out
     warnings.append("no publication date found")
     return out
+
+
+def needs_reference(article: Article) -> bool:
+    """True when the article's publication year rests on weak evidence (see :data:`WEAK_YEAR`)."""
+    return any(WEAK_YEAR in w for w in article.warnings)
 
 
 def detect_language(text: str) -> str:
