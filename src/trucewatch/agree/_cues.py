@@ -39,8 +39,8 @@ DENIAL_TYPES = frozenset({"denial"})
 _STATUS_WORDS = (
     ("collapsed", r"collaps\w*|broke(?:n)? down|breakdown|fell apart|in tatters|torn up|scrapped|abandon\w*|(?:has|had) ended|is over|dead"),
     ("talks suspended", r"suspend\w*|stall\w*|postponed|called off|walked out|pull\w* out of (?:the )?talks"),
-    ("strained", r"strain\w*|fragile|shaky|tested|under pressure|violat\w*|breach\w*|teeter\w*|faltering"),
-    ("in force", r"hold\w*|in force|in effect|took effect|takes? effect|came into force|effective|respected|observed|intact|remains"),
+    ("strained", r"strain\w*|fragile|shaky|tested|under pressure|violat\w*|breach\w*|teeter\w*|faltering|at risk|in jeopardy"),
+    ("in force", r"hold\w*|in force|in effect|in place|took effect|takes? effect|came into force|effective|respected|observed|intact|remains"),
     ("agreed", r"agreed|agree|sign\w*|reached|struck|concluded|brokered|sealed|accepted|announced|declared"),
 )
 STATUSES = ("agreed", "in force", "strained", "talks suspended", "collapsed")
@@ -65,8 +65,8 @@ _AGREEMENT_NOUN = r"(?:ceasefire|cease-fire|truce|agreement|deal|accord|armistic
 _STATUS_NEAR = re.compile(
     rf"\b{_AGREEMENT_NOUN}\b[^.;:!?]{{0,100}}?\b(?P<word>(?:has |had |have )?(?:already |now |effectively )?"
     r"(?:collaps\w*|broken down|broke down|fell apart|unravell?ed|in tatters|"
-    r"(?:is |was |remains? |still |largely |broadly |has been |have been |had been )*(?:holding|holds|held|in force|in effect|intact)|"
-    r"came into force|(?:is |was |looks? |remains? )?(?:fragile|shaky|under strain|strained)))\b(?!\s+only\b)",
+    r"(?:is |was |remains? |still |largely |broadly |technically |has been |have been |had been )*(?:holding|holds|held|in force|in effect|in place|intact)|"
+    r"came into force|(?:is |was |looks? |remains? )?(?:fragile|shaky|under strain|strained|at risk|in jeopardy)))\b(?!\s+only\b)",
     re.I,
 )
 # A status inside a negation, a condition or hearsay is not the outlet's report of the status.
@@ -75,6 +75,8 @@ _STATUS_NEGATED = re.compile(
     r"as long as|so long as|would|could|might|may|should)\b",
     re.I,
 )
+_CLAUSE_BREAK = re.compile(r"\b(?:as|after|because|when|while|since|but|which|following|amid|before)\b|[,(]\s*(?:and|but)\b", re.I)
+_NEAR_COLLAPSE = re.compile(r"\b(?:edge|verge|brink|risk|danger|threat|point)\s+of\s*$|\bnear\s*$", re.I)
 _HEARSAY = re.compile(r"\b(?:some|other|earlier|several|unconfirmed)\s+reports?\b|\brumou?rs?\b|\bclaims? that\b|\bfears? that\b", re.I)
 
 
@@ -88,21 +90,31 @@ def status_in_sentence(sentence: str) -> tuple[str, int, int] | None:
         between = sentence[m.start():m.start("word")]
         if _STATUS_NEGATED.search(between) or _STATUS_NEGATED.search(sentence[max(0, m.start() - 25):m.start()]):
             continue
+        if _CLAUSE_BREAK.search(between):  # "ceasefire at risk as peace efforts collapse": another subject
+            continue
         label = normalize_status(m.group("word"))
+        if label == "collapsed" and _NEAR_COLLAPSE.search(between):
+            label = "strained"  # "on the edge of collapse"
         if label and label != "agreed":
             return label, m.start(), m.end()
     return None
 
 
 _SIGNING = re.compile(r"\b(?:signed|sign|agreed|agree|reached|struck|concluded|brokered|sealed|inked)\b", re.I)
+_NOT_SIGNED = re.compile(
+    r"\b(?:without|fail\w*\s+to|no|not|never|n't|refus\w*\s+to|unable\s+to|yet\s+to)\b[^.;]{0,40}?"
+    r"\b(?:sign\w*|agree\w*|reach\w*|deal|conclude\w*)\b",
+    re.I,
+)
 
 
 def is_signing(sentence: str) -> bool:
-    return bool(_SIGNING.search(sentence))
+    """Whether the sentence says an agreement was made (signed, agreed, reached, brokered ...), not that it failed."""
+    return bool(_SIGNING.search(sentence)) and not _NOT_SIGNED.search(sentence)
 
 
-def agreement_kind(text: str) -> str:
-    """ceasefire | truce | peace agreement | talks outcome, from the words used."""
+def agreement_kind(text: str, talks: bool = False) -> str:
+    """ceasefire | truce | peace agreement | agreement | talks outcome, from the words used."""
     t = text.lower()
     if "ceasefire" in t or "cease-fire" in t or "cease fire" in t:
         return "ceasefire"
@@ -110,7 +122,7 @@ def agreement_kind(text: str) -> str:
         return "truce"
     if re.search(r"\bpeace (?:deal|agreement|accord|treaty)\b", t):
         return "peace agreement"
-    return "talks outcome"
+    return "talks outcome" if talks else "agreement"
 
 
 # ---------------------------------------------------------------------------- terms
@@ -167,7 +179,7 @@ CONDITION_CUES = re.compile(
     r"|\bonly\s+(?:for\s+)?(?:as|so)\s+long\s+as\b"
     r"|\bon (?:the )?condition that\b|\bprovided that\b|\bconditional on\b|\bconditioned on\b"
     r"|\brefus\w*\s+to\s+(?:sign|accept|agree|commit)\b(?!\s+(?:at|in|on|during|after|before|when|until)\b)|\b(?:will|would)\s+not\s+(?:sign|accept|put its name)\b"
-    r"|\bdemand\w*\s+(?:that|a|an|the)\b|\binsist\w*\s+(?:that|on)\b",
+    r"|\bdemand\w*\s+(?:that|a|an|the)\b|\binsist\w*\s+on\b",
     re.I,
 )
 # Where a condition clause ends: a closing quote, or ", X said" / ", he told reporters".

@@ -128,11 +128,16 @@ def _tables() -> tuple[dict[str, str], dict[str, str], re.Pattern[str], dict[str
         if info.get("capital"):
             add(info["capital"], code, is_capital=True)
     forms = sorted(names, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])")
+    # Hyphens may join names ("Thai-Cambodian", "Doha-brokered"); longer forms match first.
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
     return names, display, pattern, capital
 
 
-_LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|across|inside|outside|toward|towards|via|over)\s+(?:the\s+)?$", re.I)
+# "in Malaysia", "from the Cambodian side", "in Istanbul, Turkiye": a location, not an actor.
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|to|from|near|into|across|inside|outside|toward|towards|via|over)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3},\s*)?$"
+)
 
 
 def countries_in(text: str, offset: int = 0) -> list[Country]:

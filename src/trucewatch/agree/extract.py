@@ -77,6 +77,8 @@ class _Mention:
     kind: str
     venue: str | None
     agreement: "_Draft | None" = None
+    date_hi: date | None = None  # end of the time expression's interval ("earlier this month")
+    inferred: bool = False  # parties taken from the rest of the article
 
 
 @dataclass
@@ -87,7 +89,8 @@ class _Draft:
 
     @property
     def date_agreed(self) -> date | None:
-        dates = Counter(m.date for m in self.signing if m.date)
+        dates = Counter(m.date for m in self.signing if m.date and m.date_hi is None) or Counter(
+            m.date for m in self.signing if m.date)
         if not dates:
             return None
         return sorted(dates.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
@@ -125,9 +128,29 @@ def agreements_from(
                 )):
                     continue
             mentions.append(m)
+        _infer_parties([m for m in mentions if m.article.id == aid], [t for t in talks if t.article.id == aid])
     drafts = _group(mentions)
-    out = [_build(d, talks, by_article, articles) for d in drafts]
+    # In an article about two agreements, a sentence belongs to the one mentioned nearest to it.
+    anchors: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for i, d in enumerate(drafts):
+        for m in d.mentions:
+            anchors[m.article.id].append((m.sentence[0], i))
+    mine = {i: _Owner(anchors, i) for i in range(len(drafts))}
+    out = [_build(d, talks, by_article, articles, mine[i]) for i, d in enumerate(drafts)]
     return sorted(out, key=lambda a: (a.date_agreed or "", a.id))
+
+
+def _infer_parties(mentions: list[_Mention], talks: list[_Mention]) -> None:
+    """A signing mention naming no country ("Qatar brokered a ceasefire on Oct 19") takes the two
+    countries the article's other agreement and talks mentions name most (each at least twice)."""
+    votes = Counter(c for m in (*mentions, *talks) for c in m.parties)
+    top = [c for c, k in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0])) if k >= 2][:2]
+    if len(top) < 2:
+        return
+    for m in mentions:
+        if m.signing and not m.parties and m.event is not None and m.event.type in cues.AGREEMENT_TYPES:
+            m.parties = set(top) - m.mediators
+            m.inferred = len(m.parties) >= 2
 
 
 def _mention(art: Article, an: Analysis, actors: Mapping[str, Actor], ev: EventMention) -> _Mention:
@@ -138,7 +161,7 @@ def _mention(art: Article, an: Analysis, actors: Mapping[str, Actor], ev: EventM
     # the ceasefire"), hearsay and negations do not become statuses.
     found = cues.status_in_sentence(sent)
     status = found[0] if found else None
-    signing = status is None and cues.normalize_status(ev.status) in (None, "agreed") and cues.is_signing(sent)
+    signing = status is None and cues.is_signing(sent)
     if signing:
         status = "agreed"
     mediators = _mediators_in(art.text, s0, s1, an, actors)
@@ -152,6 +175,7 @@ def _mention(art: Article, an: Analysis, actors: Mapping[str, Actor], ev: EventM
             parties.add(c.code)
     parties -= mediators
     when = _d(ev.time.date_start) if ev.time and ev.time.date_start else None
+    hi = _d(ev.time.date_end) if ev.time and ev.time.date_end else None
     published = _d(art.published)
     if not signing:
         # A status is dated when the outlet reports it; a time in the sentence usually dates the signing.
@@ -164,7 +188,7 @@ def _mention(art: Article, an: Analysis, actors: Mapping[str, Actor], ev: EventM
             venue = p.resolved_name or p.name
             break
     return _Mention(art, ev, (s0, s1), status, signing, parties, mediators, when,
-                    cues.agreement_kind(sent), venue)
+                    cues.agreement_kind(sent, ev.type in cues.TALKS_TYPES), venue, date_hi=hi if signing and hi and when and hi > when else None)
 
 
 def _mediators_in(text: str, s0: int, s1: int, an: Analysis, actors: Mapping[str, Actor]) -> set[str]:
@@ -211,20 +235,44 @@ def _mediators_in(text: str, s0: int, s1: int, an: Analysis, actors: Mapping[str
     return out
 
 
+def _near(m: _Mention, da: date | None) -> bool:
+    """Whether mention ``m`` (a day, or an interval such as "earlier this month") is within
+    :data:`SAME_AGREEMENT_DAYS` of the date ``da``."""
+    if da is None or m.date is None:
+        return True
+    lo, hi = m.date, m.date_hi or m.date
+    return lo - timedelta(days=SAME_AGREEMENT_DAYS) <= da <= hi + timedelta(days=SAME_AGREEMENT_DAYS)
+
+
 def _group(mentions: list[_Mention]) -> list[_Draft]:
     drafts: list[_Draft] = []
+    # Day-precise mentions naming the parties found agreements; vaguer or inferred ones join them.
     signing = sorted((m for m in mentions if m.signing and len(m.parties) >= 2),
-                     key=lambda m: (m.date or date.min, m.article.id, m.sentence))
+                     key=lambda m: (m.inferred, m.date_hi is not None, m.date or date.min, m.article.id, m.sentence))
+    pending: list[_Mention] = []
     for m in signing:
         for d in drafts:
-            da = d.date_agreed
-            if len(d.parties & m.parties) >= 2 and (da is None or m.date is None or abs((m.date - da).days) <= SAME_AGREEMENT_DAYS):
+            if len(d.parties & m.parties) >= 2 and _near(m, d.date_agreed):
                 d.signing.append(m)
                 m.agreement = d
                 break
         else:
+            if m.inferred or m.date_hi is not None:
+                pending.append(m)
+                continue
             d = _Draft(frozenset(m.parties), [m])
             m.agreement = d
+            drafts.append(d)
+    # Inferred mentions found an agreement only when two articles agree on it.
+    for m in pending:
+        if m.agreement is not None:
+            continue
+        peers = [p for p in pending if p.agreement is None and p.parties == m.parties and p.date_hi is None
+                 and m.date_hi is None and _near(p, m.date)]
+        if len({p.article.id for p in peers}) >= 2:
+            d = _Draft(frozenset(m.parties), peers)
+            for p in peers:
+                p.agreement = d
             drafts.append(d)
     # Parties: the countries most signing mentions name (a mediator or a country named in
     # passing in one sentence does not become a party).
@@ -262,7 +310,22 @@ def _group(mentions: list[_Mention]) -> list[_Draft]:
     return drafts
 
 
-def _build(d: _Draft, talks: list[_Mention], analyses: Mapping[str, Analysis], articles: Mapping[str, Article]) -> Agreement:
+class _Owner:
+    """Whether a sentence of an article belongs to agreement ``index`` (its nearest agreement mention)."""
+
+    def __init__(self, anchors: Mapping[str, list[tuple[int, int]]], index: int):
+        self.anchors = anchors
+        self.index = index
+
+    def __call__(self, article_id: str, pos: int) -> bool:
+        marks = self.anchors.get(article_id)
+        if not marks or len({i for _, i in marks}) < 2:
+            return True
+        return min(marks, key=lambda m: (abs(m[0] - pos), m[1]))[1] == self.index
+
+
+def _build(d: _Draft, talks: list[_Mention], analyses: Mapping[str, Analysis], articles: Mapping[str, Article],
+           owns: _Owner) -> Agreement:
     da = d.date_agreed
     parties = tuple(sorted(d.parties, key=lambda c: country_name(c) or c))
     agreement_id = stable_id("agreement", *parties, da.isoformat() if da else "", prefix="agr-")
@@ -278,6 +341,7 @@ def _build(d: _Draft, talks: list[_Mention], analyses: Mapping[str, Analysis], a
     )
     venue = sorted(venues.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if venues else None
     mediators: Counter[str] = Counter()
+    named_mediator: set[str] = set()
     article_ids = sorted({m.article.id for m in linked})
     # Oldest report first, so the first wording of a term or condition is the one kept.
     context_ids = sorted(set(article_ids) | {t.article.id for t in related_talks},
@@ -288,12 +352,20 @@ def _build(d: _Draft, talks: list[_Mention], analyses: Mapping[str, Analysis], a
         text = articles[aid].text
         for s0, s1 in sentences(text):
             for code in _mediators_in(text, s0, s1, an, actors):
+                named_mediator.add(code)
                 if code not in d.parties:
                     mediators[code] += 1
+    # A country named as a mediator or guarantor is not a party, unless that would leave fewer than two.
+    as_mediator = d.parties & named_mediator
+    if as_mediator and len(d.parties - as_mediator) >= 2:
+        for code in as_mediator:
+            mediators[code] += 1
+        parties = tuple(sorted(d.parties - as_mediator, key=lambda c: country_name(c) or c))
+        agreement_id = stable_id("agreement", *parties, da.isoformat() if da else "", prefix="agr-")
     kinds = Counter(m.kind for m in d.signing) or Counter(m.kind for m in linked)
     kind = sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0] != "ceasefire", kv[0]))[0][0]
-    terms, term_spans = _terms([a for a in context_ids if a in set(article_ids)], articles)
-    conditions, condition_spans = _conditions(context_ids, analyses, articles, d.parties)
+    terms, term_spans = _terms([a for a in context_ids if a in set(article_ids)], articles, owns)
+    conditions, condition_spans = _conditions(context_ids, analyses, articles, frozenset(parties), owns)
     history = _history(linked, da)
     disputes = _status_disputes(agreement_id, history)
     ended = _date_ended(history, disputes)
@@ -386,7 +458,7 @@ def _clean(clause: str, limit: int = 200) -> str:
     return clause if len(clause) <= limit else clause[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _terms(article_ids: list[str], articles: Mapping[str, Article]) -> tuple[tuple[str, ...], tuple[SourceSpan, ...]]:
+def _terms(article_ids: list[str], articles: Mapping[str, Article], owns: _Owner) -> tuple[tuple[str, ...], tuple[SourceSpan, ...]]:
     found: dict[str, SourceSpan] = {}
     generic: list[tuple[str, SourceSpan]] = []
     for aid in article_ids:
@@ -394,6 +466,9 @@ def _terms(article_ids: list[str], articles: Mapping[str, Article]) -> tuple[tup
         spans = list(sentences(text))
         in_list = False
         for s0, s1 in spans:
+            if not owns(aid, s0):
+                in_list = False
+                continue
             sent = text[s0:s1]
             # Items of a list after "agreed to:" start with a bullet, a number or a lower-case word;
             # the list ends at the first line that does not, or after an item ending with a full stop.
@@ -430,7 +505,8 @@ def _terms(article_ids: list[str], articles: Mapping[str, Article]) -> tuple[tup
 
 
 def _conditions(
-    article_ids: list[str], analyses: Mapping[str, Analysis], articles: Mapping[str, Article], parties: frozenset[str]
+    article_ids: list[str], analyses: Mapping[str, Analysis], articles: Mapping[str, Article], parties: frozenset[str],
+    owns: _Owner,
 ) -> tuple[tuple[tuple[str, str], ...], tuple[SourceSpan, ...]]:
     out: list[tuple[str, str, SourceSpan]] = []
     for aid in article_ids:
@@ -438,6 +514,8 @@ def _conditions(
         an = analyses[aid]
         actors = {a.id: a for a in an.actors}
         for s0, s1 in sentences(text):
+            if not owns(aid, s0):
+                continue
             sent = text[s0:s1]
             for m in cues.CONDITION_CUES.finditer(sent):
                 # The clause runs from the verb before the cue ("will hold only ...") to its end.
