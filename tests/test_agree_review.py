@@ -189,3 +189,19 @@ def test_cli_agreements_list_add_correct_drop(settings, story_store):
     assert [x.action for x in story_store.reviews()] == ["correct", "declare", "reject"]
     r = _run(settings, "agreements", "correct", "agr-nope", "--venue", "X", "--reason", "r")
     assert r.exit_code == 1 and "No agreement" in r.output
+
+
+def test_export_carries_agreements_and_reviewed_violations_and_validates(story_store):
+    from trucewatch.fuse import build_export, validate_export
+
+    vid = _vid(story_store, "in-shell")
+    agree.apply_review(story_store, agree.make_review("violation", vid, "confirm", reason="seen", reviewer="m"))
+    doc = build_export(story_store)
+    validate_export(doc)
+    (ag,) = doc["agreements"]
+    assert {"id", "kind", "parties", "mediators", "venue", "date_agreed", "terms", "status_history", "article_ids"} <= set(ag)
+    v = next(x for x in doc["violations"] if x["id"] == vid)
+    assert v["review_status"] == "confirmed" and v["decisions"][0]["reviewer"] == "m"
+    bad = {**doc, "violations": [{**v, "review_status": "maybe"}]}
+    with pytest.raises(Exception, match="review_status|maybe"):
+        validate_export(bad)
