@@ -23,6 +23,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 
 from spacy.tokens import Doc, Span, Token
 
@@ -390,8 +391,13 @@ def _role_text(toks: list[Token], lex: Lexicon, countries: CountryTable) -> tupl
 
 
 def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon,
-                user_actors: tuple[UserActor, ...] = (), learned: list[LearnedAlias] | None = None) -> ActorIndex:
-    """Build the actor index of one parsed article."""
+                user_actors: tuple[UserActor, ...] = (), learned: list[LearnedAlias] | None = None,
+                is_place: Callable[[str], bool] | None = None) -> ActorIndex:
+    """Build the actor index of one parsed article.
+
+    ``is_place(name)`` (the gazetteer) tells short names the model tagged ORG/PERSON that are
+    really places ("Torkham", "Khost"); such names are not actors unless a cue word says otherwise.
+    """
     text = doc.text
     idx = ActorIndex(article_id, countries, lex)
 
@@ -430,6 +436,13 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
         name = target.name if target else _clean_name(la.name)
         if target is None and la.how in ("aka", "so-called", "formerly"):
             target = idx.find(name) or idx.new(name, "organization")
+        if target is None and la.how == "term" and la.alias[:1].isupper():
+            # "“X,” a term it uses for extremist groups": X names a group of that kind.
+            words = {fold(w) for w in re.split(r"[\s\-]+", la.name)}
+            kind = "armed_group" if words & lex.armed_group_cues else "organization"
+            alias_ent = idx.find(la.alias) or idx.new(la.alias, kind)
+            for s_, e_ in _finditer_name(text, la.alias):
+                idx.add_mention(alias_ent, s_, e_)
         if target is not None:
             target.aliases.add(la.alias)
             for s, e in _finditer_name(text, la.alias.replace("so-called ", "")):
@@ -468,6 +481,10 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
             continue
         if label in ("PERSON", "ORG") and _is_place_like(e, lex):
             continue
+        if (label == "ORG" and is_place is not None and len(e) <= 2 and not idx.find(name)
+                and not ({fold(t.text) for t in e} & (lex.armed_group_cues | lex.media_cues | _GENERIC_ORG))
+                and not countries.capital_code(name) and is_place(name)):
+            continue  # a gazetteer place the model took for an organisation
         if (label in ("GPE", "ORG") and not countries.country(name) and not countries.capital_code(name)
                 and any(c.dep_ == "appos" and c.lower_ in lex.role_nouns and c.lower_ not in _GOV_NOUNS for c in e.root.children)
                 and all(t.is_title for t in e)):
@@ -495,6 +512,8 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
         if label == "PERSON":
             if headline_only.get(name, False) or any(ch.isdigit() for ch in name) or name.islower():
                 continue
+            if all(w.lower() in lex.role_nouns or w.lower() in _PORTFOLIOS or w.lower() in lex.title_words for w in name.split()):
+                continue  # "Interior Minister" alone is a title, not a name
             words = name.split()
             if words and words[0].lower().rstrip(".") in lex.title_words and len(words) > 1:
                 name = " ".join(words[1:])
@@ -565,8 +584,10 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
                 ent.aliases.add(_clean_name(text[start:end]))
             idx.add_mention(ent, start, end)
 
-    # 5. Kinds of organisations by their votes; people's short forms.
+    # 5. Kinds of organisations by their votes; countries named inside organisation names.
     for ent in idx.ents:
+        if ent.kind in ("organization", "armed_group", "media") and not ent.country:
+            ent.country = next((c for c in (countries.country(w) for w in re.split(r"[\s\-]+", ent.name) if w[:1].isupper()) if c), None)
         if ent.kind == "organization" and not ent.fixed_kind and ent.votes:
             best = sorted(ent.votes.items(), key=lambda kv: (-kv[1], ("armed_group", "media", "government").index(kv[0]) if kv[0] in ("armed_group", "media", "government") else 9))
             k = best[0][0]

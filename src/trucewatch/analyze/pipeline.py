@@ -176,7 +176,9 @@ def analyze_article(article: Article, res: Resources) -> Analysis | Skip:
 def analysis_from_doc(doc, article: Article, res: Resources) -> Analysis:
     """Turn a parsed ``Doc`` of ``article`` into an :class:`Analysis` (actors -> quotes -> claims -> times -> places -> events)."""
     text = article.text
-    idx = actors_from(doc, article.id, res.countries, res.lex, res.user_actors, learn_aliases(text))
+    gaz = res.gazetteer
+    idx = actors_from(doc, article.id, res.countries, res.lex, res.user_actors, learn_aliases(text),
+                      is_place=lambda name: bool(gaz.candidates(name)))
     quotes = quotes_from(doc, article.id, idx)
     claims = claims_from(doc, article, idx, quotes)
     times = timex_mod.times_from(doc, article)

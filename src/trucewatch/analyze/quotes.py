@@ -208,6 +208,20 @@ def _attribution_of_noun(subj: Token, cue: str, actors: ActorIndex, quote_spans:
         ps, pe, ent = next((h for h in people if h[0] <= subj.idx < h[1]), people[-1])
         return _Attribution(ent.name, ent, cue, ps, pe)
     head_hit = actors.at(subj.idx, subj.idx + len(subj.text))
+    if head_hit is None and subj.ent_type_ in ("GPE", "ORG") and subj.pos_ == "PROPN":
+        # A country or a capital (for its government) the actor pass did not keep at this spot.
+        ent_span = next((e for e in subj.doc.ents if e.start <= subj.i < e.end), None)
+        name = ent_span.text if ent_span is not None else subj.text
+        code = actors.countries.country(name)
+        if code:
+            head_hit = actors.get_or_new(actors.countries.names[code], "country", code)
+        elif actors.countries.capital_code(name):
+            code = actors.countries.capital_code(name)
+            head_hit = actors.get_or_new(f"Government of {actors.countries.names[code]}", "government", code)
+            head_hit.aliases.add(name)
+        if head_hit is not None and ent_span is not None:
+            actors.add_mention(head_hit, ent_span.start_char, ent_span.end_char)
+            return _Attribution(head_hit.name, head_hit, cue, ent_span.start_char, ent_span.end_char)
     if head_hit is None and subj.pos_ == "PROPN":
         # A surname the model did not tag: the person whose name contains it.
         person = next((p for p in reversed(actors.ents) if p.kind == "person" and subj.lower_ in p.name.lower().split()), None)
@@ -243,9 +257,14 @@ def _new_person(subj: Token, cue: str, actors: ActorIndex) -> _Attribution | Non
     toks = [c for c in subj.lefts if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN"] + [subj]
     toks = [t for t in toks if t.i >= subj.i - 4]
     role = []
-    while toks and (toks[0].lower_ in actors.lex.role_nouns or toks[0].lower_.rstrip(".") in actors.lex.title_words):
+    from .actors import _PORTFOLIOS
+
+    def titular(t: Token) -> bool:
+        return t.lower_ in actors.lex.role_nouns or t.lower_.rstrip(".") in actors.lex.title_words or t.lower_ in _PORTFOLIOS
+
+    while toks and titular(toks[0]):
         role.append(toks.pop(0).lower_)
-    if not toks or not all(t.text[:1].isupper() and t.is_alpha for t in toks):
+    if not toks or not all(t.text[:1].isupper() and t.is_alpha and not titular(t) for t in toks):
         return None
     existing = next((p for p in reversed(actors.ents) if p.kind == "person" and subj.lower_ in p.name.lower().split()), None)
     ent = existing or actors.new(" ".join(t.text for t in toks), "person")
@@ -418,6 +437,8 @@ def _indirect(doc: Doc, article_id: str, actors: ActorIndex, spans: list[tuple[i
             comp = next((c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i), None)
             if comp is None or verb.i + 1 < len(doc) and not (doc[verb.i + 1].is_punct or doc[verb.i + 1].lower_ in ("on", "in", "at", "late", "early", "this", "last", "after", "before", "during", "yesterday", "today")):
                 continue
+        if not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in comp.children):
+            continue  # a clause without a subject is a misparse, not reported speech
         toks = [t for t in comp.subtree]
         first = toks[0]
         while first.dep_ == "mark" or first.is_punct or first.is_space:
