@@ -58,6 +58,18 @@ class BrowseMixin:
 
     engine: Any
 
+    # ------------------------------------------------------------------ data version
+
+    def data_version(self) -> int:
+        """A number that changes whenever articles, analyses or fused records change (for caches).
+
+        Kept by triggers on SQLite; on other backends it is -1 (never cache).
+        """
+        if self.engine.dialect.name != "sqlite":
+            return -1
+        with self.engine.connect() as conn:
+            return conn.execute(text("SELECT n FROM data_version WHERE id = 1")).scalar() or 0
+
     # ------------------------------------------------------------------ fused records
 
     def browse_fused(
@@ -70,7 +82,7 @@ class BrowseMixin:
         until: str | None = None,
         facets: Mapping[str, Sequence[str]] | None = None,
         incident_filter: Mapping[str, Any] | None = None,
-        min_count: tuple[str, int] | None = None,
+        min_articles: int | None = None,
         ids: Sequence[str] | None = None,
         order: str = "date",
         limit: int = 50,
@@ -82,8 +94,8 @@ class BrowseMixin:
         ``incident`` ...) to accepted values (any of them matches, case-insensitive;
         facets are combined with AND). ``incident_filter`` (keyword arguments of
         this method) keeps records whose ``incident`` facet names a matching
-        incident, e.g. disputes about airstrikes. ``min_count=(facet, n)`` keeps
-        records with at least ``n`` values of ``facet`` (clusters seen in 2+ articles). ``story_id`` follows the
+        incident, e.g. disputes about airstrikes. ``min_articles`` keeps records
+        listing at least that many articles (quote clusters seen in 2+ articles). ``story_id`` follows the
         story's incidents or articles as fits the kind. ``since``/``until`` keep
         records whose date interval overlaps the range. ``order`` is ``date``
         (oldest first), ``-date`` (newest first) or ``id``.
@@ -93,11 +105,10 @@ class BrowseMixin:
             kind, type=type, story_id=story_id, since=since, until=until, facets=facets,
             incident_filter=incident_filter, ids=ids,
         )
-        if min_count is not None:
+        if min_articles is not None:
             f = t.record_facet.c
             cond = and_(cond, c.id.in_(
-                select(f.record_id).where(f.kind == kind, f.facet == min_count[0])
-                .group_by(f.record_id).having(func.count() >= min_count[1])
+                select(f.record_id).where(f.kind == kind, f.facet == "n_articles", f.value >= f"{min_articles:06d}")
             ))
         if order == "-date":
             ordering = (c.date_start.desc(), c.id.desc())
@@ -107,10 +118,15 @@ class BrowseMixin:
             ordering = (c.date_start, c.id)
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(t.fused_record).where(cond)).scalar_one()
-            rows = conn.execute(
-                select(c.data_json).where(cond).order_by(*ordering).limit(limit).offset(offset)
-            ).all()
-        return total, [json.loads(r[0]) for r in rows]
+            # Page through the covering index (kind, date_start, id) first, then read only this page's JSON:
+            # OFFSET over wide rows would read every skipped record.
+            page_ids = [r[0] for r in conn.execute(
+                select(c.id).where(cond).order_by(*ordering).limit(limit).offset(offset)
+            )]
+            data = dict(conn.execute(
+                select(c.id, c.data_json).where(c.kind == kind, c.id.in_(page_ids))
+            ).all()) if page_ids else {}
+        return total, [json.loads(data[i]) for i in page_ids if i in data]
 
     def _fused_cond(self, kind, *, type=None, story_id=None, since=None, until=None, facets=None,
                     incident_filter=None, ids=None):
@@ -153,6 +169,25 @@ class BrowseMixin:
                 select(f.record_id).where(f.kind == kind, f.facet == "incident", f.value.in_(incidents))
             ) | c.id.in_(select(f.record_id).where(f.kind == kind, f.facet == "article", f.value.in_(story_articles)))
         return c.id.in_(select(f.record_id).where(f.kind == kind, f.facet == "article", f.value.in_(story_articles)))
+
+    def browse_biggest(self, kind: str, *, min_articles: int = 2, limit: int = 50, offset: int = 0) -> Page:
+        """Records of ``kind`` listing at least ``min_articles`` articles, most articles first (index-only paging)."""
+        f = t.record_facet.c
+        cond = and_(f.kind == kind, f.facet == "n_articles", f.value >= f"{min_articles:06d}")
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(t.record_facet).where(cond)).scalar_one()
+            page_ids = [r[0] for r in conn.execute(
+                select(f.record_id).where(cond).order_by(f.value.desc(), f.record_id.desc()).limit(limit).offset(offset)
+            )]
+        data = self.fused_many(kind, page_ids)
+        return total, [data[i] for i in page_ids if i in data]
+
+    def count_items(self, kind: str) -> int:
+        """Number of quotes (``kind="quote"``) or claims across all analyses."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(func.count()).select_from(t.article_item).where(t.article_item.c.kind == kind)
+            ).scalar_one()
 
     def fused_many(self, kind: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Fused records of ``kind`` by id (missing ids are left out)."""
@@ -238,6 +273,7 @@ class BrowseMixin:
         ids: Sequence[str] | None = None,
         with_text: bool = True,
         order: str = "date",
+        known_total: int | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> Page:
@@ -272,9 +308,15 @@ class BrowseMixin:
         ordering = (a.published.desc(), a.id.desc()) if order == "-date" else (a.published, a.id)
         cond = and_(True, *where)
         with self.engine.connect() as conn:
-            total = conn.execute(select(func.count()).select_from(t.article).where(cond)).scalar_one()
-            rows = conn.execute(select(*cols).where(cond).order_by(*ordering).limit(limit).offset(offset)).all()
-        return total, [dict(r._mapping) for r in rows]
+            total = known_total if known_total is not None else conn.execute(
+                select(func.count()).select_from(t.article).where(cond)
+            ).scalar_one()
+            # Ids first through the (published, id) index, then the rows of this page only.
+            page_ids = [r[0] for r in conn.execute(
+                select(a.id).where(cond).order_by(*ordering).limit(limit).offset(offset)
+            )]
+            rows = {r.id: dict(r._mapping) for r in conn.execute(select(*cols).where(a.id.in_(page_ids)))} if page_ids else {}
+        return total, [rows[i] for i in page_ids if i in rows]
 
     def article_meta(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Article metadata without the text, by id (missing ids are left out)."""
@@ -308,40 +350,55 @@ class BrowseMixin:
     def article_date_span(self) -> tuple[str | None, str | None]:
         """The earliest and latest publication dates in the store."""
         a = t.article.c
-        with self.engine.connect() as conn:
-            row = conn.execute(select(func.min(a.published), func.max(a.published))).first()
-        return (row[0], row[1]) if row else (None, None)
+        with self.engine.connect() as conn:  # two queries: each min()/max() alone is one index probe
+            first = conn.execute(select(func.min(a.published))).scalar()
+            last = conn.execute(select(func.max(a.published))).scalar()
+        return first, last
 
-    def search_page(self, query: str, *, limit: int = 20, offset: int = 0) -> Page:
-        """Full-text search (SQLite FTS5) with paging: rows with ``id``, ``snippet`` and article metadata.
+    #: Above this many matches, search counts no further and lists the newest-ingested first instead
+    #: of ranking (bm25 over tens of thousands of matches costs hundreds of ms per request).
+    SEARCH_RANK_CAP = 1000
 
-        The snippet marks matched words with U+E000/U+E001 (private-use
-        characters an article cannot contain after cleaning) so a page can
-        escape the text and then highlight. Invalid FTS5 syntax is searched as
+    def search_page(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[dict[str, Any]], bool]:
+        """Full-text search (SQLite FTS5) with paging: ``(total, rows, capped)``.
+
+        Rows have ``id``, ``snippet`` and the article metadata. The snippet
+        marks matched words with U+E000/U+E001 (private-use characters) so a
+        page can escape the text and then highlight. Up to
+        :data:`SEARCH_RANK_CAP` matches are ranked best first (bm25) and counted
+        exactly; beyond that ``total`` is the cap, ``capped`` is True and the
+        newest-ingested articles come first. Invalid FTS5 syntax is searched as
         a phrase.
         """
-        base = "FROM article_fts JOIN article a ON a.rowid = article_fts.rowid WHERE article_fts MATCH :q"
-        page_sql = text(
-            "SELECT a.id, snippet(article_fts, 1, char(57344), char(57345), ' … ', 16) AS snippet "
-            f"{base} ORDER BY rank LIMIT :n OFFSET :o"
-        )
-        count_sql = text(f"SELECT count(*) {base}")
         q = query.strip()
         if not q:
-            return 0, []
+            return 0, [], False
+        cap = self.SEARCH_RANK_CAP
+        count_sql = text(
+            "SELECT count(*) FROM (SELECT rowid FROM article_fts WHERE article_fts MATCH :q LIMIT :cap)"
+        )
 
-        def run(conn, qq: str) -> Page:
-            total = conn.execute(count_sql, {"q": qq}).scalar_one()
-            rows = conn.execute(page_sql, {"q": qq, "n": limit, "o": offset}).all()
-            return total, [{"id": r[0], "snippet": r[1]} for r in rows]
+        def page_sql(order: str):
+            return text(
+                "SELECT a.id, snippet(article_fts, 1, char(57344), char(57345), ' … ', 16) AS snippet "
+                "FROM article_fts JOIN article a ON a.rowid = article_fts.rowid WHERE article_fts MATCH :q "
+                f"ORDER BY {order} LIMIT :n OFFSET :o"
+            )
+
+        def run(conn, qq: str):
+            total = conn.execute(count_sql, {"q": qq, "cap": cap + 1}).scalar_one()
+            capped = total > cap
+            order = "article_fts.rowid DESC" if capped else "rank"
+            rows = conn.execute(page_sql(order), {"q": qq, "n": limit, "o": offset}).all()
+            return min(total, cap), [{"id": r[0], "snippet": r[1]} for r in rows], capped
 
         with self.engine.connect() as conn:
             try:
-                total, rows = run(conn, q)
+                total, rows, capped = run(conn, q)
             except OperationalError:
-                total, rows = run(conn, '"' + q.replace('"', " ") + '"')
+                total, rows, capped = run(conn, '"' + q.replace('"', " ") + '"')
         meta = self.article_meta(r["id"] for r in rows)
-        return total, [{**meta.get(r["id"], {}), **r} for r in rows]
+        return total, [{**meta.get(r["id"], {}), **r} for r in rows], capped
 
     # ------------------------------------------------------------------ quotes and claims
 
@@ -357,13 +414,15 @@ class BrowseMixin:
         until: str | None = None,
         story_id: str | None = None,
         ids: Sequence[str] | None = None,
+        known_total: int | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> Page:
         """One page of quotes or claims (``kind``) across all analyses, newest article first.
 
         ``label`` filters on the speaker (quotes) or claimant (claims),
-        case-insensitively; ``ids`` restricts to those item ids.
+        case-insensitively; ``ids`` restricts to those item ids. ``known_total``
+        skips the count (a caller that cached it for the unfiltered list).
         """
         c = t.article_item.c
         where = [c.kind == kind]
@@ -385,7 +444,9 @@ class BrowseMixin:
             where.append(c.id.in_(list(ids)))
         cond = and_(*where)
         with self.engine.connect() as conn:
-            total = conn.execute(select(func.count()).select_from(t.article_item).where(cond)).scalar_one()
+            total = known_total if known_total is not None else conn.execute(
+                select(func.count()).select_from(t.article_item).where(cond)
+            ).scalar_one()
             rows = conn.execute(
                 select(c.data_json, c.published, c.outlet)
                 .where(cond)
@@ -402,8 +463,18 @@ class BrowseMixin:
 
     def items_by_id(self, kind: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Quotes or claims by id, each with its article's ``published`` and ``outlet``."""
-        total, rows = self.browse_items(kind, ids=list(dict.fromkeys(ids)), limit=100_000)
-        return {r["id"]: r for r in rows}
+        ids = list(dict.fromkeys(ids))
+        c = t.article_item.c
+        out: dict[str, dict[str, Any]] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                for data, published, outlet in conn.execute(
+                    select(c.data_json, c.published, c.outlet).where(c.kind == kind, c.id.in_(ids[i : i + 500]))
+                ):
+                    d = json.loads(data)
+                    d["published"], d["outlet"] = published, outlet
+                    out[d["id"]] = d
+        return out
 
     def label_top(self, kind: str, limit: int = 50) -> list[tuple[str, int]]:
         """The most frequent speakers (quotes) or claimants (claims), with counts."""

@@ -167,3 +167,12 @@ article_item = Table(
     Index("ix_article_item_kind_label", "kind", "label"),
     Index("ix_article_item_article", "article_id", "kind"),
 )
+
+#: Browse index (migration 0003): one row whose ``n`` goes up whenever articles, analyses or
+#: fused records change (triggers), so the web app can cache aggregates until the data changes.
+data_version = Table(
+    "data_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("n", Integer, nullable=False),
+)

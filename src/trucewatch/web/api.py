@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
 from . import schemas as s
-from .deps import FiltersDep, PageDep, Paging, StoreDep, _split, actor_ids, reject_unknown_params
+from .deps import FiltersDep, PageDep, Paging, StoreDep, _split, actor_ids, cached, reject_unknown_params
 from .views import article_public, claim_public, dispute_public, incident_public, quote_public
 
 router = APIRouter(prefix="/api", tags=["read"], dependencies=[Depends(reject_unknown_params)])
@@ -44,6 +44,17 @@ def links(store, name: str, ids: list[str]) -> dict[str, str]:
     return found
 
 
+def _unfiltered(f, *others) -> bool:
+    return not (f.since or f.until or f.type or f.actor or f.place or f.outlet or f.story or any(others))
+
+
+def _item_total(request: Request, store, kind: str, *filters) -> int | None:
+    """The cached count of all quotes/claims when no filter is given (None: count the filtered rows)."""
+    if any(filters):
+        return None
+    return cached(request, ("count_items", kind), lambda: store.count_items(kind))
+
+
 def _order(order: str) -> str:
     if order not in ("date", "-date"):
         raise HTTPException(400, f"'order' must be 'date' (oldest first) or '-date' (newest first), not {order!r}.")
@@ -51,12 +62,12 @@ def _order(order: str) -> str:
 
 
 @router.get("/stats", summary="Counts of everything in the store")
-def stats(store: StoreDep) -> JSONResponse:
-    counts = store.fused_counts()
-    first, last = store.article_date_span()
+def stats(request: Request, store: StoreDep) -> JSONResponse:
+    counts = cached(request, "fused_counts", store.fused_counts)
+    first, last = cached(request, "date_span", store.article_date_span)
     return JSONResponse({
-        "articles": store.count("article"),
-        "analyses": store.count("analysis"),
+        "articles": cached(request, "n_articles", store.count),
+        "analyses": cached(request, "n_analyses", lambda: store.count("analysis")),
         "fused": counts,
         "published_from": first,
         "published_to": last,
@@ -68,6 +79,7 @@ def stats(store: StoreDep) -> JSONResponse:
 
 @router.get("/articles", response_model=s.Page[s.ArticlePublic], summary="Articles, newest or oldest first")
 def list_articles(
+    request: Request,
     store: StoreDep,
     page: PageDep,
     f: FiltersDep,
@@ -86,6 +98,7 @@ def list_articles(
         since=f.since, until=f.until, outlet=f.outlet or None, language=language, story_id=f.story,
         actor=actor_ids(store, f.actor) if f.actor else None, incident_filter=inc_filter or None,
         with_text=text, order=_order(order), limit=page.limit, offset=page.offset,
+        known_total=cached(request, "n_articles", store.count) if _unfiltered(f, language) and not inc_filter else None,
     )
     return _page(total, page, [article_public(r) for r in rows])
 
@@ -141,6 +154,7 @@ def get_actor(store: StoreDep, actor_id: str):
 
 @router.get("/quotes", response_model=s.Page[s.QuotePublic], summary="Quotes from every analyzed article")
 def list_quotes(
+    request: Request,
     store: StoreDep,
     page: PageDep,
     since: str | None = None,
@@ -168,6 +182,7 @@ def list_quotes(
     total, rows = store.browse_items(
         "quote", article_id=_split(article) or None, label=labels or None, outlet=_split(outlet) or None,
         since=_iso("since", since), until=_iso("until", until), story_id=story, ids=ids,
+        known_total=_item_total(request, store, "quote", speaker, actor, article, outlet, since, until, story, cluster),
         limit=page.limit, offset=page.offset,
     )
     clusters = links(store, "quote_cluster", [r["id"] for r in rows])
@@ -177,6 +192,7 @@ def list_quotes(
 
 @router.get("/claims", response_model=s.Page[s.ClaimPublic], summary="Numeric claims from every analyzed article")
 def list_claims(
+    request: Request,
     store: StoreDep,
     page: PageDep,
     since: str | None = None,
@@ -197,7 +213,9 @@ def list_claims(
     total, rows = store.browse_items(
         "claim", article_id=_split(article) or None, label=_split(claimant) or None, category=category,
         outlet=_split(outlet) or None, since=_iso("since", since), until=_iso("until", until), story_id=story,
-        ids=ids, limit=page.limit, offset=page.offset,
+        ids=ids, known_total=_item_total(request, store, "claim", category, claimant, article, outlet, since, until,
+                                         story, incident),
+        limit=page.limit, offset=page.offset,
     )
     owners = links(store, "claim_incident", [r["id"] for r in rows])
     canonical = links(store, "actor_canonical", [r["claimant_actor_id"] for r in rows if r.get("claimant_actor_id")])
@@ -310,10 +328,16 @@ def list_quote_clusters(store: StoreDep, page: PageDep, speaker: Multi = None, a
 
 @router.get("/search", response_model=s.Page[s.SearchHit], summary="Full-text search over articles (SQLite FTS5)")
 def search(store: StoreDep, page: PageDep, q: Annotated[str, Query(min_length=1, max_length=500)]):
-    total, rows = store.search_page(q, limit=page.limit, offset=page.offset)
+    """FTS5 query syntax (words, "phrases", prefix*, OR, NOT). Up to 1000 matches are ranked (bm25) and
+    counted; past that ``total`` stays at 1000, the header ``X-Total-Capped: true`` is set and the
+    newest-ingested articles come first."""
+    total, rows, capped = store.search_page(q, limit=page.limit, offset=page.offset)
     items = [
         {"id": r["id"], "title": r.get("title"), "outlet": r.get("outlet"), "published": r.get("published"),
          "snippet": r["snippet"].replace("\ue000", "[").replace("\ue001", "]")}
         for r in rows
     ]
-    return _page(total, page, items)
+    resp = _page(total, page, items)
+    if capped:  # more matches than are counted and ranked: newest-ingested first
+        resp.headers["X-Total-Capped"] = "true"
+    return resp

@@ -23,6 +23,7 @@ from .. import __version__
 from ..errors import NotFoundError, TrucewatchError
 from ..settings import Settings
 from ..store import Store, open_store
+from .cache import AggregateCache
 from .security import BodyLimitMiddleware, SecurityHeadersMiddleware
 
 __all__ = ["ROUTER_MODULES", "create_app"]
@@ -43,7 +44,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = store if store is not None else open_store(settings)
+    app.state.cache = AggregateCache()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.auto_reload = False  # templates ship with the package; skip a stat() per render
     templates.env.globals["version"] = __version__
     templates.env.filters["num"] = _num
     templates.env.globals["page_url"] = _page_url

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from .deps import FiltersDep, PageDep, StoreDep
+from .deps import FiltersDep, PageDep, StoreDep, cached
 from .views import passage, segments
 
 router = APIRouter(include_in_schema=False)
@@ -52,19 +52,19 @@ def _actor_names(store, incidents: list[dict[str, Any]]) -> dict[str, str]:
 
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, store: StoreDep):
-    counts = store.fused_counts()
-    outlets = store.outlet_counts()
+    counts = cached(request, "fused_counts", store.fused_counts)
+    outlets = cached(request, "outlet_counts", store.outlet_counts)
     _, stories = store.browse_fused("story", order="id", limit=12)
     _, latest = store.browse_fused("incident", order="-date", limit=10)
     n_disputes, disputes = store.browse_fused("dispute", order="id", limit=8)
-    first, last = store.article_date_span()
+    first, last = cached(request, "date_span", store.article_date_span)
     meta = store.article_meta({a for d in disputes for side in d.get("sides", []) for a in side.get("article_ids", [])})
     dispute_incidents = store.fused_many("incident", {d["incident_id"] for d in disputes if d.get("incident_id")})
     return render(request, "overview.html", {
         "meta": meta,
         "dispute_incidents": dispute_incidents,
         "counts": counts,
-        "n_articles": store.count("article"),
+        "n_articles": cached(request, "n_articles", store.count),
         "n_outlets": len([o for o in outlets if o[0]]),
         "outlets": outlets[:12],
         "stories": stories,
@@ -73,7 +73,7 @@ def overview(request: Request, store: StoreDep):
         "actor_names": _actor_names(store, latest),
         "disputes": disputes,
         "n_disputes": n_disputes,
-        "types": store.fused_type_counts("incident"),
+        "types": cached(request, ("types", "incident"), lambda: store.fused_type_counts("incident")),
         "span": (first, last),
     })
 
@@ -88,7 +88,8 @@ def incidents(request: Request, store: StoreDep, page: PageDep, f: FiltersDep, o
     )
     return render(request, "incidents.html", {
         "items": items, "total": total, "page": page, "f": f, "killed": killed,
-        "actor_names": _actor_names(store, items), "types": store.fused_type_counts("incident"),
+        "actor_names": _actor_names(store, items),
+        "types": cached(request, ("types", "incident"), lambda: store.fused_type_counts("incident")),
         "order": order,
     })
 

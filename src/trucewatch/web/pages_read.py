@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ..records import to_dict
-from .deps import PageDep, Paging, StoreDep, _iso
+from .deps import PageDep, Paging, StoreDep, _iso, cached
 from .pages import render
 from .views import analysis_spans, segments
 
@@ -26,15 +26,16 @@ DISPUTE_KINDS = ("figure", "date", "speaker", "sequence", "status", "responsibil
 def quotes(request: Request, store: StoreDep, speaker: str | None = None,
            limit: Annotated[int, Query(ge=1, le=500)] = 20, offset: Annotated[int, Query(ge=0)] = 0):
     page = Paging(limit, offset)
-    speakers = store.label_top("quote", 40)
-    total, items = store.browse_items("quote", label=[speaker] if speaker else None, limit=page.limit, offset=page.offset)
+    speakers = cached(request, ("label_top", "quote"), lambda: store.label_top("quote", 40))
+    known = None if speaker else cached(request, ("count_items", "quote"), lambda: store.count_items("quote"))
+    total, items = store.browse_items("quote", label=[speaker] if speaker else None, known_total=known,
+                                      limit=page.limit, offset=page.offset)
     clusters_of = store.facet_owners("quote_cluster", "quote", [q["id"] for q in items])
     page_clusters = store.fused_many("quote_cluster", {c for cs in clusters_of.values() for c in cs})
     # Only clusters seen in two or more articles are worth a link ("reported by several outlets").
     clusters_of = {q: [c for c in cs if len(page_clusters.get(c, {}).get("article_ids", [])) > 1]
                    for q, cs in clusters_of.items()}
-    n_clusters, clusters = store.browse_fused("quote_cluster", min_count=("article", 2), order="id", limit=30)
-    clusters = sorted(clusters, key=lambda c: (-len(c.get("article_ids", [])), c["id"]))
+    n_clusters, clusters = store.browse_biggest("quote_cluster", min_articles=2, limit=30)
     cluster_outlets = store.facet_map("quote_cluster", "outlet", [c["id"] for c in clusters])
     _, speaker_disputes = store.browse_fused("dispute", type="speaker", order="id", limit=30)
     meta = store.article_meta({a for d in speaker_disputes for side in d.get("sides", []) for a in side.get("article_ids", [])})
@@ -55,14 +56,14 @@ def disputes(request: Request, store: StoreDep, page: PageDep, kind: str | None 
     return render(request, "disputes.html", {
         "items": items, "total": total, "page": page, "kind": kind, "kinds": DISPUTE_KINDS,
         "meta": store.article_meta(article_ids), "incidents": incidents,
-        "kind_counts": store.fused_type_counts("dispute"),
+        "kind_counts": cached(request, ("types", "dispute"), lambda: store.fused_type_counts("dispute")),
     })
 
 
 @router.get("/sources", response_class=HTMLResponse)
 def sources(request: Request, store: StoreDep, page: PageDep):
-    outlets = store.outlet_counts()
-    stats = store.copy_stats()
+    outlets = cached(request, "outlet_counts", store.outlet_counts)
+    stats = cached(request, "copy_stats", store.copy_stats)
     rows = []
     for outlet, n in outlets:
         in_groups, originals = stats.get(outlet, (0, 0))
@@ -77,9 +78,11 @@ def sources(request: Request, store: StoreDep, page: PageDep):
 @router.get("/articles", response_class=HTMLResponse)
 def articles(request: Request, store: StoreDep, page: PageDep, outlet: str | None = None,
              since: str | None = None, until: str | None = None, story: str | None = None):
+    unfiltered = not (outlet or since or until or story)
     total, items = store.browse_articles(
         outlet=[outlet] if outlet else None, since=_iso("since", since), until=_iso("until", until),
         story_id=story, with_text=False, order="-date", limit=page.limit, offset=page.offset,
+        known_total=cached(request, "n_articles", store.count) if unfiltered else None,
     )
     return render(request, "articles.html", {"items": items, "total": total, "page": page, "outlet": outlet})
 
@@ -102,7 +105,7 @@ def article(request: Request, store: StoreDep, article_id: str):
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, store: StoreDep, page: PageDep,
            q: Annotated[str, Query(max_length=500)] = ""):
-    total, rows = store.search_page(q, limit=page.limit, offset=page.offset) if q.strip() else (0, [])
+    total, rows, capped = store.search_page(q, limit=page.limit, offset=page.offset) if q.strip() else (0, [], False)
     hits = []
     for r in rows:
         pieces = []
@@ -110,4 +113,4 @@ def search(request: Request, store: StoreDep, page: PageDep,
             if part:
                 pieces.append((part, i % 2 == 1))
         hits.append({**r, "pieces": pieces})
-    return render(request, "search.html", {"q": q, "hits": hits, "total": total, "page": page})
+    return render(request, "search.html", {"q": q, "hits": hits, "total": total, "page": page, "capped": capped})

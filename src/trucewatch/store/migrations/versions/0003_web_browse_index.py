@@ -45,6 +45,8 @@ _FACETS = (
     ("name", "SELECT json_extract(new.data_json, '$.name') AS v"),
     ("name", "SELECT j.value AS v FROM json_each(new.data_json, '$.aliases') j"),
     ("speaker", "SELECT j.value AS v FROM json_each(new.data_json, '$.speakers') j"),
+    # Zero-padded so that a range on the text column compares as numbers (clusters in 2+ articles ...).
+    ("n_articles", "SELECT printf('%06d', json_array_length(new.data_json, '$.article_ids')) AS v"),
     ("claimant", "SELECT json_extract(s.value, '$.claimant') AS v FROM json_each(new.data_json, '$.sides') s"),
 )
 
@@ -85,6 +87,11 @@ def upgrade() -> None:
     bind = op.get_bind()
     tables.record_facet.create(bind)
     tables.article_item.create(bind)
+    tables.data_version.create(bind)
+    op.execute("INSERT INTO data_version (id, n) VALUES (1, 0)")
+    # Covering indexes for paging in date order (ids first, then one page of rows).
+    op.create_index("ix_fused_record_kind_date_id", "fused_record", ["kind", "date_start", "id"])
+    op.create_index("ix_article_published_id", "article", ["published", "id"])
     if bind.dialect.name != "sqlite":
         return  # the triggers use SQLite's JSON1 functions; other backends read the JSON directly
     kinds = ", ".join(f"'{k}'" for k in _KINDS)
@@ -111,6 +118,13 @@ def upgrade() -> None:
     op.execute(f"CREATE TRIGGER analysis_item_ai AFTER INSERT ON analysis BEGIN {_item_inserts()}END")
     op.execute(f"CREATE TRIGGER analysis_item_ad AFTER DELETE ON analysis BEGIN {drop_items}END")
     op.execute(f"CREATE TRIGGER analysis_item_au AFTER UPDATE ON analysis BEGIN {drop_items}{_item_inserts()}END")
+    # A version number for caches: bumped by every write to the tables pages are built from.
+    for table in ("article", "analysis", "fused_record"):
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER {table}_version_{event.lower()} AFTER {event} ON {table} "
+                "BEGIN UPDATE data_version SET n = n + 1 WHERE id = 1; END"
+            )
     # Index what is already there (the UPDATE triggers do the work).
     op.execute("UPDATE fused_record SET data_json = data_json")
     op.execute("UPDATE analysis SET data_json = data_json")
@@ -125,5 +139,11 @@ def downgrade() -> None:
             "analysis_item_ai", "analysis_item_ad", "analysis_item_au",
         ):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        for table in ("article", "analysis", "fused_record"):
+            for event in ("insert", "update", "delete"):
+                op.execute(f"DROP TRIGGER IF EXISTS {table}_version_{event}")
+    op.drop_table("data_version")
+    op.drop_index("ix_article_published_id", "article")
+    op.drop_index("ix_fused_record_kind_date_id", "fused_record")
     op.drop_table("article_item")
     op.drop_table("record_facet")
