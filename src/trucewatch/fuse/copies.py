@@ -236,15 +236,16 @@ class SourceIndex:
         return tuple(nodes)
 
     def count(self, items: Iterable[tuple[str, str | None]]) -> int:
-        """Independent sources among ``(article_id, sentence_wire)`` items."""
+        """Independent sources among ``(article_id, sentence_wire)`` items (never more than the articles)."""
         uf = UnionFind()
+        items = list(items)
         for aid, wire in items:
             nodes = self.nodes(aid, wire)
             for n in nodes:
                 uf.add(n)
             for n in nodes[1:]:
                 uf.union(nodes[0], n)
-        return len(uf.groups())
+        return min(len(uf.groups()), len({aid for aid, _ in items}))
 
     def key(self, article_id: str, sentence_wire: str | None = None) -> str:
         """One representative source key (for de-duplicating claims from copies)."""

@@ -35,6 +35,7 @@ __all__ = ["FAMILIES", "INCIDENT_FAMILIES", "MentionInfo", "cluster_mentions", "
 # Tuned together on tests/test_fuse_incidents.py (change as a set).
 REPORT_LAG = 7  # days an undated event may precede its report (background mentions of last week)
 DATE_TOLERANCE = 2  # explicit dates this far apart may still be one incident (then a date dispute)
+VAGUE_DAYS = 31  # a time expression spanning more days than this is ignored for dating
 BUCKET_DAYS = 4
 MAX_BUCKETS = 10  # a wider interval is blocked by its last buckets only
 MAX_BLOCK = 300
@@ -151,8 +152,9 @@ def _interval(ev: EventMention, art: Article) -> tuple[int | None, int | None, b
     t = ev.time
     if t is not None and t.date_start:
         lo, hi = day(t.date_start), day(t.date_end or t.date_start)
-        if lo is not None and hi is not None and hi >= lo:
+        if lo is not None and hi is not None and hi >= lo and hi - lo <= VAGUE_DAYS:
             return lo, hi, t.precision == "day" or (t.precision == "range" and hi - lo <= 3)
+        # a vaguer expression ("in 2021", "this year") does not place the event: use the report date
     if art.published_range:
         lo, hi = day(art.published_range[0]), day(art.published_range[1])
         if lo is not None and hi is not None:

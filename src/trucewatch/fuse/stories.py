@@ -12,7 +12,7 @@ __all__ = ["stories"]
 
 ACTOR_LINKS = 2  # canonical actors two articles must share (within ACTOR_WINDOW days) to be one story
 ACTOR_WINDOW = 30  # days
-COMMON_ACTOR = 500  # an actor in more articles than this links nothing (too general)
+MAX_ACTORS = 12  # actors per article considered (sorted by id), to bound the pairs
 
 
 def stories(
@@ -31,30 +31,26 @@ def stories(
             uf.union(ids[0], other)
         for i in ids:
             degree[i] += len(ids) - 1
-    by_actor: dict[str, list[str]] = defaultdict(list)
-    for aid in sorted(named_actors):
-        if aid in arts:
-            for c in set(named_actors[aid]):
-                by_actor[c].append(aid)
-    common = {c for c, ids in by_actor.items() if len(ids) > COMMON_ACTOR}
+    # Articles sharing two actors: key every article by each pair of its actors, then link
+    # neighbours in date order within ACTOR_WINDOW days (same components as linking all such pairs,
+    # in linear time).
+    by_pair: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     for aid in sorted(named_actors):
         if aid not in arts:
             continue
-        d0 = day(arts[aid].published)
-        shared: Counter[str] = Counter()
-        for c in set(named_actors[aid]) - common:
-            for other in by_actor[c]:
-                if other > aid:
-                    shared[other] += 1
-        for other, n in shared.items():
-            if n < ACTOR_LINKS:
+        acts = sorted(set(named_actors[aid]))[:MAX_ACTORS]
+        d = day(arts[aid].published)
+        for i, x in enumerate(acts):
+            for y in acts[i + 1 :]:
+                by_pair[(x, y)].append((d if d is not None else -1, aid))
+    for key in sorted(by_pair):
+        members = sorted(by_pair[key])
+        for (d0, a0), (d1, a1) in zip(members, members[1:]):
+            if d0 >= 0 and d1 >= 0 and d1 - d0 > ACTOR_WINDOW:
                 continue
-            d1 = day(arts[other].published)
-            if d0 is not None and d1 is not None and abs(d0 - d1) > ACTOR_WINDOW:
-                continue
-            uf.union(aid, other)
-            degree[aid] += 1
-            degree[other] += 1
+            if uf.union(a0, a1):
+                degree[a0] += 1
+                degree[a1] += 1
     out = []
     for members in uf.groups():
         central = min(members, key=lambda i: (-degree[i], arts[i].published or "9999", i))
