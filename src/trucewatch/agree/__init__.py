@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from ..records import Agreement, Analysis, Article, Fusion, Review, Violation
+from ..records import Agreement, Analysis, Article, Dispute, Fusion, Review, Violation
 from . import _cues as cues
 from .declared import Declaration, apply_declarations, load_declared, parse_declaration
 from .extract import agreements_from
@@ -75,25 +75,24 @@ def derive(
     by_id = {a.id: a for a in articles}
     analyses_by_id = {a.article_id: a for a in analyses if a.article_id in by_id}
     agreements = agreements_from(by_id, analyses_by_id.values(), fusion)
-    agreements = [_with_fusion_disputes(a, fusion) for a in agreements]
+    status_disputes = [d for d in fusion.disputes if d.kind == "status"]
+    agreements = [_with_fusion_disputes(a, status_disputes) for a in agreements]
     agreements = apply_declarations(agreements, (*declared, *declarations_from_reviews(reviews)))
     violations = violations_from(agreements, fusion, by_id, analyses_by_id)
     violations = reviewed_violations(violations, reviews)
     return agreements, violations
 
 
-def _with_fusion_disputes(ag: Agreement, fusion: Fusion) -> Agreement:
+def _with_fusion_disputes(ag: Agreement, status_disputes: Sequence[Dispute]) -> Agreement:
     """Link fusion's status disputes that involve the agreement's articles; a disputed collapse does not end it."""
     arts = set(ag.article_ids)
-    ids = tuple(sorted(
-        d.id for d in fusion.disputes
-        if d.kind == "status" and any(arts & set(side.article_ids) for side in d.sides)
-    ))
+    mine = [d for d in status_disputes if any(arts & set(side.article_ids) for side in d.sides)]
+    ids = tuple(sorted(d.id for d in mine))
     if not ids:
         return ag
     ended = ag.date_ended
     if ended:
-        disputed = {aid for d in fusion.disputes if d.id in ids for side in d.sides for aid in side.article_ids}
+        disputed = {aid for d in mine for side in d.sides for aid in side.article_ids}
         collapse = [s for s in ag.status_history if s.status == "collapsed" and s.article_id not in disputed]
         ended = collapse[0].date if collapse else None
     return replace(ag, dispute_ids=ids, date_ended=ended)

@@ -111,6 +111,8 @@ def agreements_from(
         an = by_article[aid]
         art = articles[aid]
         actors = {a.id: a for a in an.actors}
+        mine: list[_Mention] = []
+        mine_talks: list[_Mention] = []
         for ev in an.events:
             if ev.negated:
                 continue
@@ -121,6 +123,7 @@ def agreements_from(
             m = _mention(art, an, actors, ev)
             if is_talks:
                 talks.append(m)
+                mine_talks.append(m)
                 # Talks speak for an agreement only when they produced one and no agreement
                 # mention in the same sentence does ("talks ended with a signed text").
                 if not (m.signing and not any(
@@ -128,7 +131,8 @@ def agreements_from(
                 )):
                     continue
             mentions.append(m)
-        _infer_parties([m for m in mentions if m.article.id == aid], [t for t in talks if t.article.id == aid])
+            mine.append(m)
+        _infer_parties(mine, mine_talks)
     drafts = _group(mentions)
     # In an article about two agreements, a sentence belongs to the one mentioned nearest to it.
     anchors: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -136,7 +140,11 @@ def agreements_from(
         for m in d.mentions:
             anchors[m.article.id].append((m.sentence[0], i))
     mine = {i: _Owner(anchors, i) for i in range(len(drafts))}
-    out = [_build(d, talks, by_article, articles, mine[i]) for i, d in enumerate(drafts)]
+    talks_by_code: dict[str, list[_Mention]] = defaultdict(list)
+    for t in talks:
+        for code in t.parties or ("",):
+            talks_by_code[code].append(t)
+    out = [_build(d, talks_by_code, by_article, articles, mine[i]) for i, d in enumerate(drafts)]
     return sorted(out, key=lambda a: (a.date_agreed or "", a.id))
 
 
@@ -324,17 +332,19 @@ class _Owner:
         return min(marks, key=lambda m: (abs(m[0] - pos), m[1]))[1] == self.index
 
 
-def _build(d: _Draft, talks: list[_Mention], analyses: Mapping[str, Analysis], articles: Mapping[str, Article],
-           owns: _Owner) -> Agreement:
+def _build(d: _Draft, talks_by_code: Mapping[str, list[_Mention]], analyses: Mapping[str, Analysis],
+           articles: Mapping[str, Article], owns: _Owner) -> Agreement:
     da = d.date_agreed
     parties = tuple(sorted(d.parties, key=lambda c: country_name(c) or c))
     agreement_id = stable_id("agreement", *parties, da.isoformat() if da else "", prefix="agr-")
     linked = [m for m in d.mentions]
-    related_talks = [
-        t for t in talks
-        if (not t.parties or t.parties & d.parties) and da and t.date
-        and da - timedelta(days=TALKS_LOOKBACK_DAYS) <= t.date <= da + timedelta(days=1)
-    ]
+    # Talks naming one of the parties (or none) in the month before: the road to the agreement.
+    candidates = {id(t): t for code in ("", *sorted(d.parties)) for t in talks_by_code.get(code, ())}
+    related_talks = sorted(
+        (t for t in candidates.values()
+         if da and t.date and da - timedelta(days=TALKS_LOOKBACK_DAYS) <= t.date <= da + timedelta(days=1)),
+        key=lambda t: (t.article.id, t.sentence),
+    )
     # Venue: the place most often given for the signing, else for the talks that led to it.
     venues = Counter(m.venue for m in d.signing if m.venue) or Counter(
         t.venue for t in related_talks if t.venue and t.date and da and (da - t.date).days <= SAME_AGREEMENT_DAYS

@@ -49,18 +49,31 @@ def violations_from(
     claims_by_incident: dict[str, list[str]] = {}
     for cid, iid in fusion.claim_incident.items():
         claims_by_incident.setdefault(iid, []).append(cid)
+    disputes_by_incident: dict[str, list[str]] = {}
+    for d in fusion.disputes:
+        if d.incident_id:
+            disputes_by_incident.setdefault(d.incident_id, []).append(d.id)
+    by_code: dict[str, list[Agreement]] = {}
+    for a in agreements:
+        if a.date_agreed and a.territory:
+            for code in a.territory:
+                by_code.setdefault(code, []).append(a)
     out = []
-    agreements = [a for a in agreements if a.date_agreed and a.territory]
     for inc in fusion.incidents:
         if not cues.is_violating(inc.type) or not inc.date_start:
             continue
         when = _d(inc.date_start)
         if when is None:
             continue
-        for ag in agreements:
-            if not _in_span(ag, when) or not _in_territory(ag, inc, canon):
-                continue
-            out.append(_violation(ag, inc, canon, claims_by_incident.get(inc.id, []), fusion, articles, analyses))
+        codes = _territory_of(inc, canon)
+        seen: set[str] = set()
+        for code in sorted(codes):
+            for ag in by_code.get(code, ()):
+                if ag.id in seen or not _in_span(ag, when):
+                    continue
+                seen.add(ag.id)
+                out.append(_violation(ag, inc, canon, claims_by_incident.get(inc.id, []),
+                                      disputes_by_incident.get(inc.id, []), articles, analyses))
     return sorted(out, key=lambda v: (v.date or "", v.id))
 
 
@@ -70,12 +83,12 @@ def _in_span(ag: Agreement, when: date) -> bool:
     return start is not None and when > start and (end is None or when <= end)
 
 
-def _in_territory(ag: Agreement, inc: Incident, canon: Mapping[str, object]) -> bool:
+def _territory_of(inc: Incident, canon: Mapping[str, object]) -> set[str]:
+    """Country codes an incident happened in: of its places, else of the sides acting in it."""
     codes = {p.country_code.upper() for p in inc.places if p.country_code}
     if codes:
-        return bool(codes & set(ag.territory))
-    acting = {party_of_actor(_as_actor(canon.get(i))) for i in (*inc.acting, *inc.target, *inc.actor_ids)}
-    return bool(acting & set(ag.territory))
+        return codes
+    return {c for c in (party_of_actor(_as_actor(canon.get(i))) for i in (*inc.acting, *inc.target, *inc.actor_ids)) if c}
 
 
 def _as_actor(c) -> Actor | None:
@@ -89,7 +102,7 @@ def _violation(
     inc: Incident,
     canon: Mapping[str, object],
     claim_ids: list[str],
-    fusion: Fusion,
+    dispute_ids: list[str],
     articles: Mapping[str, Article],
     analyses: Mapping[str, Analysis],
 ) -> Violation:
@@ -179,7 +192,6 @@ def _violation(
     corroboration = inc.corroboration
     if deniers:
         corroboration = "contested"
-    dispute_ids = tuple(sorted(d.id for d in fusion.disputes if d.incident_id == inc.id))
     casualties = None
     for ce in inc.casualties:
         if ce.category in ("killed", "injured") and ce.best is not None:
@@ -195,7 +207,7 @@ def _violation(
         claim_ids=tuple(sorted(claim_ids)),
         corroboration=corroboration,
         article_ids=tuple(inc.article_ids),
-        dispute_ids=dispute_ids,
+        dispute_ids=tuple(sorted(dispute_ids)),
         casualties=casualties,
         incident_type=inc.type,
         summary=inc.summary,
