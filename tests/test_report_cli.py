@@ -150,3 +150,34 @@ def test_wheel_build_ships_the_sample_corpus_and_demo_finds_it(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert Path(r.stdout.strip()) == build_lib / "trucewatch" / "data" / "sample-corpus"
+
+
+@pytest.mark.browser
+def test_demo_brief_draws_every_located_and_dated_incident_in_chromium(demo):
+    from playwright.sync_api import sync_playwright
+
+    gj = json.loads((demo["out"] / "incidents.geojson").read_text(encoding="utf-8"))
+    doc = json.loads((demo["out"] / "trucewatch.json").read_text(encoding="utf-8"))
+    dated = sum(1 for i in doc["incidents"] if i.get("date_start"))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.goto((demo["out"] / "brief.html").as_uri())
+            assert page.locator("svg#map circle.incident").count() == len(gj["features"])
+            assert page.locator("svg#timeline rect.incident").count() == dated
+            box = page.locator("svg#map").bounding_box()
+            for i in range(page.locator("svg#map circle.incident").count()):
+                c = page.locator("svg#map circle.incident").nth(i).bounding_box()
+                assert c["width"] > 0 and box["x"] <= c["x"] <= box["x"] + box["width"]
+        finally:
+            browser.close()
+
+
+def test_make_demo_runs_from_the_makefile():
+    """The exact `make demo` line, through the installed console script (the venv is already installed)."""
+    r = subprocess.run(["make", "-o", ".venv/.installed-stamp", "demo"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    assert "incidents (" in r.stdout and "out/brief.html" in r.stdout
+    for name in OUTPUTS:
+        assert (ROOT / "out" / name).is_file()
