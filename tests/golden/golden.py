@@ -33,5 +33,8 @@ def golden_cases() -> list[tuple[str, Article, dict]]:
     for path in sorted((GOLDEN / "articles").glob("*.txt")):
         exp_path = GOLDEN / "expected" / f"{path.stem}.json"
         expected = json.loads(exp_path.read_text(encoding="utf-8")) if exp_path.exists() else {}
+        sidecar = GOLDEN / "expected" / f"{path.stem}.events.json"  # events/times/places, kept by their owner
+        if sidecar.exists():
+            expected.update({k: v for k, v in json.loads(sidecar.read_text(encoding="utf-8")).items() if not k.startswith("_")})
         out.append((path.stem, load_article(path), expected))
     return out

@@ -46,7 +46,9 @@ HEAVY_WEAPONS = frozenset("mortar artillery shell rocket howitzer missile cannon
 AIR_WORDS = frozenset("air drone missile aerial jet warplane aircraft precision retaliatory military israeli helicopter".split())
 LABOUR_STRIKE = frozenset("hunger general labour labor worker teacher transport doctor nurse union".split())
 DEAL_WORDS = frozenset("deal agreement accord pact bargain truce ceasefire".split())
-ACCUSATION_OBJECTS = frozenset("allegation accusation claim charge report involvement responsibility blame suggestion assertion".split())
+ACCUSATION_OBJECTS = frozenset("allegation accusation claim charge report involvement responsibility blame suggestion assertion "
+                               "account version figure toll".split())
+PLAN_VERBS = frozenset("plan plot prepare intend threaten vow".split())  # planned attacks have not happened
 HEDGE_WORDS = frozenset("allegedly reportedly purportedly apparently supposedly seemingly".split())
 HEDGE_AMODS = frozenset("alleged suspected reported purported apparent possible".split())
 HEDGE_GOVERNORS = frozenset("accuse allege claim blame report suspect".split())
@@ -234,9 +236,12 @@ def _refine(key: str, tok: Token, military: bool, border_cue: bool) -> str | Non
         return None
     if key == "ceasefire" and lemma == "agreement" and tok.head.lower_ == "in" and tok.dep_ == "pobj":
         return None  # "in agreement with"
+    if key == "ceasefire" and tok.dep_ == "pobj" and tok.head.lower_ == "without":
+        return None  # "ended without agreement": no agreement happened (the talks' status says so)
     if key in ("cross_border_fire", "armed_clash") and lemma in ("fire", "firing", "gunfire", "shooting", "exchange", "open", "return", "trade"):
-        if lemma == "fire" and (mods & {"house", "forest", "wild", "bush", "camp"} or tok.head.lemma_.lower() == "catch"):
-            return None
+        if lemma == "fire" and (mods & {"house", "forest", "wild", "bush", "camp"} or tok.head.lemma_.lower() == "catch"
+                                or (tok.pos_ == "NOUN" and tok.lower_ == "fires")):
+            return None  # blazes: gunfire is uncountable, "fires" burn
         if lemma == "fire" and tok.pos_ == "VERB":
             obj = [c for c in tok.children if c.dep_ == "dobj"]
             if obj and (obj[0].ent_type_ == "PERSON" or obj[0].lemma_.lower() in FIRED_PERSON):
@@ -273,8 +278,15 @@ def _refine(key: str, tok: Token, military: bool, border_cue: bool) -> str | Non
         return None  # "alleged hideouts" is a hedge, not an accusation
     if key == "attack" and (mods & {"heart", "panic", "asthma", "cyber"}):
         return None
+    if key == "attack" and lemma == "raid" and {t.lemma_.lower() for t in tok.sent} & {"arrest", "detain", "seize", "search"}:
+        return None  # police raids that arrest people are part of the arrest event
+    if key == "protest" and lemma == "march" and (military or not tok.text.islower()):
+        return None  # troops marching, or the month
     if key == "talks" and tok.pos_ != "NOUN" and tok.lower_ == "talks":
         return None
+    if key == "displacement" and tok.pos_ == "VERB" and tok.dep_ in ("nsubj", "nsubjpass", "pobj", "dobj", "conj") \
+            and any(c.dep_ == "det" for c in tok.children):
+        return None  # "the displaced" are people, not an event
     if key == "threat" and lemma == "vow":
         x = _dep_lemmas(tok, ("xcomp",))
         return key if x & {"retaliate", "respond", "avenge", "fight", "attack", "strike", "hit", "punish", "defend", "revenge"} else None
@@ -313,6 +325,8 @@ def _hypothetical(tok: Token) -> bool:
                 return True
     if gov.dep_ in ("xcomp", "ccomp") and gov.head.lemma_.lower() in THREAT_VERBS:
         return True
+    if gov is not tok and gov.lemma_.lower() in PLAN_VERBS and tok.dep_ in ("dobj", "xcomp"):
+        return True  # "were planning attacks"
     return gov.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in gov.children)
 
 
@@ -556,6 +570,8 @@ def _status(tok: Token, gov: Token, key: str, negated: bool, time: TimeExpr | No
     pred: list[Token] = []
     if gov is not tok:
         pred.append(gov)
+        if gov.dep_ == "xcomp":
+            pred.append(gov.head)  # "agreed to extend the truce", "decided to suspend talks"
         pred.extend(c for c in gov.children if c.dep_ in ("prt", "acomp", "advmod", "attr", "xcomp", "dobj", "neg", "aux", "auxpass")
                     or (c.dep_ == "prep" and c.lower_ in STATUS_PREPS))
         pred.extend(g for c in gov.children if c.dep_ == "prep" and c.lower_ in STATUS_PREPS for g in c.children)

@@ -423,9 +423,19 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
                 if doc[s].ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"):
                     continue
                 add(s, e, kind, phrase_end if e == tok.i else e, None)
+    # "the province of Dalmor", "the port city of Sarissa": the kind word comes first.
+    for tok in doc:
+        kind = _KIND_WORDS.get(tok.lower_) if tok.text.islower() and tok.pos_ == "NOUN" else None
+        if kind and tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "of" and doc[tok.i + 2].pos_ == "PROPN" \
+                and doc[tok.i + 2].text[:1].isupper():
+            s = e = tok.i + 2
+            while e < len(doc) and doc[e].pos_ == "PROPN" and doc[e].text[:1].isupper() and e - s < 4:
+                e += 1
+            if doc[s].ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"):
+                add(s, e, "city" if kind == "city" else kind, e, None)
     for ent in doc.ents:
-        if ent.label_ not in _PLACE_LABELS:
-            continue
+        if ent.label_ not in _PLACE_LABELS or not any(t.text[:1].isupper() for t in ent):
+            continue  # a lower-case "place" ("mosques") is a tagging slip
         kind, phrase_end = _kind_after(doc, ent.end)
         if ent[-1].lower_ in _KIND_WORDS and ent[-1].text.islower() and len(ent) > 1:  # "Sisaket province" in the entity
             kind, phrase_end = _KIND_WORDS[ent[-1].lower_], ent.end
@@ -456,7 +466,7 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
                 j += 1
         cands = gazetteer.candidates(doc[i:j + 1].text)
         if any(e.feature in ("country", "crossing", "border", "region") or
-               (e.feature == "admin1" and (not ctx or e.country_code in ctx)) or
+               (e.feature == "admin1" and e.country_code in ctx) or
                (e.feature == "city" and e.population >= 50_000 and e.country_code in ctx) for e in cands):
             add(i, j + 1, None, j + 1, None)
         i = j + 1
@@ -471,7 +481,7 @@ def _inner_place(doc: Doc, s: int, e: int, gazetteer: Gazetteer, ctx: frozenset[
                 continue
             name = doc[a:a + n].text
             cands = gazetteer.candidates(name)
-            if cands and (not ctx or any(c.country_code in ctx for c in cands)):
+            if cands and any(c.country_code in ctx for c in cands):  # "Red Dawn militia" is not in "Fajar"
                 p = gazetteer.geocode(name, ctx, start=doc[s].idx, end=doc[e - 1].idx + len(doc[e - 1].text))
                 return Place(**{**_asdict(p), "name": doc[s:e].text, "feature": "facility",
                                 "reason": f"facility in {p.resolved_name}"})

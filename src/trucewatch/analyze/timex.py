@@ -109,10 +109,10 @@ _R_REL_UNIT = re.compile(
 _R_WEEKEND = re.compile(r"^(?:(last|this|next|the\s+past|past)\s+)?weekend$")
 _SIMPLE = {
     "today": (0, "day"), "tonight": (0, "day"), "this morning": (0, "day"), "this afternoon": (0, "day"),
-    "this evening": (0, "day"), "now": (0, "day"), "overnight": (0, "day"), "yesterday": (-1, "day"),
-    "last night": (-1, "day"), "the day before yesterday": (-2, "day"), "tomorrow": (1, "day"),
+    "this evening": (0, "day"), "now": (0, "day"), "yesterday": (-1, "day"),
+    "the day before yesterday": (-2, "day"), "tomorrow": (1, "day"),
     "the day after tomorrow": (2, "day"), "earlier today": (0, "day"), "later today": (0, "day"),
-    "dawn": (0, "day"), "this week": (None, "week"),
+    "dawn": (0, "day"), "this week": (None, "week"), "overnight": ("night", "range"), "last night": ("night", "range"),
 }
 _VAGUE = re.compile(
     r"^(?:recently|lately|soon|now|currently|the\s+past|the\s+future|decades|years|centuries|"
@@ -244,6 +244,8 @@ def _resolve_anchored(t: str, anchor: Date) -> Result | None:
     """Our rules for expressions that need the publication date; None when no rule applies."""
     if t in _SIMPLE:
         off, prec = _SIMPLE[t]
+        if off == "night":  # the night just ended: it began the day before publication
+            return _iso(anchor - dt.timedelta(days=1)), _iso(anchor), "range", "the night before publication"
         if off is None:  # this week
             mon = anchor - dt.timedelta(days=anchor.weekday())
             return _iso(mon), _iso(mon + dt.timedelta(days=6)), "week", "week of publication"
@@ -504,7 +506,7 @@ def _anchors(article: Article) -> tuple[Date | None, tuple[Date, Date] | None]:
 # Words NER often leaves out of DATE entities but that change the date ("late Friday", "Thursday night").
 _PREFIX_WORDS = {"late", "early", "last", "next", "this", "past"}
 _SUFFIX_WORDS = {"night", "morning", "afternoon", "evening"}
-_STANDALONE = {"yesterday", "today", "tonight", "tomorrow", *WEEKDAYS}
+_STANDALONE = {"yesterday", "today", "tonight", "tomorrow", "overnight", *WEEKDAYS}
 
 
 _ISO_IN_TEXT = re.compile(r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b")
@@ -553,6 +555,8 @@ def times_from(doc: Doc, article: Article) -> list[TimeExpr]:
             continue
         while s > 0 and doc[s - 1].lower_ in _PREFIX_WORDS and doc[s - 1].i not in covered:
             s -= 1
+        if s > 1 and doc[s - 1].lower_ == "on" and doc[s - 2].lower_ in ("late", "early") and (s - 2) not in covered:
+            s -= 2  # "late on Wednesday"
         while e < len(doc) and doc[e].lower_ in _SUFFIX_WORDS:
             e += 1
         covered.update(range(s, e))
