@@ -126,3 +126,16 @@ def test_timeline_bars_follow_the_dates_and_mark_imprecision():
     assert "prec-week" in bars["I2"].get("class") and "prec-day" in bars["I1"].get("class")
     assert len([p for p in svg.iter(f"{SVG}path") if p.get("class") == "follows"]) == 1
     assert "Ceasefire agreed" in "".join(svg.itertext())
+
+
+def test_many_incidents_get_thinner_rows_and_the_timeline_stays_bounded():
+    marks = [
+        IncidentMark(f"x{n}", f"I{n}", f"Clash {n}", "armed_clash", "Armed clash", f"2026-04-{n % 28 + 1:02d}",
+                     f"2026-04-{n % 28 + 1:02d}", "day", 40.0, 70.0, "West", None, "single source")
+        for n in range(1, 301)
+    ]
+    svg = _svg(render_timeline(marks))
+    assert len([r for r in svg.iter(f"{SVG}rect") if "incident" in (r.get("class") or "")]) == 300
+    assert float(svg.get("height")) < 300 * 10 + 100
+    few = _svg(render_timeline(marks[:10]))
+    assert len([t for t in few.iter(f"{SVG}text") if (t.get("class") or "").startswith("bar-label")]) == 10

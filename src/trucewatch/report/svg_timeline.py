@@ -20,7 +20,8 @@ __all__ = ["render_timeline"]
 WIDTH = 760
 LEFT, RIGHT = 16, 16
 TOP = 46  # room for the axis labels and agreement labels
-ROW = 24
+ROW = 24  # row height for up to ROW_FULL incidents; more incidents get thinner rows (labels only when legible)
+ROW_FULL = 40
 LABEL_CHARS = 44
 
 
@@ -64,7 +65,8 @@ def render_timeline(marks: Iterable[IncidentMark], agreements: Iterable[tuple[st
     starts = [_d(m.date_start) for m in marks] + [_d(d) for d, _ in agreements]
     ends = [_d(m.date_end) or _d(m.date_start) for m in marks] + [_d(d) for d, _ in agreements]
     rows = max(len(marks), 1)
-    h = TOP + rows * ROW + 30
+    row = ROW if rows <= ROW_FULL else 16 if rows <= 150 else 8
+    h = TOP + rows * row + 30
     out = [
         f'<svg id="timeline" class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {h}" '
         f'width="{WIDTH}" height="{h}" role="img" aria-labelledby="timeline-title">',
@@ -88,12 +90,13 @@ def render_timeline(marks: Iterable[IncidentMark], agreements: Iterable[tuple[st
         return LEFT + (d - d0).days / total * plot_w
 
     day_w = plot_w / total
-    bottom = TOP + rows * ROW
+    bottom = TOP + rows * row
     out.append('<g class="axis">')
     for n, (d, label) in enumerate(_ticks(d0, d1)):
         xx = x(d) + (day_w / 2 if day_w > 20 else 0)
         out.append(f'<line class="tick" x1="{x(d):.1f}" y1="{TOP - 6}" x2="{x(d):.1f}" y2="{bottom}"/>')
-        out.append(f'<text class="tick-label" x="{xx:.1f}" y="{TOP - 10}">{esc(label)}</text>')
+        if xx < WIDTH - 24:  # a label at the very edge would be cut
+            out.append(f'<text class="tick-label" x="{xx:.1f}" y="{TOP - 10}">{esc(label)}</text>')
     out.append(f'<line class="baseline" x1="{LEFT}" y1="{TOP - 6}" x2="{WIDTH - RIGHT}" y2="{TOP - 6}"/></g>')
     for n, (ds, label) in enumerate(agreements):
         xa = x(_d(ds)) + day_w / 2
@@ -110,8 +113,8 @@ def render_timeline(marks: Iterable[IncidentMark], agreements: Iterable[tuple[st
         if x1 - x0 < 8:
             pad = (8 - (x1 - x0)) / 2
             x0, x1 = x0 - pad, x1 + pad
-        y = TOP + i * ROW + 4
-        bh = ROW - 8
+        y = TOP + i * row + (4 if row >= 16 else 1)
+        bh = row - 8 if row >= 16 else row - 2
         precise = m.precision in (None, "day")
         color = color_for(m.type)
         opacity = "" if precise else ' fill-opacity="0.55"'
@@ -127,11 +130,15 @@ def render_timeline(marks: Iterable[IncidentMark], agreements: Iterable[tuple[st
             bars.append(f'<rect class="hatch" x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{bh}" rx="3" fill="url(#hatch)" stroke="{color}" stroke-dasharray="3 2"/>')
         text = f"{m.label} · {m.title}"
         text = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
-        est_w = 6.2 * len(text)
-        if x1 + 6 + est_w <= WIDTH - 4:
-            bars.append(f'<text class="bar-label" x="{x1 + 6:.1f}" y="{y + bh - 4}">{esc(text)}</text></a>')
+        size = "" if row == ROW else " small"
+        est_w = (6.2 if row == ROW else 5.2) * len(text)
+        base = y + bh - 4 if row == ROW else y + bh + 1
+        if row < 16:
+            bars.append("</a>")  # too thin to label: the bar's tooltip names it
+        elif x1 + 6 + est_w <= WIDTH - 4:
+            bars.append(f'<text class="bar-label{size}" x="{x1 + 6:.1f}" y="{base}">{esc(text)}</text></a>')
         else:
-            bars.append(f'<text class="bar-label end" x="{x0 - 6:.1f}" y="{y + bh - 4}" text-anchor="end">{esc(text)}</text></a>')
+            bars.append(f'<text class="bar-label{size} end" x="{x0 - 6:.1f}" y="{base}" text-anchor="end">{esc(text)}</text></a>')
         pos[m.id] = (x0, x1, y + bh / 2)
     bars.append("</g>")
     label_of = {m.id: m.label for m in marks}
@@ -142,12 +149,12 @@ def render_timeline(marks: Iterable[IncidentMark], agreements: Iterable[tuple[st
                 px0, px1, py = pos[prev]
                 cx0, cx1, cy = pos[m.id]
                 # from the bottom of the earlier bar down to the left end of the later one (or its top)
-                sx, sy = (px0 + px1) / 2, py + (ROW - 8) / 2
+                sx, sy = (px0 + px1) / 2, py + bh / 2
                 if cx0 - 4 > sx:
                     ex, ey = cx0 - 1, cy
                     d = f"M{sx:.1f},{sy:.1f} C{sx:.1f},{ey:.1f} {sx:.1f},{ey:.1f} {ex:.1f},{ey:.1f}"
                 else:
-                    ex, ey = min(max(sx, cx0 + 3), cx1 - 3), cy - (ROW - 8) / 2 - 1
+                    ex, ey = min(max(sx, cx0 + 3), cx1 - 3), cy - bh / 2 - 1
                     d = f"M{sx:.1f},{sy:.1f} C{sx:.1f},{ey - 4:.1f} {ex:.1f},{sy + 4:.1f} {ex:.1f},{ey:.1f}"
                 links.append(
                     f'<path class="follows" d="{d}" marker-end="url(#arrow)">'
