@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..records import Actor, stable_id
 from .aliases import CountryTable, LearnedAlias, UserActor, fold, same_name
-from .components import Lexicon, sent_at, sentences
+from .components import Lexicon, sent_at, sentences, doc_text
 
 __all__ = ["ActorIndex", "Ent", "actors_from", "is_headline"]
 
@@ -398,7 +398,7 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
     ``is_place(name)`` (the gazetteer) tells short names the model tagged ORG/PERSON that are
     really places ("Torkham", "Khost"); such names are not actors unless a cue word says otherwise.
     """
-    text = doc.text
+    text = doc_text(doc)
     idx = ActorIndex(article_id, countries, lex)
 
     # 1. The user's aliases file: every name or alias found in the text.

@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..records import Article, Claim, Quote, stable_id
 from .actors import ActorIndex
-from .components import Lexicon, sent_at
+from .components import Lexicon, sent_at, doc_text
 from .quotes import according_to, speaker_of_verb
 
 __all__ = ["claims_from", "parse_number"]
@@ -242,7 +242,7 @@ def _reporter(tok: Token, actors: ActorIndex, quote_spans: list[tuple[int, int]]
 def claims_from(doc: Doc, article: Article, actors: ActorIndex, quotes: list[Quote]) -> list[Claim]:
     """Numeric claims of one parsed article, in text order."""
     lex = actors.lex
-    text = doc.text
+    text = doc_text(doc)
     quote_spans = doc.user_data.get("tw_quote_chars") or []
     direct = sorted((q.start, q.end, q) for q in quotes if q.direct)
     starts = [d[0] for d in direct]

@@ -24,7 +24,16 @@ from spacy.util import registry
 
 from .aliases import LEXICON_FILE
 
-__all__ = ["Lexicon", "add_components", "lexicon", "sent_at", "sentences"]
+__all__ = ["Lexicon", "add_components", "doc_text", "lexicon", "sent_at", "sentences"]
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per Doc (spaCy joins every token on each access)."""
+    text = doc.user_data.get("tw_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["tw_text"] = text
+    return text
 
 
 def sentences(doc: Doc) -> list:
@@ -120,7 +129,7 @@ class QuoteSpans:
         from .quotes import find_quote_marks  # quotes imports this module's Lexicon; import here avoids a cycle
 
         spans = []
-        chars = find_quote_marks(doc.text)
+        chars = find_quote_marks(doc_text(doc))
         doc.user_data["tw_quote_chars"] = chars
         for qs, qe in chars:
             span = doc.char_span(qs, qe, alignment_mode="expand")

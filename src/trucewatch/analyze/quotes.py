@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..records import Quote, stable_id
 from .actors import ActorIndex, Ent
-from .components import Lexicon, sentences
+from .components import Lexicon, sentences, doc_text
 
 __all__ = ["find_quote_marks", "quotes_from", "speaker_of_verb"]
 
@@ -167,7 +167,7 @@ def speaker_of_verb(verb: Token, actors: ActorIndex, quote_spans: list[tuple[int
 
 
 def _attribution_of_noun(subj: Token, cue: str, actors: ActorIndex, quote_spans: list[tuple[int, int]]) -> _Attribution | None:
-    text = subj.doc.text
+    text = doc_text(subj.doc)
     low = subj.lower_
     if low in ("he", "she", "him", "her"):
         ent = actors.person_before(subj.idx)
@@ -358,7 +358,7 @@ def _attribute(sents: list[Span], qs: int, qe: int, quote_spans: list[tuple[int,
 
 def quotes_from(doc: Doc, article_id: str, actors: ActorIndex) -> list[Quote]:
     """Direct and indirect quotes of one parsed article, in text order."""
-    text = doc.text
+    text = doc_text(doc)
     # The exact character spans found by the trucewatch_quote_spans component (token spans may be wider).
     spans = doc.user_data.get("tw_quote_chars")
     if spans is None:
@@ -424,7 +424,7 @@ _INDIRECT_VERBS = {"say", "tell", "warn", "claim", "allege", "insist", "deny", "
 
 
 def _indirect(doc: Doc, article_id: str, actors: ActorIndex, spans: list[tuple[int, int]]) -> list[Quote]:
-    text = doc.text
+    text = doc_text(doc)
     out = []
     for verb in doc:
         if verb.lemma_.lower() not in _INDIRECT_VERBS or verb.pos_ not in ("VERB", "AUX") or _inside(verb.idx, spans):

@@ -1,0 +1,114 @@
+"""Benchmark: trucewatch analyze vs the bare spaCy model on the same texts, in the same run.
+
+Generates N articles of about 600 words from the golden fixtures (tests/golden/articles),
+shuffling their paragraphs with a fixed seed, then times
+
+* bare ``nlp.pipe`` of the configured model (``spacy.load``, no trucewatch components), and
+* ``analyze_many`` (model + trucewatch components + actors/quotes/claims/times/places/events),
+
+and prints articles/s for both, the ratio, and the peak memory of this process (and of the
+workers with --processes > 1). Targets (issue 3): >= 10 articles/s on 2 cores; analyze <= 1.4x bare.
+
+    .venv/bin/python bench/analyze.py                 # 500 articles, 1 process
+    .venv/bin/python bench/analyze.py --processes 2   # both passes on 2 processes
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "golden"))
+
+from golden import golden_cases  # noqa: E402
+
+from trucewatch.records import Article, stable_id  # noqa: E402
+from trucewatch.settings import Settings  # noqa: E402
+
+
+def make_articles(n: int, words: int = 600, seed: int = 7) -> list[Article]:
+    """``n`` articles of about ``words`` words, built from the golden fixtures' paragraphs."""
+    rng = random.Random(seed)
+    cases = golden_cases()
+    paragraphs = [p.strip() for _, art, _ in cases for p in art.text.split("\n\n") if len(p.split()) > 6]
+    out = []
+    for i in range(n):
+        parts, count = [], 0
+        while count < words:
+            p = rng.choice(paragraphs)
+            parts.append(p)
+            count += len(p.split())
+        text = "\n\n".join(parts)
+        base = cases[i % len(cases)][1]
+        out.append(Article(
+            id=stable_id("bench", i), title=None, outlet=base.outlet, url=None, source_path=f"bench-{i}", dateline=None,
+            published=base.published, published_inferred=False, published_origin="metadata", published_precision="day",
+            published_range=None, language="en", text=text, fmt="txt", raw_sha256=stable_id("raw", i),
+        ))
+    return out
+
+
+def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=500, help="articles (default 500)")
+    ap.add_argument("--words", type=int, default=600, help="words per article (default 600)")
+    ap.add_argument("--processes", type=int, default=1, help="worker processes for both passes (default 1)")
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--profile", action="store_true", help="print the top functions of the analyze pass (1 process)")
+    args = ap.parse_args()
+
+    import spacy
+
+    from trucewatch.analyze import analyze_many, load_resources
+
+    settings = Settings.from_env(batch_size=args.batch_size, processes=args.processes)
+    arts = make_articles(args.n, args.words)
+    texts = [a.text for a in arts]
+    total_words = sum(len(t.split()) for t in texts)
+    print(f"{len(arts)} articles, {total_words / len(arts):.0f} words each on average, model {settings.spacy_model}, "
+          f"batch {args.batch_size}, processes {args.processes}")
+
+    nlp = spacy.load(settings.spacy_model)
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=args.batch_size, n_process=args.processes):
+        pass
+    bare = time.perf_counter() - t0
+    del nlp
+    gc.collect()
+
+    res = load_resources(settings) if args.processes == 1 else None
+    prof = None
+    if args.profile and args.processes == 1:
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.enable()
+    t0 = time.perf_counter()
+    n_ok = 0
+    for r in analyze_many(arts, settings, processes=args.processes, res=res):
+        n_ok += hasattr(r, "quotes")
+    full = time.perf_counter() - t0
+    if prof is not None:
+        prof.disable()
+        import pstats
+
+        pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+
+    print(f"bare nlp.pipe : {bare:7.1f} s  {len(arts) / bare:6.1f} articles/s")
+    print(f"analyze       : {full:7.1f} s  {len(arts) / full:6.1f} articles/s  ({n_ok} analyses)")
+    print(f"ratio analyze/bare: {full / bare:.2f}x  (target <= 1.4x)")
+    print(f"peak memory: this process {peak_mb():.0f} MB, largest worker {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
