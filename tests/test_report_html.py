@@ -53,7 +53,7 @@ def test_every_citation_link_has_a_target_with_the_passage(doc, html):
 
 
 def test_html_has_all_sections_and_graphics(doc, html):
-    for key in ("bottom_line", "timeline", "casualties", "disputes", "quotes", "sources", "agreements", "method", "figures"):
+    for key in ("bottom_line", "chronology", "casualties", "disputes", "quotes", "sources", "agreements", "method", "figures"):
         assert f'<section id="{key}"' in html
     parser = html5lib.HTMLParser(namespaceHTMLElements=False)
     tree = parser.parse(html)
@@ -66,6 +66,11 @@ def test_html_has_all_sections_and_graphics(doc, html):
     assert len(bars) == len(doc["incidents"])
     countries = [e for e in svgs["map"].iter() if isinstance(e.tag, str) and e.tag.endswith("path") and "country" in e.get("class", "")]
     assert {e.get("data-iso") for e in countries} >= {"KGZ", "TJK", "UZB"}
+
+
+def test_element_ids_are_unique(html):
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
 
 
 def test_hostile_article_text_is_escaped(doc):

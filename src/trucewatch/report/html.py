@@ -32,6 +32,14 @@ BADGE_TAGS = {
 }
 
 
+# HTML ids of sections whose key would clash with a graphic's id (svg#timeline).
+SECTION_IDS = {"timeline": "chronology"}
+
+
+def section_id(key: str) -> str:
+    return SECTION_IDS.get(key, key)
+
+
 @functools.lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
     return jinja2.Environment(
@@ -85,6 +93,7 @@ def render_html(brief: Brief) -> str:
         sections=brief.sections,
         cites=cites,
         passage=_passage,
+        section_id=section_id,
         fmt_date=fmt_date,
         badge_tags=BADGE_TAGS,
         legend=sorted(legend.items()),
