@@ -240,6 +240,11 @@ def build_doc() -> dict[str, Any]:
          "article_ids": ["a5"], "dispute_ids": [], "casualties": None},
     ]
     return copy.deepcopy({
+        "schema_version": "1.0",
+        "trucewatch_version": "0.1.0",
+        "generated_at": "2026-04-10T00:00:00+00:00",
+        "filters": {"story_id": None, "since": None},
+        "places": [],
         "articles": articles,
         "actors": actors,
         "quotes": quotes,

@@ -262,3 +262,10 @@ def test_json_rendering_round_trips_the_structure(brief):
     assert len(data["citations"]) == len(brief.citations)
     assert data["citations"][0]["quote"] == brief.citations[0].quote
     assert {m["label"] for m in data["incidents"]} == {f"I{n}" for n in range(1, 7)}
+
+
+def test_the_fixture_follows_the_published_export_schema(doc):
+    """Keeps the hand-made document honest: the report is tested on the shape fusion really exports."""
+    from trucewatch.fuse import validate_export
+
+    validate_export(doc)
