@@ -77,6 +77,7 @@ def make_corpus(n: int, seed: int = 7, first: int = 0):
             typ, verb = rng.choice(VERBS)
             incidents.append((s, s.start + rng.randrange(90), typ, verb, rng.choice(s.places), rng.randint(0, 30), j))
     articles, analyses = [], []
+    truth: dict[str, int] = {}  # event id -> the generated incident it reports
     i = 0
     while len(articles) < n:
         inc = rng.choice(incidents)
@@ -91,6 +92,9 @@ def make_corpus(n: int, seed: int = 7, first: int = 0):
             an_src = analyses[articles.index(src_a)] if len(articles) < 2000 else None
             articles.append(a)
             analyses.append(_reanchor(an_src, a) if an_src else Analysis(a.id, "bench"))
+            if an_src:
+                for e_old, e_new in zip(an_src.events, analyses[-1].events):
+                    truth[e_new.id] = truth[e_old.id]
             i += 1
             continue
         acting_c, target_c = s.countries[side], s.countries[1 - side]
@@ -124,6 +128,7 @@ def make_corpus(n: int, seed: int = 7, first: int = 0):
         rels = ()
         if rng.random() < 0.15 and j > 0:
             rels = (Relation("retaliation", None, "in retaliation", ss, ss + 5),)
+        truth[eid] = id(inc)
         events.append(EventMention(eid, aid, typ, verb, ss + trig, ss + trig + len(verb), ss, se, (ca.id,), (ct.id,), (place,),
                                    time_expr, status=("holds" if rng.random() < 0.5 else "collapsed") if typ == "ceasefire" else None,
                                    claim_ids=(claims[0].id,), relations=rels))
@@ -144,7 +149,22 @@ def make_corpus(n: int, seed: int = 7, first: int = 0):
         articles.append(art)
         analyses.append(Analysis(aid, "bench", tuple(actors), tuple(quotes), tuple(claims), tuple(events)))
         i += 1
+    make_corpus.truth = truth  # type: ignore[attr-defined]
     return articles, analyses
+
+
+def bcubed(fusion, truth: dict[str, int]) -> tuple[float, float]:
+    """B-cubed precision and recall of the incidents against the generated truth."""
+    from collections import Counter
+
+    found = {m.event_id: i.id for i in fusion.incidents for m in i.mentions}
+    events = [e for e in truth if e in found]
+    by_found = Counter(found[e] for e in events)
+    by_truth = Counter(truth[e] for e in events)
+    both = Counter((found[e], truth[e]) for e in events)
+    p = sum(both[(found[e], truth[e])] / by_found[found[e]] for e in events) / max(1, len(events))
+    r = sum(both[(found[e], truth[e])] / by_truth[truth[e]] for e in events) / max(1, len(events))
+    return p, r
 
 
 def _reanchor(an: Analysis, a: Article) -> Analysis:
@@ -181,6 +201,7 @@ def one(n: int) -> dict:
     fusion, stats = fuse_with_cache(articles, analyses, cache=cache)
     fuse_s = time.perf_counter() - t0
     peak = rss_mb()
+    precision, recall = bcubed(fusion, make_corpus.truth)  # type: ignore[attr-defined]
     new_a, new_an = make_corpus(20, seed=99, first=10**9)
     t0 = time.perf_counter()
     _, stats2 = fuse_with_cache(articles + new_a, analyses + new_an, cache=cache)
@@ -191,6 +212,7 @@ def one(n: int) -> dict:
         "copy_groups": len(fusion.copies), "stories": len(fusion.stories),
         "incremental_add20_s": round(inc_s, 2), "blocks": stats2["blocks"], "blocks_rescored": stats2["blocks_rescored"],
         "phases": {k: round(v, 2) for k, v in stats.items() if k.startswith("t_")},
+        "bcubed_precision": round(precision, 3), "bcubed_recall": round(recall, 3),
     }
 
 
@@ -214,6 +236,7 @@ def main() -> None:
               f"(corpus alone {row['corpus_rss_mb']} MB)  incidents {row['incidents']}  disputes {row['disputes']}  "
               f"copies {row['copy_groups']}  stories {row['stories']}  | +20 articles incremental {row['incremental_add20_s']:.2f} s "
               f"({row['blocks_rescored']}/{row['blocks']} blocks re-scored)", flush=True)
+        print(f"         incidents vs generated truth: B-cubed precision {row['bcubed_precision']}, recall {row['bcubed_recall']}")
         print(f"         phases (cumulative s): {row['phases']}", flush=True)
     for a, b in zip(rows, rows[1:]):
         print(f"{a['articles']} -> {b['articles']}: x{b['articles'] / a['articles']:.0f} articles, "

@@ -187,7 +187,8 @@ def fuse_with_cache(
         if c.claimant_actor_id and c.claimant_actor_id in canon:
             return canon[c.claimant_actor_id]
         outlet = outlets.get(c.article_id)
-        if not c.claimant or (outlet and norm(c.claimant) == norm(outlet)):
+        unnamed = not c.claimant or norm(c.claimant).startswith("the outlet")  # the analyzer's "no source named"
+        if unnamed or (outlet and norm(c.claimant) == norm(outlet)):
             return sources.key(c.article_id)
         return f"who:{norm(c.claimant)}"
 
