@@ -171,6 +171,26 @@ def build(path: Path, n: int, seed: int = 7) -> dict:
             "types": TYPES}
 
 
+def ids_from_store(db: Path) -> dict:
+    """What the clients draw from, read back from a kept synthetic store."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    col = lambda sql: [r[0] for r in con.execute(sql)]  # noqa: E731
+    ids = {
+        "articles": col("SELECT id FROM article"),
+        "incidents": col("SELECT id FROM fused_record WHERE kind = 'incident'"),
+        "actors": col("SELECT id FROM fused_record WHERE kind = 'actor'"),
+        "places": col("SELECT DISTINCT value FROM record_facet WHERE kind = 'incident' AND facet = 'place' LIMIT 400"),
+        "outlets": col("SELECT DISTINCT outlet FROM article"),
+        "speakers": col("SELECT DISTINCT label FROM article_item WHERE kind = 'quote' LIMIT 2000"),
+        "stories": col("SELECT id FROM fused_record WHERE kind = 'story'"),
+        "types": TYPES,
+    }
+    con.close()
+    return ids
+
+
 def endpoints(ids: dict, rng: random.Random):
     """(name, function returning a path) for the main endpoints and pages."""
     r = rng
@@ -232,12 +252,12 @@ async def load(base: str, ids: dict, clients: int, per_endpoint: int, seconds: f
     return times
 
 
-def serve(db: Path) -> tuple[subprocess.Popen, str]:
+def serve(db: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     exe = Path(sys.executable).with_name("trucewatch")
-    proc = subprocess.Popen([str(exe), "--db", str(db), "serve", "--port", str(port)],
+    proc = subprocess.Popen([str(exe), "--db", str(db), "serve", "--port", str(port), "--workers", str(workers)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "TRUCEWATCH_DB": ""})
     import httpx
@@ -274,20 +294,25 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--requests", type=int, default=150, help="requests per endpoint")
     ap.add_argument("--seconds", type=float, default=120, help="time limit of the load phase per size")
-    ap.add_argument("--keep", metavar="DIR", help="keep the synthetic stores in DIR")
+    ap.add_argument("--keep", metavar="DIR", help="keep the synthetic stores in DIR (reused when present)")
+    ap.add_argument("--workers", type=int, default=1, help="server processes (trucewatch serve --workers)")
     args = ap.parse_args()
     print(f"bench/api.py: {args.clients} concurrent clients, up to {args.requests} requests per endpoint, "
-          f"{os.cpu_count()} CPUs")
+          f"{args.workers} server process(es), {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for size in (int(s) for s in args.sizes.split(",")):
             print(f"\n{size} articles")
             db = folder / f"api-{size}.db"
-            if db.exists():
-                db.unlink()
-            ids = build(db, size)
-            proc, base = serve(db)
+            if args.keep and db.exists():
+                ids = ids_from_store(db)
+                print(f"  reusing {db} ({len(ids['articles'])} articles)")
+            else:
+                if db.exists():
+                    db.unlink()
+                ids = build(db, size)
+            proc, base = serve(db, args.workers)
             try:
                 t0 = time.perf_counter()
                 times = asyncio.run(load(base, ids, args.clients, args.requests, args.seconds))

@@ -18,7 +18,7 @@ from trucewatch.settings import Settings
 from trucewatch.store import open_store
 from trucewatch.web import create_app
 from trucewatch.web.security import hash_token, is_loopback, new_token, token_matches
-from trucewatch.web.server import ensure_token
+from trucewatch.web.server import ensure_token, exposure_warning
 
 
 @pytest.fixture(scope="module")
@@ -326,6 +326,8 @@ def test_tokens_are_stored_hashed_and_compared(env):
     assert hashed != hash_token(other) and token_matches(other, [("x", hashed)])
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+    assert exposure_warning("127.0.0.1") is None
+    assert "WARNING" in exposure_warning("0.0.0.0") and "0.0.0.0" in exposure_warning("0.0.0.0")
 
 
 def test_write_needs_the_token(client, env):
@@ -346,6 +348,62 @@ def test_write_rejects_bad_payloads(client, env):
     assert client.post("/api/articles", content=b"x", headers={**auth, "content-type": "image/png"}).status_code == 415
     big = client.post("/api/articles", json={"text": "x" * 30_000}, headers=auth)
     assert big.status_code == 413 and "max_request_bytes" in big.json()["detail"]
+
+
+@pytest.fixture
+def article_site():
+    """A real HTTP server on loopback serving one HTML article."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    page = (
+        "<html><head><title>Ceasefire talks resume in Valmont</title></head><body><article>"
+        "<h1>Ceasefire talks resume in Valmont</h1>"
+        "<p>VALMONT, March 6: Negotiators from both governments met again in Valmont on Thursday to discuss "
+        "a ceasefire along the disputed frontier, officials said.</p>"
+        "<p>\"We came to listen and to find a way out of this,\" the chief negotiator, Irena Vasko, told reporters "
+        "after the first session, which lasted four hours.</p>"
+        "<p>Three villages near the frontier were evacuated last week after shelling, local officials said.</p>"
+        "</article></body></html>"
+    ).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/valmont-talks.html"
+    server.shutdown()
+
+
+@pytest.mark.slow
+def test_posted_url_is_fetched_and_ingested(tmp_path, article_site):
+    settings = Settings.from_env(env={}, db=str(tmp_path / "url.db"), allow_private=True)
+    store = open_store(settings)
+    token = ensure_token(store)
+    client = TestClient(create_app(settings, store))
+    r = client.post("/api/articles", json={"url": article_site}, headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 201, r.text
+    art = client.get(f"/api/articles/{r.json()['added'][0]}").json()
+    assert art["url"] == article_site and "Valmont" in art["text"]
+    assert total(client.get("/api/search?q=negotiators")) == 1
+    store.close()
+
+
+def test_posted_private_url_is_refused_by_default(env, article_site):
+    r = env["client"].post("/api/articles", json={"url": article_site},
+                           headers={"Authorization": f"Bearer {env['token']}"})
+    assert r.status_code == 422, r.text
+    assert r.json()["added"] == [] and r.json()["skipped"]
 
 
 @pytest.mark.slow

@@ -14,9 +14,10 @@ from ._common import Context, cli, handle_errors, pass_ctx
 @click.option("--port", type=click.IntRange(0, 65535), default=None, metavar="N", help="Port (default 8000).")
 @click.option("--get", "get_path", default=None, metavar="/PATH", help="Render one page or API path to stdout and exit (no server).")
 @click.option("--new-token", is_flag=True, help="Make a new write token (printed once) even if one exists.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Server processes (uvicorn workers).")
 @pass_ctx
 @handle_errors
-def serve(ctx: Context, host: str | None, port: int | None, get_path: str | None, new_token: bool) -> None:
+def serve(ctx: Context, host: str | None, port: int | None, get_path: str | None, new_token: bool, workers: int) -> None:
     """Serve the web app (overview, incidents, timeline, map, quotes, disputes, sources,
     search) and the JSON API under /api, with OpenAPI docs at /docs.
 
@@ -44,4 +45,4 @@ def serve(ctx: Context, host: str | None, port: int | None, get_path: str | None
         click.echo(f"    {token}", err=True)
         click.echo("Send it as 'Authorization: Bearer <token>' to POST /api/articles.", err=True)
     click.echo(f"trucewatch on http://{settings.host}:{settings.port}/  (API docs: /docs)", err=True)
-    run_server(settings, ctx.store, host=settings.host, port=settings.port)
+    run_server(settings, ctx.store, host=settings.host, port=settings.port, workers=workers)

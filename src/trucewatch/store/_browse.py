@@ -58,6 +58,12 @@ class BrowseMixin:
 
     engine: Any
 
+    def optimize(self) -> None:
+        """Let SQLite refresh its planner statistics where they are missing or stale (``PRAGMA optimize``)."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql("PRAGMA optimize")
+
     # ------------------------------------------------------------------ data version
 
     def data_version(self) -> int:
@@ -292,7 +298,8 @@ class BrowseMixin:
         if until:
             where.append(a.published <= until)
         if outlet:
-            where.append(func.lower(a.outlet).in_([o.lower() for o in outlet]))
+            # Exact names, so the outlet index is used; callers match case first (see outlet_names).
+            where.append(a.outlet.in_(list(outlet)))
         if language:
             where.append(a.language == language)
         if story_id:
@@ -336,6 +343,22 @@ class BrowseMixin:
             for i in range(0, len(ids), 500):
                 for rid, txt in conn.execute(select(t.article.c.id, t.article.c.text).where(t.article.c.id.in_(ids[i : i + 500]))):
                     out[rid] = txt
+        return out
+
+    def outlet_names(self, names: Iterable[str], known: Iterable[str] | None = None) -> list[str]:
+        """The stored spellings of outlet ``names`` matched without regard to case (unknown ones kept as given).
+
+        ``known`` is the list of stored outlet names when the caller has it (e.g. cached).
+        """
+        if known is None:
+            with self.engine.connect() as conn:
+                known = [r[0] for r in conn.execute(select(t.article.c.outlet).distinct()) if r[0]]
+        by_lower: dict[str, list[str]] = {}
+        for k in known:
+            by_lower.setdefault(k.lower(), []).append(k)
+        out: list[str] = []
+        for n in names:
+            out.extend(by_lower.get(n.lower(), [n]))
         return out
 
     def outlet_counts(self) -> list[tuple[str, int]]:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
 from . import schemas as s
-from .deps import FiltersDep, PageDep, Paging, StoreDep, _split, actor_ids, cached, reject_unknown_params
+from .deps import FiltersDep, PageDep, Paging, StoreDep, _split, actor_ids, cached, outlet_names, reject_unknown_params
 from .views import article_public, claim_public, dispute_public, incident_public, quote_public
 
 router = APIRouter(prefix="/api", tags=["read"], dependencies=[Depends(reject_unknown_params)])
@@ -95,7 +95,8 @@ def list_articles(
     if f.place:
         inc_filter["facets"] = {"place": f.place}
     total, rows = store.browse_articles(
-        since=f.since, until=f.until, outlet=f.outlet or None, language=language, story_id=f.story,
+        since=f.since, until=f.until, outlet=outlet_names(request, f.outlet) if f.outlet else None,
+        language=language, story_id=f.story,
         actor=actor_ids(store, f.actor) if f.actor else None, incident_filter=inc_filter or None,
         with_text=text, order=_order(order), limit=page.limit, offset=page.offset,
         known_total=cached(request, "n_articles", store.count) if _unfiltered(f, language) and not inc_filter else None,

@@ -45,6 +45,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store if store is not None else open_store(settings)
     app.state.cache = AggregateCache()
+    app.state.store.optimize()  # planner statistics for the browse indexes
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.auto_reload = False  # templates ship with the package; skip a stat() per render
     templates.env.globals["version"] = __version__

@@ -56,6 +56,13 @@ def cached(request: Request, key, compute):
     return request.app.state.cache.get(request.app.state.store, key, compute)
 
 
+def outlet_names(request: Request, names: list[str]) -> list[str]:
+    """Stored spellings of the outlets the user named, matched without regard to case."""
+    store = request.app.state.store
+    known = [o for o, _ in cached(request, "outlet_counts", store.outlet_counts) if o]
+    return store.outlet_names(names, known)
+
+
 def _iso(name: str, value: str | None) -> str | None:
     if value is None or value == "":
         return None

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ..records import to_dict
-from .deps import PageDep, Paging, StoreDep, _iso, cached
+from .deps import PageDep, Paging, StoreDep, _iso, cached, outlet_names
 from .pages import render
 from .views import analysis_spans, segments
 
@@ -80,7 +80,7 @@ def articles(request: Request, store: StoreDep, page: PageDep, outlet: str | Non
              since: str | None = None, until: str | None = None, story: str | None = None):
     unfiltered = not (outlet or since or until or story)
     total, items = store.browse_articles(
-        outlet=[outlet] if outlet else None, since=_iso("since", since), until=_iso("until", until),
+        outlet=outlet_names(request, [outlet]) if outlet else None, since=_iso("since", since), until=_iso("until", until),
         story_id=story, with_text=False, order="-date", limit=page.limit, offset=page.offset,
         known_total=cached(request, "n_articles", store.count) if unfiltered else None,
     )

@@ -12,7 +12,7 @@ from ..store import Store
 from .app import create_app
 from .security import is_loopback, new_token
 
-__all__ = ["ensure_token", "get_path", "run_server"]
+__all__ = ["app_from_env", "ensure_token", "exposure_warning", "get_path", "run_server"]
 
 
 def ensure_token(store: Store, *, force_new: bool = False) -> str | None:
@@ -42,17 +42,42 @@ def get_path(settings: Settings, path: str, store: Store | None = None) -> tuple
     return r.status_code, r.headers.get("content-type", ""), r.content
 
 
-def run_server(settings: Settings, store: Store, *, host: str, port: int, log_level: str = "info") -> None:
-    """Serve the app with uvicorn on ``host:port`` until interrupted. Warns loudly off loopback."""
+def exposure_warning(host: str) -> str | None:
+    """A loud warning when ``host`` is not a loopback address (None when it is)."""
+    if is_loopback(host):
+        return None
+    bar = "!" * 78
+    return (
+        f"{bar}\nWARNING: trucewatch is listening on {host}, not on loopback: anyone who can reach this "
+        f"machine can read the store, and write with the token.\nUse --host 127.0.0.1 unless you mean it, "
+        f"and put TLS in front of it.\n{bar}"
+    )
+
+
+def app_from_env():
+    """The app for a uvicorn worker process (``--workers``): settings from ``TRUCEWATCH_*`` variables."""
+    return create_app(Settings.from_env())
+
+
+def run_server(settings: Settings, store: Store, *, host: str, port: int, workers: int = 1,
+               log_level: str = "info") -> None:
+    """Serve the app with uvicorn on ``host:port`` until interrupted. Warns loudly off loopback.
+
+    With ``workers`` > 1, uvicorn starts that many processes, each opening the store itself.
+    """
+    import dataclasses
+    import os
+
     import uvicorn
 
-    if not is_loopback(host):
-        bar = "!" * 78
-        print(
-            f"{bar}\nWARNING: trucewatch is listening on {host}, not on loopback: anyone who can reach this "
-            f"machine can read the store, and write with the token.\nUse --host 127.0.0.1 unless you mean it, "
-            f"and put TLS in front of it.\n{bar}",
-            file=sys.stderr,
-        )
+    warning = exposure_warning(host)
+    if warning:
+        print(warning, file=sys.stderr)
+    if workers > 1:
+        for f in dataclasses.fields(settings):
+            os.environ[f"TRUCEWATCH_{f.name.upper()}"] = str(getattr(settings, f.name))
+        uvicorn.run("trucewatch.web.server:app_from_env", factory=True, workers=workers, host=host, port=port,
+                    log_level=log_level, proxy_headers=False, server_header=False)
+        return
     app = create_app(settings, store)
     uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False, server_header=False)

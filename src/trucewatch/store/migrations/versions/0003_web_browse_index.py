@@ -92,6 +92,7 @@ def upgrade() -> None:
     # Covering indexes for paging in date order (ids first, then one page of rows).
     op.create_index("ix_fused_record_kind_date_id", "fused_record", ["kind", "date_start", "id"])
     op.create_index("ix_article_published_id", "article", ["published", "id"])
+    op.create_index("ix_article_outlet_published_id", "article", ["outlet", "published", "id"])
     if bind.dialect.name != "sqlite":
         return  # the triggers use SQLite's JSON1 functions; other backends read the JSON directly
     kinds = ", ".join(f"'{k}'" for k in _KINDS)
@@ -143,6 +144,7 @@ def downgrade() -> None:
             for event in ("insert", "update", "delete"):
                 op.execute(f"DROP TRIGGER IF EXISTS {table}_version_{event}")
     op.drop_table("data_version")
+    op.drop_index("ix_article_outlet_published_id", "article")
     op.drop_index("ix_article_published_id", "article")
     op.drop_index("ix_fused_record_kind_date_id", "fused_record")
     op.drop_table("article_item")
