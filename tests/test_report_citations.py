@@ -44,3 +44,11 @@ def test_a_citation_quotes_its_article_exactly(case):
     assert (c.focus_start, c.focus_end) == (start, end)
     assert book.span("a", start, end) == cid  # same span, same citation
     assert book.span("a", end, start) is None and book.span("a", 0, len(text) + 1) is None
+
+
+def test_report_public_api_is_sorted_and_importable():
+    import trucewatch.report as report
+
+    assert report.__all__ == sorted(report.__all__)
+    for name in report.__all__:
+        assert getattr(report, name) is not None

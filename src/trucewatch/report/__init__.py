@@ -26,9 +26,9 @@ from .model import Brief, Citation
 from .render import render_json, render_markdown
 
 __all__ = [
-    "FORMATS",
     "Brief",
     "Citation",
+    "FORMATS",
     "build_brief",
     "render",
     "render_html",
