@@ -29,7 +29,7 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
@@ -101,12 +101,13 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
     anchor = article.published[:10] if article.published else None
     found: list[tuple[EventMention, Token]] = []
     place_starts = {p.start for p in places if p.feature not in (None, "country")}
-    for sent in _segments(doc):
-        lemmas = {t.lemma_.lower() for t in sent}
+    table = _table(doc)
+    for sent in _segments(doc, table):
+        lemmas = set(table.lemma[sent.start:sent.end])
         military = bool(lemmas & MILITARY_CONTEXT)
         border_cue = bool(lemmas & {"border", "frontier", "cross"}) or "across the border" in sent.text.lower()
         trigs = []
-        for key, tokens, head in _triggers(sent, lex, military, border_cue, set()):
+        for key, tokens, head in _triggers(sent, table, lex, military, border_cue, set()):
             if key in tax and tax[key].violent and _hypothetical(head):
                 continue
             if key == "accusation" and head.pos_ == "NOUN" and head.head.lemma_.lower() in DENY_VERBS:
@@ -142,34 +143,55 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
     return _with_relations(found)
 
 
-def _segments(doc: Doc) -> Iterable[Span]:
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """Per-token strings read once: spaCy builds a Token object on every access, which dominates the cost."""
+
+    lemma: list[str]
+    lower: list[str]
+    pos: list[str]
+    cuts: list[int]  # token indices where a segment starts
+
+
+def _table(doc: Doc) -> _Table:
+    lemma, lower, pos, cuts = [], [], [], [0]
+    for t in doc:
+        lemma.append(t.lemma_.lower())
+        lower.append(t.lower_)
+        pos.append(t.pos_)
+        if t.i and t.is_sent_start:
+            cuts.append(t.i)
+        if t.is_space and "\n" in t.text:
+            cuts.append(t.i)
+            cuts.append(t.i + 1)
+    return _Table(lemma, lower, pos, sorted(set(cuts)))
+
+
+def _segments(doc: Doc, table: _Table) -> Iterable[Span]:
     """Sentences, split again at line breaks: headlines and paragraphs never share a sentence."""
-    for sent in doc.sents:
-        start = sent.start
-        for tok in sent:
-            if tok.is_space and "\n" in tok.text:
-                if tok.i > start:
-                    yield doc[start:tok.i]
-                start = tok.i + 1
-        if start < sent.end:
-            yield doc[start:sent.end]
+    bounds = table.cuts + [len(doc)]
+    for a, b in zip(bounds, bounds[1:]):
+        while a < b and table.pos[a] == "SPACE":
+            a += 1
+        if a < b:
+            yield doc[a:b]
 
 
 # --------------------------------------------------------------------------- triggers
 
 
-def _triggers(sent: Span, lex: Lexicon, military: bool, border_cue: bool, used: set[int]
+def _triggers(sent: Span, table: _Table, lex: Lexicon, military: bool, border_cue: bool, used: set[int]
               ) -> Iterable[tuple[str, list[int], Token]]:
     """(type key, token indices, syntactic head token) for each trigger in ``sent``; phrases first."""
     doc = sent.doc
     out: list[tuple[str, list[int], Token]] = []
-    toks = list(sent)
-    low = [t.lemma_.lower() for t in toks]
-    for k, tok in enumerate(toks):
-        for phrase, key in lex.phrases.get(low[k], ()):
+    lem, low, pos = table.lemma, table.lower, table.pos
+    a, b = sent.start, sent.end
+    for k in range(a, b):
+        for phrase, key in lex.phrases.get(lem[k], ()):
             n = len(phrase)
-            if tuple(low[k:k + n]) == phrase or tuple(t.lower_ for t in toks[k:k + n]) == phrase:
-                idx = [t.i for t in toks[k:k + n]]
+            if k + n <= b and (tuple(lem[k:k + n]) == phrase or tuple(low[k:k + n]) == phrase):
+                idx = list(range(k, k + n))
                 if any(i in used for i in idx):
                     continue
                 head = _phrase_head(doc, idx)
@@ -179,22 +201,25 @@ def _triggers(sent: Span, lex: Lexicon, military: bool, border_cue: bool, used: 
                 used.update(idx)
                 out.append((key, idx, head))
                 break
-    for tok in toks:
-        if tok.i in used:
+    for k in range(a, b):
+        if k in used:
             continue
-        lemma, lower = tok.lemma_.lower(), tok.lower_
+        lemma, lower, p = lem[k], low[k], pos[k]
         keys: tuple[str, ...] = ()
-        if tok.pos_ == "VERB" or (tok.pos_ == "ADJ" and lemma in ("shut", "closed", "close")):
+        if p == "VERB" or (p == "ADJ" and lemma in ("shut", "closed", "close")):
             keys = lex.verbs.get(lemma, ()) or lex.verbs.get("close" if lemma == "closed" else "", ())
-        elif tok.pos_ in ("NOUN", "PROPN") and (tok.pos_ == "NOUN" or lower in lex.nouns):
+        elif p == "NOUN" or (p == "PROPN" and lower in lex.nouns):
             keys = lex.nouns.get(lower, ()) or lex.nouns.get(lemma, ())
+        if not keys:
+            continue
+        tok = doc[k]
         for key in keys:
             refined = _refine(key, tok, military, border_cue)
             if refined == key and lemma in lex.needs_context.get(key, ()) and not military:
                 continue
             if refined is not None:
-                used.add(tok.i)
-                out.append((refined, [tok.i], tok))
+                used.add(k)
+                out.append((refined, [k], tok))
                 break
     out.sort(key=lambda x: x[1][0])
     return out
