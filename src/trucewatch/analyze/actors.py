@@ -54,6 +54,17 @@ _PORTFOLIOS = {"defence", "defense", "interior", "foreign", "information", "fina
                "education", "trade", "economy", "energy", "war", "security", "intelligence", "affairs", "prime", "deputy"}
 
 
+# "KUALA LUMPUR, March 13 —", "ISLAMABAD / KABUL –" at the start of a line.
+_DATELINE = re.compile(r"(?m)^\s*([A-Z][A-Z.'’/ -]{2,40}?)(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\(\w+\)\s*)?[—–-]{1,2}\s")
+# Words that make a name an organisation even when the model says PERSON ("Verification Mechanism").
+_ORG_WORDS = {"mechanism", "committee", "commission", "council", "agency", "ministry", "office", "bank", "fund",
+              "union", "organization", "organisation", "association", "institute", "foundation", "party", "front",
+              "movement", "coalition", "alliance", "mission", "centre", "center", "authority", "court", "assembly",
+              "army", "forces", "police", "brigade", "group", "network", "corps", "command", "directorate"}
+# Cue words that, in a name that also names a country, mean state forces rather than an armed group.
+_STATE_FORCE_WORDS = {"army", "forces", "navy", "guard", "police", "military", "air"}
+
+
 def _is_place_like(span: Span, lex: Lexicon) -> bool:
     """A name the model tagged PERSON/ORG that the context shows is a place."""
     last = span[-1].lower_
@@ -451,7 +462,8 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
                 idx.add_mention(target, *la.name_span)
         idx.learned.append((la.alias, name))
 
-    # 3. Named entities.
+    # 3. Named entities (not those in a dateline such as "ISLAMABAD / KABUL —": that is where the report was filed).
+    datelines = [(m.start(1), m.end(1)) for m in _DATELINE.finditer(text)]
     headline_only: dict[str, bool] = {}
     for sent in sentences(doc):
         head = is_headline(sent)
@@ -464,6 +476,8 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
         if label not in ("PERSON", "ORG", "GPE", "NORP"):
             continue
         s, t = e.start_char, e.end_char
+        if any(ds <= s < de for ds, de in datelines):
+            continue
         surface = text[s:t]
         if surface.endswith(("'s", "’s")):
             t -= 2
@@ -493,13 +507,19 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
         nxt2 = doc[e.end + 1] if e.end + 1 < len(doc) else None
         if label == "PERSON" and nxt is not None and nxt.text in ("'s", "’s") and nxt2 is not None and nxt2.lower_ in lex.role_nouns | _GOV_NOUNS | _GENERIC_ORG:
             continue  # "Arland's Prime Minister": a country or organisation, not a person
+        if label == "PERSON" and {w.lower() for w in name.split()} & _ORG_WORDS:
+            label = "ORG"  # "Ceasefire Verification Mechanism"
+        if (label == "PERSON" and is_place is not None and e.root.dep_ == "pobj"
+                and e.root.head.lower_ in {"in", "near", "at", "from", "to", "around", "outside", "inside"} and is_place(name)):
+            continue  # "in Ubon Ratchathani": a place
         if label == "PERSON" and nxt is not None and (nxt.lower_ in lex.armed_group_cues or nxt.lower_ in lex.media_cues or nxt.lower_ in _GENERIC_ORG):
             label = "ORG"  # "the Red Dawn militia"
         prev_tok = doc[e.start - 1] if e.start > 0 else None
         if (label == "ORG" and prev_tok is not None and prev_tok.text[:1].isupper() and prev_tok.lower_ in lex.role_nouns
                 and 2 <= len(e) <= 3 and all(t.is_title for t in e) and not ({fold(t.text) for t in e} & (lex.armed_group_cues | lex.media_cues | _GENERIC_ORG))):
             label = "PERSON"  # "Governor Nadia Farouk"
-        if label == "ORG" and (e.root.dep_ == "compound" and e.root.head.lower_ in lex.role_nouns and e.end - e.start == 1):
+        if label == "ORG" and e.root.dep_ == "compound" and e.root.head.lower_ in lex.role_nouns and all(
+                t.lower_ in _PORTFOLIOS or countries.any_code(t.text) for t in e):
             continue  # "Defence" in "Defence Minister X"
         if label == "ORG" and headline_only.get(name, True) and is_headline(sent_at(doc, e.start)) and not idx.find(name):
             continue
@@ -584,7 +604,20 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
                 ent.aliases.add(_clean_name(text[start:end]))
             idx.add_mention(ent, start, end)
 
-    # 5. Kinds of organisations by their votes; countries named inside organisation names.
+    # 5. A known person's surname or given name as a subject the model did not tag ("Somchai made clear ...").
+    persons = [p for p in idx.ents if p.kind == "person"]
+    if persons:
+        for tok in doc:
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "PROPN" and not idx.overlapping(tok.idx, tok.idx + len(tok.text)):
+                low = fold(tok.text)
+                p = next((p for p in reversed(persons) if low in fold(p.name).split()), None)
+                if p is not None:
+                    idx.add_mention(p, tok.idx, tok.idx + len(tok.text))
+                    p.aliases.add(tok.text)
+                    idx.person_subjects.append((tok.idx, p))
+        idx.person_subjects.sort(key=lambda x: x[0])
+
+    # 6. Kinds of organisations by their votes; countries named inside organisation names.
     for ent in idx.ents:
         if ent.kind in ("organization", "armed_group", "media") and not ent.country:
             ent.country = next((c for c in (countries.country(w) for w in re.split(r"[\s\-]+", ent.name) if w[:1].isupper()) if c), None)

@@ -48,6 +48,8 @@ _DURATION = re.compile(
     r"(?P<num>[\w,.\-]+(?:\s+[\w\-]+)?)\s+(?P<unit>days?|weeks?|hours?|months?|years?|minutes?)$",
     re.I,
 )
+_MONTHS = {"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july",
+           "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december"}
 _NOT_DURATION_BEFORE = {"last", "past", "next", "within", "coming", "previous", "recent", "first", "few", "in"}
 _NOT_DURATION_AFTER = {"ago", "later", "earlier", "before", "after", "old"}
 
@@ -310,6 +312,8 @@ def _claim(doc: Doc, start: int, end: int, article: Article, actors: ActorIndex,
         return None
     if nxt is not None and (nxt.lower_ in ("%", "percent", "per", "pc", "am", "pm", "a.m.", "p.m.", "o'clock", "gmt", "utc") or nxt.text in ("-year", "year-old", "-year-old")):
         return None
+    if (nxt is not None and nxt.lower_.rstrip(".") in _MONTHS) or (prev is not None and prev.lower_.rstrip(".") in _MONTHS):
+        return None  # "8 Mar", "March 13": a date the model did not tag
     if nxt is not None and nxt.text == "-" and end + 1 < len(doc) and doc[end + 1].lower_ in ("year", "years", "month", "day"):
         return None
     if re.fullmatch(r"(1[89]|20)\d\d", first.text) and end - start == 1:

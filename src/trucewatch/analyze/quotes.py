@@ -418,6 +418,7 @@ def _looks_like_name(s: str) -> bool:
     return bool(words) and all(w[:1].isupper() or w.lower() in {"al", "of", "the", "e", "i"} for w in re.split(r"[\s\-]+", s) if w)
 
 
+_DATELINE_PREFIX = re.compile(r"[A-Z][A-Z.'’/ -]{2,40}?(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*[—–-]{1,2}\s*")
 _INDIRECT_VERBS = {"say", "tell", "warn", "claim", "allege", "insist", "deny", "confirm", "announce", "stress",
                    "add", "state", "note", "argue", "reiterate", "maintain", "assert", "explain", "emphasize",
                    "emphasise", "report", "acknowledge", "admit", "believe", "vow", "threaten", "declare", "predict"}
@@ -456,6 +457,9 @@ def _indirect(doc: Doc, article_id: str, actors: ActorIndex, spans: list[tuple[i
         if toks[0].lower_ == "that" and len(toks) > MIN_INDIRECT_TOKENS:
             toks = toks[1:]
         s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        dl = _DATELINE_PREFIX.match(text, s, e)
+        if dl:
+            s = dl.end()  # "SURIN — Thai forces ...": the dateline is not part of what was said
         # Direct quotes inside the clause are reported as direct quotes instead.
         if any(qs < e and qe > s for qs, qe in spans) or "\n" in text[s:e]:
             continue
