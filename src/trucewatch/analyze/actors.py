@@ -387,7 +387,8 @@ def _role_text(toks: list[Token], lex: Lexicon, countries: CountryTable) -> tupl
             continue
         if t.dep_ in ("det", "case", "punct") or t.lower_ in {"'s", "’s", "the", "a", "an", "country", "its", "his", "her", "their"}:
             continue
-        if t.ent_type_ in ("PERSON", "GPE", "NORP", "ORG") and t.lower_ not in lex.role_nouns and t.lower_ not in _PORTFOLIOS:
+        if (t.ent_type_ in ("PERSON", "GPE", "NORP", "ORG") and t.lower_ not in lex.role_nouns and t.lower_ not in _PORTFOLIOS
+                and t.lower_ not in _GENERIC_ORG):
             continue
         if any(c.text in ("'s", "’s") for c in t.children):
             continue  # a possessor ("Norland's"): the affiliation, not the role
@@ -557,7 +558,12 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
             if name.lower() in lex.role_nouns or len(name) < 2:
                 continue
             name, s = _org_name(e, name, s, countries)
-            ent = idx.find(name) or idx.new(name, "organization")
+            ent = idx.find(name)
+            if ent is None and len(name.split()) == 1 and name.lower() in _GENERIC_ORG | _ORG_WORDS:
+                # "Army" after "the Royal Thai Army": the latest organisation whose name ends so.
+                ent = next((x for x in reversed(idx.ents) if x.kind in ("organization", "armed_group", "government", "media")
+                            and x.name.lower().split()[-1] == name.lower()), None)
+            ent = ent or idx.new(name, "organization")
             ent.add_name(name)
             ent.votes.update(_org_kind(e, lex))
             if not ent.country:
@@ -620,7 +626,11 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
     # 6. Kinds of organisations by their votes; countries named inside organisation names.
     for ent in idx.ents:
         if ent.kind in ("organization", "armed_group", "media") and not ent.country:
-            ent.country = next((c for c in (countries.country(w) for w in re.split(r"[\s\-]+", ent.name) if w[:1].isupper()) if c), None)
+            ent.country = next((c for c in (countries.any_code(w) for w in re.split(r"[\s\-]+", ent.name) if w[:1].isupper()) if c), None)
+        if ent.kind == "organization" and not ent.fixed_kind and ent.country and ent.votes.get("armed_group"):
+            words = {fold(w) for w in re.split(r"[\s\-]+", ent.name)}
+            if words & lex.armed_group_cues and words & lex.armed_group_cues <= _STATE_FORCE_WORDS:
+                del ent.votes["armed_group"]  # "Royal Thai Army", "Pakistan Army": state forces, not an armed group
         if ent.kind == "organization" and not ent.fixed_kind and ent.votes:
             best = sorted(ent.votes.items(), key=lambda kv: (-kv[1], ("armed_group", "media", "government").index(kv[0]) if kv[0] in ("armed_group", "media", "government") else 9))
             k = best[0][0]
