@@ -74,7 +74,7 @@ STATUS_CUES: dict[str, frozenset[str]] = {
     "holds": frozenset("hold remain observe respect maintain effect force place".split()),
     "strained": frozenset("violate violation breach strain fragile shaky tenuous tenuously risk threaten jeopardise "
                           "jeopardize undermine brink verge edge precarious".split()),
-    "scheduled": frozenset("schedule plan expect due upcoming set".split()),
+    "scheduled": frozenset("schedule plan expect due upcoming".split()),
 }
 _STATUS_ORDER = tuple(STATUS_CUES)
 
@@ -213,6 +213,9 @@ def _triggers(sent: Span, table: _Table, lex: Lexicon, military: bool, border_cu
         if not keys:
             continue
         tok = doc[k]
+        if p == "PROPN" and tok.ent_type_ in ("ORG", "FAC") and tok.ent_iob_ == "I" or (
+                p == "PROPN" and tok.ent_type_ in ("ORG", "FAC") and k + 1 < b and doc[k + 1].ent_iob_ == "I"):
+            continue  # part of a name: "the Joint Ceasefire Verification Mechanism"
         for key in keys:
             refined = _refine(key, tok, military, border_cue)
             if refined == key and lemma in lex.needs_context.get(key, ()) and not military:

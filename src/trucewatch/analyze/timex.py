@@ -81,9 +81,9 @@ _R_DURATION = re.compile(
     r"(?:" + _NUM_RE + r"(?:\s+|-))?(?:(?:and\s+a\s+half|straight|consecutive|full)\s+)?" + _UNIT_RE + r"(?:\s+(?:long|straight|running))?$"
 )
 _R_PLURAL_VAGUE = re.compile(r"^(?:hours|days|weeks|months|years|decades|centuries)$")
-_R_AGO = re.compile(r"^" + _NUM_RE + r"\s+" + _UNIT_RE + r"\s+(?:ago|earlier|before)$")
+_R_AGO = re.compile(r"^" + _NUM_RE + r"\s+" + _UNIT_RE + r"\s+ago$")
 _R_RELATIVE_TO_OTHER = re.compile(
-    r"^(?:(?:" + _NUM_RE + r"|a\s+few|several)\s+" + _UNIT_RE + r"\s+(?:later|after|afterwards|before\s+that|prior)|"
+    r"^(?:(?:" + _NUM_RE + r"|a\s+few|several)\s+" + _UNIT_RE + r"\s+(?:later|after|afterwards|before\s+that|prior|earlier|before)|"
     r"(?:the\s+)?(?:following|previous|same|preceding)\s+(?:day|night|morning|week|month|year|evening|afternoon)|"
     r"(?:the\s+)?next\s+(?:day|night|morning|evening|afternoon)|that\s+(?:day|night|week|morning)|"
     r"the\s+day\s+(?:after|before)|(?:just\s+|only\s+|mere\s+)?(?:hours|days|minutes)\s+(?:before|after|later|earlier)|"
