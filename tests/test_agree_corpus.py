@@ -119,6 +119,20 @@ def test_review_decisions_survive_analyze_force_and_fuse(sample):
     assert [(d["action"], d["reviewer"], d["reason"]) for d in v["decisions"]] == [("confirm", "qa", "JCVM report")]
 
 
+def test_incident_merge_decision_is_applied_by_fusion_and_survives_refusion(sample):
+    settings, store = sample
+    violent = [i for i in store.fused("incident") if i["type"] in ("shelling", "explosion", "armed_clash") and i["date_start"]]
+    a, b = sorted(violent, key=lambda i: (i["date_start"], i["id"]))[:2]
+    agree.apply_review(store, agree.make_review("incident", a["id"], "merge", value=b["id"], reason="same event", reviewer="qa"))
+    for _ in range(2):  # the decision is re-applied by every fusion
+        pipeline.fuse(settings, store)
+        ids = {i["id"] for i in store.fused("incident")}
+        assert b["id"] not in ids
+        merged = store.fused_one("incident", a["id"])
+        events = {m["event_id"] for m in merged["mentions"]}
+        assert {m["event_id"] for m in a["mentions"]} | {m["event_id"] for m in b["mentions"]} <= events
+
+
 def test_shared_corpus_agreements_and_ledger(shared_corpus, tmp_path_factory):
     settings, store = _build(tmp_path_factory, "shared", shared_corpus)
     try:

@@ -134,16 +134,17 @@ def agreements_from(
             mine.append(m)
         _infer_parties(mine, mine_talks)
     drafts = _group(mentions)
+    talks_by_code: dict[str, list[_Mention]] = defaultdict(list)
+    for t in talks:
+        for code in t.parties or ("",):
+            talks_by_code[code].append(t)
+    drafts = _merge_same(drafts, [_context(d, talks_by_code, by_article, articles) for d in drafts])
     # In an article about two agreements, a sentence belongs to the one mentioned nearest to it.
     anchors: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for i, d in enumerate(drafts):
         for m in d.mentions:
             anchors[m.article.id].append((m.sentence[0], i))
     mine = {i: _Owner(anchors, i) for i in range(len(drafts))}
-    talks_by_code: dict[str, list[_Mention]] = defaultdict(list)
-    for t in talks:
-        for code in t.parties or ("",):
-            talks_by_code[code].append(t)
     out = [_build(d, talks_by_code, by_article, articles, mine[i]) for i, d in enumerate(drafts)]
     return sorted(out, key=lambda a: (a.date_agreed or "", a.id))
 
@@ -332,12 +333,19 @@ class _Owner:
         return min(marks, key=lambda m: (abs(m[0] - pos), m[1]))[1] == self.index
 
 
-def _build(d: _Draft, talks_by_code: Mapping[str, list[_Mention]], analyses: Mapping[str, Analysis],
-           articles: Mapping[str, Article], owns: _Owner) -> Agreement:
+@dataclass
+class _Context:
+    related_talks: list[_Mention]
+    article_ids: list[str]
+    context_ids: list[str]
+    mediators: Counter
+    parties: tuple[str, ...]
+
+
+def _context(d: _Draft, talks_by_code: Mapping[str, list[_Mention]], analyses: Mapping[str, Analysis],
+             articles: Mapping[str, Article]) -> _Context:
+    """The talks and articles around a draft agreement, its mediators, and its parties without them."""
     da = d.date_agreed
-    parties = tuple(sorted(d.parties, key=lambda c: country_name(c) or c))
-    agreement_id = stable_id("agreement", *parties, da.isoformat() if da else "", prefix="agr-")
-    linked = [m for m in d.mentions]
     # Talks naming one of the parties (or none) in the month before: the road to the agreement.
     candidates = {id(t): t for code in ("", *sorted(d.parties)) for t in talks_by_code.get(code, ())}
     related_talks = sorted(
@@ -345,17 +353,12 @@ def _build(d: _Draft, talks_by_code: Mapping[str, list[_Mention]], analyses: Map
          if da and t.date and da - timedelta(days=TALKS_LOOKBACK_DAYS) <= t.date <= da + timedelta(days=1)),
         key=lambda t: (t.article.id, t.sentence),
     )
-    # Venue: the place most often given for the signing, else for the talks that led to it.
-    venues = Counter(m.venue for m in d.signing if m.venue) or Counter(
-        t.venue for t in related_talks if t.venue and t.date and da and (da - t.date).days <= SAME_AGREEMENT_DAYS
-    )
-    venue = sorted(venues.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if venues else None
-    mediators: Counter[str] = Counter()
-    named_mediator: set[str] = set()
-    article_ids = sorted({m.article.id for m in linked})
+    article_ids = sorted({m.article.id for m in d.mentions})
     # Oldest report first, so the first wording of a term or condition is the one kept.
     context_ids = sorted(set(article_ids) | {t.article.id for t in related_talks},
                          key=lambda a: (articles[a].published or "9999", a))
+    mediators: Counter[str] = Counter()
+    named_mediator: set[str] = set()
     for aid in context_ids:
         an = analyses[aid]
         actors = {a.id: a for a in an.actors}
@@ -366,12 +369,45 @@ def _build(d: _Draft, talks_by_code: Mapping[str, list[_Mention]], analyses: Map
                 if code not in d.parties:
                     mediators[code] += 1
     # A country named as a mediator or guarantor is not a party, unless that would leave fewer than two.
-    as_mediator = d.parties & named_mediator
-    if as_mediator and len(d.parties - as_mediator) >= 2:
+    parties = set(d.parties)
+    as_mediator = parties & named_mediator
+    if as_mediator and len(parties - as_mediator) >= 2:
         for code in as_mediator:
             mediators[code] += 1
-        parties = tuple(sorted(d.parties - as_mediator, key=lambda c: country_name(c) or c))
-        agreement_id = stable_id("agreement", *parties, da.isoformat() if da else "", prefix="agr-")
+        parties -= as_mediator
+    return _Context(related_talks, article_ids, context_ids, mediators,
+                    tuple(sorted(parties, key=lambda c: country_name(c) or c)))
+
+
+def _merge_same(drafts: list[_Draft], contexts: list[_Context]) -> list[_Draft]:
+    """Drafts that end with the same parties and date (once mediators are set apart) are one agreement."""
+    merged: dict[tuple, _Draft] = {}
+    for d, c in zip(drafts, contexts):
+        key = (c.parties, d.date_agreed)
+        if key in merged:
+            merged[key].signing.extend(d.signing)
+            merged[key].others.extend(d.others)
+            for m in d.mentions:
+                m.agreement = merged[key]
+        else:
+            d.parties = frozenset(c.parties)
+            merged[key] = d
+    return list(merged.values())
+
+
+def _build(d: _Draft, talks_by_code: Mapping[str, list[_Mention]], analyses: Mapping[str, Analysis],
+           articles: Mapping[str, Article], owns: _Owner) -> Agreement:
+    da = d.date_agreed
+    ctx = _context(d, talks_by_code, analyses, articles)
+    parties, mediators, related_talks = ctx.parties, ctx.mediators, ctx.related_talks
+    article_ids, context_ids = ctx.article_ids, ctx.context_ids
+    agreement_id = stable_id("agreement", *parties, da.isoformat() if da else "", prefix="agr-")
+    linked = d.mentions
+    # Venue: the place most often given for the signing, else for the talks that led to it.
+    venues = Counter(m.venue for m in d.signing if m.venue) or Counter(
+        t.venue for t in related_talks if t.venue and t.date and da and (da - t.date).days <= SAME_AGREEMENT_DAYS
+    )
+    venue = sorted(venues.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if venues else None
     kinds = Counter(m.kind for m in d.signing) or Counter(m.kind for m in linked)
     kind = sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0] != "ceasefire", kv[0]))[0][0]
     terms, term_spans = _terms([a for a in context_ids if a in set(article_ids)], articles, owns)
