@@ -29,11 +29,13 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from ..records import Actor, Article, Claim, EventMention, Place, Quote, Relation, TimeExpr, stable_id
+from ..records import Actor, Article, Claim, EventMention, Place, Quote, TimeExpr, stable_id
+from ._event_links import STATUS_CUES, governor, with_relations
+from ._event_links import status as status_of
 from .taxonomy import MILITARY_CONTEXT, STATUS_TYPES, TAXONOMY, EventType, Lexicon, lexicon
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -54,29 +56,9 @@ HEDGE_AMODS = frozenset("alleged suspected reported purported apparent possible"
 HEDGE_GOVERNORS = frozenset("accuse allege claim blame report suspect".split())
 MODALS = frozenset("would could might may will shall 'd 'll wo".split())
 THREAT_VERBS = frozenset("threaten warn vow".split())
-CAUSE_VERBS = frozenset("trigger spark prompt provoke cause".split())
 FIRED_PERSON = frozenset("official minister employee staff coach manager chief worker director".split())
 SPEECH_LEMMAS = frozenset("say tell add state claim announce declare".split())
 DENY_VERBS = frozenset("deny reject dismiss refute".split())
-WISH_VERBS = frozenset("urge call ask demand want hope seek try push press encourage invite wish plead appeal".split())
-# Prepositions whose object describes the talks/ceasefire itself ("in place", "to an end", "under strain",
-# "without agreement"); "despite/after/amid the breakdown" name another event and are not read.
-STATUS_PREPS = frozenset("in into to without at under on".split())
-
-#: status -> cue lemmas (single lemmas, or "lemma particle" pairs such as "break down"). Checked near the trigger;
-#: earlier statuses win when several cues are equally close.
-STATUS_CUES: dict[str, frozenset[str]] = {
-    "collapsed": frozenset("collapse breakdown fail failure deadlock unravel abandon scrap end over "
-                           "break_down fall_apart fall_through walk_out".split()),
-    "suspended": frozenset("suspend suspension pause halt postpone standstill freeze stall hiatus".split()),
-    "resumed": frozenset("resume resumption restart reconvene revive renew".split()),
-    "agreed": frozenset("agree sign reach broker seal conclude announce declare strike finalise finalize clinch".split()),
-    "holds": frozenset("hold remain observe respect maintain effect force place".split()),
-    "strained": frozenset("violate violation breach strain fragile shaky tenuous tenuously risk threaten jeopardise "
-                          "jeopardize undermine brink verge edge precarious".split()),
-    "scheduled": frozenset("schedule plan expect due upcoming".split()),
-}
-_STATUS_ORDER = tuple(STATUS_CUES)
 
 
 @lru_cache(maxsize=1)
@@ -97,7 +79,6 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
     tax = TAXONOMY if taxonomy is None else taxonomy
     lex = _default_lexicon() if taxonomy is None else lexicon(taxonomy)
     actor_spans = sorted((s, e, a.id) for a in actors for s, e in a.mentions)
-    actor_starts = [s for s, _, _ in actor_spans]
     anchor = article.published[:10] if article.published else None
     found: list[tuple[EventMention, Token]] = []
     place_starts = {p.start for p in places if p.feature not in (None, "country")}
@@ -112,7 +93,7 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
                 continue
             if key == "accusation" and head.pos_ == "NOUN" and head.head.lemma_.lower() in DENY_VERBS:
                 continue  # "rejected those allegations": the denial is the event
-            trigs.append((key, tokens, head, _governor(head)))
+            trigs.append((key, tokens, head, governor(head)))
         trigs = _merge_same_type(trigs)
         if not trigs:
             continue
@@ -127,7 +108,7 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
             negated = _negated(head, gov, key)
             hedged = _hedged(head, gov)
             time = _pick_time(n, sent_times, time_owner, head)
-            status = _status(head, gov, key, negated, time, anchor) if key in STATUS_TYPES else None
+            status = status_of(head, gov, key, negated, time, anchor) if key in STATUS_TYPES else None
             own_places = [p for p, o in zip(sent_places, place_owner) if o is None or n in o]
             em = EventMention(
                 id=stable_id(article.id, "event", key, trig.start_char, trig.end_char, prefix="ev_"),
@@ -140,7 +121,7 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
                 quote_ids=tuple(q.id for q in quotes if q.start < sent.end_char and q.end > sent.start_char),
             )
             found.append((em, head))
-    return _with_relations(found)
+    return with_relations(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,25 +307,8 @@ def _refine(key: str, tok: Token, military: bool, border_cue: bool) -> str | Non
 # --------------------------------------------------------------------------- syntax helpers
 
 
-def _governor(tok: Token) -> Token:
-    """The verb a trigger is an argument of: itself for a verb; for a noun its verb when it is the subject or
-    object ("Pakistan conducted airstrikes") or in a prepositional phrase of it ("responded with attacks");
-    else the noun itself ("in retaliation for the attack" does not belong to the main verb)."""
-    if tok.pos_ in ("VERB", "AUX"):
-        return tok
-    cur = tok
-    if cur.dep_ == "conj" and cur.head.pos_ in ("NOUN", "PROPN"):
-        cur = cur.head  # "clashes and airstrikes killed": share the first conjunct's verb
-    head = cur.head
-    if cur.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "dative") and head.pos_ in ("VERB", "AUX"):
-        return head
-    if cur.dep_ in ("pobj", "pcomp") and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
-        return head.head
-    return tok
-
-
 def _hypothetical(tok: Token) -> bool:
-    gov = _governor(tok)
+    gov = governor(tok)
     for t in {tok, gov}:
         for c in t.children:
             if c.dep_ == "aux" and c.lower_ in MODALS:
@@ -586,132 +550,3 @@ def _pick_time(n: int, times: Sequence[TimeExpr], owner: list[set[int] | None], 
         if pool:
             return min(pool, key=lambda t: abs(t.start - head.idx))
     return None
-
-
-def _status(tok: Token, gov: Token, key: str, negated: bool, time: TimeExpr | None, anchor: str | None) -> str | None:
-    """Status of a talks/ceasefire mention from cue lemmas, nearest syntactic neighbourhood first."""
-    if key == "talks" and time is not None and anchor and time.date_start and time.date_start > anchor:
-        return "scheduled"
-    if gov.dep_ == "xcomp" and gov.head.lemma_.lower() in WISH_VERBS:
-        return None  # "urged both sides to resume dialogue": wished for, not reported
-    rings: list[list[Token]] = []
-    pred: list[Token] = []
-    if gov is not tok:
-        pred.append(gov)
-        if gov.dep_ == "xcomp":
-            pred.append(gov.head)  # "agreed to extend the truce", "decided to suspend talks"
-        pred.extend(c for c in gov.children if c.dep_ in ("prt", "acomp", "advmod", "attr", "xcomp", "dobj", "neg", "aux", "auxpass")
-                    or (c.dep_ == "prep" and c.lower_ in STATUS_PREPS))
-        pred.extend(g for c in gov.children if c.dep_ == "prep" and c.lower_ in STATUS_PREPS for g in c.children)
-        pred.extend(g for c in gov.children if c.dep_ == "xcomp" for g in c.children if g.dep_ in ("dobj", "prt", "prep"))
-    pred.extend(c for c in tok.children if c.dep_ in ("prt", "acomp", "advmod"))
-    rings.append(pred)
-    up = [tok.head] if tok.dep_ == "pobj" else []
-    if up and up[0].dep_ == "prep":
-        up.append(up[0].head)  # "the collapse of the talks"
-    if tok.dep_ in ("nsubj", "dobj", "nsubjpass", "compound") and tok.head is not gov:
-        up.append(tok.head)
-    rings.append(up)
-    rings.append([c for c in tok.children if c.dep_ in ("amod", "acl", "relcl", "compound")]
-                 + [g for c in tok.children if c.dep_ in ("acl", "relcl") for g in c.children if g.dep_ in ("prt", "advmod", "dobj")])
-    for ring in rings:
-        lemmas = {t.lemma_.lower() for t in ring}
-        for t in ring:
-            for c in t.children:
-                if c.dep_ == "prt":
-                    lemmas.add(f"{t.lemma_.lower()}_{c.lower_}")
-        if "without" in {t.lower_ for t in ring} and "end" in lemmas:
-            return "collapsed"
-        if lemmas & {"edge", "brink", "verge"}:
-            return "strained"
-        for status in _STATUS_ORDER:
-            if lemmas & STATUS_CUES[status]:
-                if status == "holds" and key == "talks":
-                    continue  # "held talks", "talks took place": the talks happened, which is no status
-                if status == "holds" and lemmas & {"place", "effect", "force"} and not lemmas & {"remain", "take", "in", "come"}:
-                    continue
-                if negated and status in ("holds", "agreed"):
-                    return "collapsed" if status == "holds" else None
-                if status == "strained" and key == "talks" and not lemmas & {"stall", "strain"}:
-                    continue
-                return status
-    future = any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "shall") for c in (*gov.children, *tok.children))
-    if key == "talks" and (future or (time is not None and anchor and time.date_start and time.date_start > anchor)):
-        return "scheduled"
-    return None
-
-
-# --------------------------------------------------------------------------- relations
-
-
-def _with_relations(found: list[tuple[EventMention, Token]]) -> list[EventMention]:
-    trig_tokens: dict[int, EventMention] = {}
-    for em, head in found:
-        trig_tokens[head.i] = em
-    out = []
-    for em, head in found:
-        rels = _relations(head, em, trig_tokens)
-        out.append(replace(em, relations=rels) if rels else em)
-    # "X triggered Y": Y follows from X.
-    final = {e.id: e for e in out}
-    for em, head in found:
-        gov = head.head if head.dep_ in ("nsubj",) else None
-        if gov is not None and gov.lemma_.lower() in CAUSE_VERBS:
-            for c in gov.children:
-                if c.dep_ == "dobj":
-                    eff = _event_in(c, trig_tokens)
-                    if eff is not None and eff.id != em.id:
-                        rel = Relation(kind="after", target_event_id=em.id, text=f"{head.text} {gov.text}",
-                                       start=min(head.idx, gov.idx), end=max(head.idx + len(head.text), gov.idx + len(gov.text)))
-                        cur = final[eff.id]
-                        final[eff.id] = replace(cur, relations=cur.relations + (rel,))
-    return sorted(final.values(), key=lambda e: (e.start, e.end, e.type))
-
-
-def _event_in(root: Token, trig_tokens: dict[int, EventMention]) -> EventMention | None:
-    for t in sorted(root.subtree, key=lambda t: t.i):
-        if t.i in trig_tokens:
-            return trig_tokens[t.i]
-    return None
-
-
-def _relations(head: Token, em: EventMention, trig_tokens: dict[int, EventMention]) -> tuple[Relation, ...]:
-    gov = _governor(head)
-    rels: list[Relation] = []
-    anchors = {head, gov} | {c for c in head.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"}
-    for anchor in sorted(anchors, key=lambda t: t.i):
-        for c in anchor.children:
-            low = c.lower_
-            kind = None
-            obj: Token | None = None
-            if c.dep_ == "prep" and low in ("after", "following"):
-                kind = "after"
-                obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
-            elif c.dep_ == "prep" and low == "in":
-                pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
-                if pobj is not None and pobj.lemma_.lower() in ("retaliation", "response", "revenge", "reprisal"):
-                    kind = "retaliation"
-                    inner = next((g for g in pobj.children if g.dep_ == "prep" and g.lower_ in ("for", "to", "against")), None)
-                    obj = next((g for g in inner.children if g.dep_ in ("pobj", "pcomp")), None) if inner is not None else None
-                    if obj is None:
-                        obj = pobj
-            elif c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "after" for m in c.children):
-                kind, obj = "after", c
-            elif c.dep_ == "amod" and c.lemma_.lower() in ("retaliatory", "punitive") and anchor is head:
-                rels.append(Relation("retaliation", None, c.text, c.idx, c.idx + len(c.text)))
-                continue
-            if kind is None or obj is None or obj.ent_type_ in ("DATE", "TIME"):
-                continue  # "after 11am" is a time, not an earlier event
-            sub = sorted(obj.subtree, key=lambda t: t.i)
-            if sub[0].idx < em.sentence_start or c.idx < em.sentence_start or sub[-1].idx >= em.sentence_end:
-                continue  # the parse ran over a line break (a headline): not part of this sentence
-            start = min(c.idx, sub[0].idx)
-            end = max(sub[-1].idx + len(sub[-1].text), c.idx + len(c.text))
-            if start <= em.start < end:
-                continue  # the phrase is the event itself ("in retaliation for the attack" is not about itself)
-            target = _event_in(obj, trig_tokens)
-            doc = head.doc
-            text = doc.text[start:end]
-            rels.append(Relation(kind, target.id if target is not None and target.id != em.id else None, text, start, end))
-    rels.sort(key=lambda r: (r.start, r.kind))
-    return tuple(rels)

@@ -33,7 +33,7 @@ from ..errors import ConfigError
 from ..records import Article, Place
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc
 
     from ..settings import Settings
 

@@ -1,0 +1,186 @@
+"""Status of talks/ceasefire mentions and the relations between event mentions (used by :mod:`.events`).
+
+* :func:`status` reads cue words near a talks or ceasefire trigger
+  (:data:`STATUS_CUES`), nearest syntactic neighbourhood first.
+* :func:`with_relations` adds "in retaliation for X", "after X", "following
+  X" and "X triggered Y" links, pointing at the event mention inside X.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ..records import EventMention, Relation, TimeExpr
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Token
+
+__all__ = ["STATUS_CUES", "governor", "status", "with_relations"]
+
+CAUSE_VERBS = frozenset("trigger spark prompt provoke cause".split())
+WISH_VERBS = frozenset("urge call ask demand want hope seek try push press encourage invite wish plead appeal".split())
+# Prepositions whose object describes the talks/ceasefire itself ("in place", "to an end", "under strain",
+# "without agreement"); "despite/after/amid the breakdown" name another event and are not read.
+STATUS_PREPS = frozenset("in into to without at under on".split())
+
+#: status -> cue lemmas (single lemmas, or "lemma particle" pairs such as "break down"). Checked near the trigger;
+#: earlier statuses win when several cues are equally close.
+STATUS_CUES: dict[str, frozenset[str]] = {
+    "collapsed": frozenset("collapse breakdown fail failure deadlock unravel abandon scrap end over "
+                           "break_down fall_apart fall_through walk_out".split()),
+    "suspended": frozenset("suspend suspension pause halt postpone standstill freeze stall hiatus".split()),
+    "resumed": frozenset("resume resumption restart reconvene revive renew".split()),
+    "agreed": frozenset("agree sign reach broker seal conclude announce declare strike finalise finalize clinch".split()),
+    "holds": frozenset("hold remain observe respect maintain effect force place".split()),
+    "strained": frozenset("violate violation breach strain fragile shaky tenuous tenuously risk threaten jeopardise "
+                          "jeopardize undermine brink verge edge precarious".split()),
+    "scheduled": frozenset("schedule plan expect due upcoming".split()),
+}
+_STATUS_ORDER = tuple(STATUS_CUES)
+
+
+def governor(tok: Token) -> Token:
+    """The verb a trigger is an argument of: itself for a verb; for a noun its verb when it is the subject or
+    object ("Pakistan conducted airstrikes") or in a prepositional phrase of it ("responded with attacks");
+    else the noun itself ("in retaliation for the attack" does not belong to the main verb)."""
+    if tok.pos_ in ("VERB", "AUX"):
+        return tok
+    cur = tok
+    if cur.dep_ == "conj" and cur.head.pos_ in ("NOUN", "PROPN"):
+        cur = cur.head  # "clashes and airstrikes killed": share the first conjunct's verb
+    head = cur.head
+    if cur.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "dative") and head.pos_ in ("VERB", "AUX"):
+        return head
+    if cur.dep_ in ("pobj", "pcomp") and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+        return head.head
+    return tok
+
+
+def status(tok: Token, gov: Token, key: str, negated: bool, time: TimeExpr | None, anchor: str | None) -> str | None:
+    """Status of a talks/ceasefire mention from cue lemmas, nearest syntactic neighbourhood first."""
+    if key == "talks" and time is not None and anchor and time.date_start and time.date_start > anchor:
+        return "scheduled"
+    if gov.dep_ == "xcomp" and gov.head.lemma_.lower() in WISH_VERBS:
+        return None  # "urged both sides to resume dialogue": wished for, not reported
+    rings: list[list[Token]] = []
+    pred: list[Token] = []
+    if gov is not tok:
+        pred.append(gov)
+        if gov.dep_ == "xcomp":
+            pred.append(gov.head)  # "agreed to extend the truce", "decided to suspend talks"
+        pred.extend(c for c in gov.children if c.dep_ in ("prt", "acomp", "advmod", "attr", "xcomp", "dobj", "neg", "aux", "auxpass")
+                    or (c.dep_ == "prep" and c.lower_ in STATUS_PREPS))
+        pred.extend(g for c in gov.children if c.dep_ == "prep" and c.lower_ in STATUS_PREPS for g in c.children)
+        pred.extend(g for c in gov.children if c.dep_ == "xcomp" for g in c.children if g.dep_ in ("dobj", "prt", "prep"))
+    pred.extend(c for c in tok.children if c.dep_ in ("prt", "acomp", "advmod"))
+    rings.append(pred)
+    up = [tok.head] if tok.dep_ == "pobj" else []
+    if up and up[0].dep_ == "prep":
+        up.append(up[0].head)  # "the collapse of the talks"
+    if tok.dep_ in ("nsubj", "dobj", "nsubjpass", "compound") and tok.head is not gov:
+        up.append(tok.head)
+    rings.append(up)
+    rings.append([c for c in tok.children if c.dep_ in ("amod", "acl", "relcl", "compound")]
+                 + [g for c in tok.children if c.dep_ in ("acl", "relcl") for g in c.children if g.dep_ in ("prt", "advmod", "dobj")])
+    for ring in rings:
+        lemmas = {t.lemma_.lower() for t in ring}
+        for t in ring:
+            for c in t.children:
+                if c.dep_ == "prt":
+                    lemmas.add(f"{t.lemma_.lower()}_{c.lower_}")
+        if "without" in {t.lower_ for t in ring} and "end" in lemmas:
+            return "collapsed"
+        if lemmas & {"edge", "brink", "verge"}:
+            return "strained"
+        for status in _STATUS_ORDER:
+            if lemmas & STATUS_CUES[status]:
+                if status == "holds" and key == "talks":
+                    continue  # "held talks", "talks took place": the talks happened, which is no status
+                if status == "holds" and lemmas & {"place", "effect", "force"} and not lemmas & {"remain", "take", "in", "come"}:
+                    continue
+                if negated and status in ("holds", "agreed"):
+                    return "collapsed" if status == "holds" else None
+                if status == "strained" and key == "talks" and not lemmas & {"stall", "strain"}:
+                    continue
+                return status
+    future = any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "shall") for c in (*gov.children, *tok.children))
+    if key == "talks" and (future or (time is not None and anchor and time.date_start and time.date_start > anchor)):
+        return "scheduled"
+    return None
+
+
+# --------------------------------------------------------------------------- relations
+
+
+def with_relations(found: list[tuple[EventMention, Token]]) -> list[EventMention]:
+    trig_tokens: dict[int, EventMention] = {}
+    for em, head in found:
+        trig_tokens[head.i] = em
+    out = []
+    for em, head in found:
+        rels = _relations(head, em, trig_tokens)
+        out.append(replace(em, relations=rels) if rels else em)
+    # "X triggered Y": Y follows from X.
+    final = {e.id: e for e in out}
+    for em, head in found:
+        gov = head.head if head.dep_ in ("nsubj",) else None
+        if gov is not None and gov.lemma_.lower() in CAUSE_VERBS:
+            for c in gov.children:
+                if c.dep_ == "dobj":
+                    eff = _event_in(c, trig_tokens)
+                    if eff is not None and eff.id != em.id:
+                        rel = Relation(kind="after", target_event_id=em.id, text=f"{head.text} {gov.text}",
+                                       start=min(head.idx, gov.idx), end=max(head.idx + len(head.text), gov.idx + len(gov.text)))
+                        cur = final[eff.id]
+                        final[eff.id] = replace(cur, relations=cur.relations + (rel,))
+    return sorted(final.values(), key=lambda e: (e.start, e.end, e.type))
+
+
+def _event_in(root: Token, trig_tokens: dict[int, EventMention]) -> EventMention | None:
+    for t in sorted(root.subtree, key=lambda t: t.i):
+        if t.i in trig_tokens:
+            return trig_tokens[t.i]
+    return None
+
+
+def _relations(head: Token, em: EventMention, trig_tokens: dict[int, EventMention]) -> tuple[Relation, ...]:
+    gov = governor(head)
+    rels: list[Relation] = []
+    anchors = {head, gov} | {c for c in head.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"}
+    for anchor in sorted(anchors, key=lambda t: t.i):
+        for c in anchor.children:
+            low = c.lower_
+            kind = None
+            obj: Token | None = None
+            if c.dep_ == "prep" and low in ("after", "following"):
+                kind = "after"
+                obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            elif c.dep_ == "prep" and low == "in":
+                pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if pobj is not None and pobj.lemma_.lower() in ("retaliation", "response", "revenge", "reprisal"):
+                    kind = "retaliation"
+                    inner = next((g for g in pobj.children if g.dep_ == "prep" and g.lower_ in ("for", "to", "against")), None)
+                    obj = next((g for g in inner.children if g.dep_ in ("pobj", "pcomp")), None) if inner is not None else None
+                    if obj is None:
+                        obj = pobj
+            elif c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "after" for m in c.children):
+                kind, obj = "after", c
+            elif c.dep_ == "amod" and c.lemma_.lower() in ("retaliatory", "punitive") and anchor is head:
+                rels.append(Relation("retaliation", None, c.text, c.idx, c.idx + len(c.text)))
+                continue
+            if kind is None or obj is None or obj.ent_type_ in ("DATE", "TIME"):
+                continue  # "after 11am" is a time, not an earlier event
+            sub = sorted(obj.subtree, key=lambda t: t.i)
+            if sub[0].idx < em.sentence_start or c.idx < em.sentence_start or sub[-1].idx >= em.sentence_end:
+                continue  # the parse ran over a line break (a headline): not part of this sentence
+            start = min(c.idx, sub[0].idx)
+            end = max(sub[-1].idx + len(sub[-1].text), c.idx + len(c.text))
+            if start <= em.start < end:
+                continue  # the phrase is the event itself ("in retaliation for the attack" is not about itself)
+            target = _event_in(obj, trig_tokens)
+            doc = head.doc
+            text = doc.text[start:end]
+            rels.append(Relation(kind, target.id if target is not None and target.id != em.id else None, text, start, end))
+    rels.sort(key=lambda r: (r.start, r.kind))
+    return tuple(rels)
