@@ -31,7 +31,7 @@ from ..records import Actor, stable_id
 from .aliases import CountryTable, LearnedAlias, UserActor, fold, same_name
 from .components import Lexicon, sent_at, sentences, doc_text
 
-__all__ = ["ActorIndex", "Ent", "actors_from", "is_headline"]
+__all__ = ["ActorIndex", "Ent", "actors_from", "government_name", "is_headline"]
 
 _PRONOUNS_PERSON = {"he", "she", "him", "her"}
 _GOV_NOUNS = {"government", "administration", "regime", "authorities", "cabinet"}
@@ -55,7 +55,9 @@ _PORTFOLIOS = {"defence", "defense", "interior", "foreign", "information", "fina
 
 
 # "KUALA LUMPUR, March 13 —", "ISLAMABAD / KABUL –" at the start of a line.
-_DATELINE = re.compile(r"(?m)^\s*([A-Z][A-Z.'’/ -]{2,40}?)(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\(\w+\)\s*)?[—–-]{1,2}\s")
+_DATELINE = re.compile(
+    r"(?m)^\s*([A-Z][A-Z.'’/ -]{2,40}?(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?)"
+    r"\s*(?:\([\w .]+\)\s*)?[—–-]{1,2}\s")
 # Words that make a name an organisation even when the model says PERSON ("Verification Mechanism").
 _ORG_WORDS = {"mechanism", "committee", "commission", "council", "agency", "ministry", "office", "bank", "fund",
               "union", "organization", "organisation", "association", "institute", "foundation", "party", "front",
@@ -559,6 +561,13 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
                 continue
             name, s = _org_name(e, name, s, countries)
             ent = idx.find(name)
+            if ent is None and name.isupper() and 2 <= len(name) <= 6:
+                # "RSF" after "Rapid Support Forces": an acronym of a name already seen.
+                ent = next((x for x in idx.ents if x.kind in ("organization", "armed_group", "government", "media")
+                            and "".join(w[0] for w in re.split(r"[\s\-]+", x.name) if w[:1].isupper()) == name), None)
+                if ent is not None:
+                    ent.aliases.add(name)
+                    idx.learned.append((name, ent.name))
             if ent is None and len(name.split()) == 1 and name.lower() in _GENERIC_ORG | _ORG_WORDS:
                 # "Army" after "the Royal Thai Army": the latest organisation whose name ends so.
                 ent = next((x for x in reversed(idx.ents) if x.kind in ("organization", "armed_group", "government", "media")
@@ -578,7 +587,7 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
                 continue
             code = countries.capital_code(name)
             if code and _is_metonymic(e):
-                ent = idx.get_or_new(f"Government of {countries.names[code]}", "government", code)
+                ent = idx.get_or_new(government_name(countries.names[code]), "government", code)
                 ent.aliases.add(name)
                 idx.add_mention(ent, s, t)
         # NORP: a demonym is not an actor by itself; it gives sides and countries to other phrases.
@@ -597,7 +606,7 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
                         code = countries.country(p.text)
             if code:
                 break
-        gname = f"Government of {countries.names[code]}" if code else None
+        gname = government_name(countries.names[code]) if code else None
         if gname is None:
             gpe = next((c for c in tok.children if c.dep_ in ("poss", "compound") and c.ent_type_ == "GPE"), None)
             if gpe is not None:
@@ -655,6 +664,15 @@ def _org_name(span: Span, name: str, start: int, countries: CountryTable) -> tup
     if code and code in countries.demonym:
         return f"{countries.demonym[code]} {name}", start if prev.i < span.start - 1 else prev.idx
     return name, start
+
+
+_THE = ("United ", "Republic", "Democratic", "Netherlands", "Philippines", "Bahamas", "Gambia", "Czech Republic",
+        "Dominican Republic", "Central African", "Marshall Islands", "Solomon Islands", "Comoros", "Maldives", "Holy See")
+
+
+def government_name(country: str) -> str:
+    """"Government of Pakistan", "Government of the United States"."""
+    return f"Government of the {country}" if country.startswith(_THE) else f"Government of {country}"
 
 
 def _person(idx: ActorIndex, name: str) -> Ent:

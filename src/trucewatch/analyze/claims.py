@@ -210,6 +210,9 @@ def _side(counted: Token | None, num: Token, actors: ActorIndex) -> str | None:
     if counted is None:
         return None
     countries = actors.countries
+    code = countries.demonym_code(counted.text) if counted.text[:1].isupper() else None
+    if code and code in countries.demonym:
+        return countries.demonym[code]  # "18 Palestinians"
     for child in counted.children:
         if child.dep_ in ("amod", "compound", "nmod", "poss") and child.i < counted.i and child.text[:1].isupper():
             code = countries.any_code(child.text)
@@ -330,10 +333,11 @@ def _claim(doc: Doc, start: int, end: int, article: Article, actors: ActorIndex,
     if counted is not None and counted.lower_ in ("%", "percent", "years", "year", "times") and counted.lower_ != "times":
         return None
     pred = _predicate(head, counted, lex)
-    if counted is None and head.dep_ == "pobj" and head.head.lower_ == "at":
-        # "put the number of displaced at 20,000", "put the death toll at 50"
+    if counted is None and head.dep_ == "pobj" and head.head.lower_ in ("at", "to"):
+        # "put the number of displaced at 20,000", "the death toll had risen to 45"
         verb = head.head.head
-        obj = next((c for c in verb.children if c.dep_ == "dobj" and c.lower_ in ("number", "toll", "figure", "tally", "count")), None)
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubj", "nsubjpass")
+                    and c.lower_ in ("number", "toll", "figure", "tally", "count")), None)
         if obj is not None:
             of = next((g for c in obj.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), None)
             counted = of or obj

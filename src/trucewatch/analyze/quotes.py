@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from ..records import Quote, stable_id
-from .actors import ActorIndex, Ent
+from .actors import ActorIndex, Ent, _org_kind, government_name
 from .components import Lexicon, sentences, doc_text
 
 __all__ = ["find_quote_marks", "quotes_from", "speaker_of_verb"]
@@ -195,7 +195,8 @@ def _attribution_of_noun(subj: Token, cue: str, actors: ActorIndex, quote_spans:
             if label and label.lower() not in ("the", "a", "an"):
                 ent = actors.group(_normalise_label(label, actors), s, e, None)
                 return _Attribution(ent.name, ent, cue, s, e)
-    if subj.pos_ == "PROPN" and subj.ent_type_ in ("", "PERSON") and not actors.overlapping(subj.idx, subj.idx + len(subj.text)):
+    if (subj.pos_ == "PROPN" and subj.ent_type_ not in ("GPE", "ORG", "LOC", "FAC", "NORP", "DATE", "TIME", "CARDINAL")
+            and not actors.overlapping(subj.idx, subj.idx + len(subj.text))):
         att = _new_person(subj, cue, actors)
         if att is not None:
             return att
@@ -217,8 +218,16 @@ def _attribution_of_noun(subj: Token, cue: str, actors: ActorIndex, quote_spans:
             head_hit = actors.get_or_new(actors.countries.names[code], "country", code)
         elif actors.countries.capital_code(name):
             code = actors.countries.capital_code(name)
-            head_hit = actors.get_or_new(f"Government of {actors.countries.names[code]}", "government", code)
+            head_hit = actors.get_or_new(government_name(actors.countries.names[code]), "government", code)
             head_hit.aliases.add(name)
+        elif subj.ent_type_ == "ORG" and ent_span is not None and len(ent_span) <= 6:
+            # An organisation the actor pass did not keep ("Hamas said"): an organisation, not a group.
+            head_hit = actors.find(name) or actors.new(name, "organization")
+            head_hit.votes.update(_org_kind(ent_span, actors.lex))
+            if head_hit.votes.get("armed_group", 0) >= max(1, head_hit.votes.get("media", 0)):
+                head_hit.kind = "armed_group"
+            elif head_hit.votes.get("media"):
+                head_hit.kind = "media"
         if head_hit is not None and ent_span is not None:
             actors.add_mention(head_hit, ent_span.start_char, ent_span.end_char)
             return _Attribution(head_hit.name, head_hit, cue, ent_span.start_char, ent_span.end_char)
@@ -232,10 +241,8 @@ def _attribution_of_noun(subj: Token, cue: str, actors: ActorIndex, quote_spans:
         return _Attribution(head_hit.name, head_hit, cue, s, e)
     if subj.pos_ in ("NOUN", "PROPN") or subj.lower_ in actors.lex.group_speaker_nouns:
         label = text[s:e].strip()
-        if subj.pos_ == "NOUN" and subj.lower_ not in actors.lex.group_speaker_nouns and not hits:
-            # "the talks said"? Not a speaker unless the noun is a source-like noun.
-            if subj.lower_ not in actors.lex.role_nouns:
-                return None
+        if subj.pos_ == "NOUN" and subj.lower_ in _NOT_SPEAKERS and not hits:
+            return None  # "the talks said"? an event or a thing, not a source
         if hits and head_hit is None:
             # "A statement from Turkey": the actor inside the phrase speaks.
             hs, he, ent = hits[0]
@@ -256,6 +263,13 @@ def _new_person(subj: Token, cue: str, actors: ActorIndex) -> _Attribution | Non
     """A speaker the model did not tag ("Lawyer Sofia Marin said"): title words become the role."""
     toks = [c for c in subj.lefts if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN"] + [subj]
     toks = [t for t in toks if t.i >= subj.i - 4]
+    for child in subj.children:
+        if child.dep_ == "appos" and child.lower_ in actors.lex.role_nouns:
+            appos_role = " ".join(t.lower_ for t in child.subtree if t.i <= child.i and t.dep_ not in ("det", "punct", "case", "poss") and t.i > child.left_edge.i - 1)
+            break
+    else:
+        appos_role = None
+    toks = [t for t in toks if t.i >= subj.i - 4]
     role = []
     from .actors import _PORTFOLIOS
 
@@ -267,9 +281,15 @@ def _new_person(subj: Token, cue: str, actors: ActorIndex) -> _Attribution | Non
     if not toks or not all(t.text[:1].isupper() and t.is_alpha and not titular(t) for t in toks):
         return None
     existing = next((p for p in reversed(actors.ents) if p.kind == "person" and subj.lower_ in p.name.lower().split()), None)
-    ent = existing or actors.new(" ".join(t.text for t in toks), "person")
+    doc = subj.doc
+    name = doc_text(doc)[toks[0].idx:subj.idx + len(subj.text)]
+    if len(name.split()) > 4:
+        return None
+    ent = existing or actors.new(name, "person")
     if role and " ".join(role) not in ent.roles:
         ent.roles.append(" ".join(role))
+    if appos_role and appos_role not in ent.roles:
+        ent.roles.append(appos_role)
     s, e = toks[0].idx, subj.idx + len(subj.text)
     actors.add_mention(ent, s, e)
     actors.person_subjects.append((s, ent))
@@ -418,7 +438,12 @@ def _looks_like_name(s: str) -> bool:
     return bool(words) and all(w[:1].isupper() or w.lower() in {"al", "of", "the", "e", "i"} for w in re.split(r"[\s\-]+", s) if w)
 
 
-_DATELINE_PREFIX = re.compile(r"[A-Z][A-Z.'’/ -]{2,40}?(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*[—–-]{1,2}\s*")
+_DATELINE_PREFIX = re.compile(
+    r"[A-Z][A-Z.'’/ -]{2,40}?(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"\s*(?:\([\w .]+\)\s*)?[—–-]{1,2}\s*")
+# Subjects of "said" that are not sources (the verb is then not speech: "the talks said to ...").
+_NOT_SPEAKERS = {"talks", "fighting", "attack", "attacks", "clashes", "violence", "ceasefire", "truce", "deal",
+                 "agreement", "war", "conflict", "situation", "crisis", "it", "this", "that"}
 _INDIRECT_VERBS = {"say", "tell", "warn", "claim", "allege", "insist", "deny", "confirm", "announce", "stress",
                    "add", "state", "note", "argue", "reiterate", "maintain", "assert", "explain", "emphasize",
                    "emphasise", "report", "acknowledge", "admit", "believe", "vow", "threaten", "declare", "predict"}
