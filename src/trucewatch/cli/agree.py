@@ -19,8 +19,10 @@ from ..records import Agreement, Review, Violation, from_dict, to_dict
 from ._common import Context, cli, handle_errors, pass_ctx
 
 
-def _refresh(ctx: Context, kind: str) -> str:
+def _refresh(ctx: Context, kind: str, action: str = "") -> str:
     """Re-run what a decision on ``kind`` affects; returns a line for the user."""
+    if action == "annotate":
+        return ""
     if kind in ("incident", "quote", "claim"):
         fuse = getattr(pipeline, "fuse", None)
         if fuse is None:
@@ -385,7 +387,7 @@ def review(ctx: Context, target_id, confirm, reject, reopen, annotate, merge, sp
     r = agree.make_review(k, target_id, action, value=value, reason=reason or "", reviewer=who)
     agree.apply_review(ctx.store, r)
     ctx.console.print(f"Recorded {r.id}: {escape(k)} {escape(target_id)} {escape(action)}"
-                      f"{' ' + escape(value) if value else ''} by {escape(r.reviewer)} at {r.at}. {_refresh(ctx, k)}")
+                      f"{' ' + escape(value) if value else ''} by {escape(r.reviewer)} at {r.at}. {_refresh(ctx, k, action)}")
 
 
 def _print_log(ctx: Context, entries: list[Review], as_json: bool) -> None:

@@ -92,7 +92,9 @@ def _apply(request: Request, store, data: dict[str, Any]) -> Review:
         )
         with _LOCK:
             agree.apply_review(store, review)
-            if review.target_kind in ("incident", "quote", "claim"):
+            if review.action == "annotate":
+                pass
+            elif review.target_kind in ("incident", "quote", "claim"):
                 pipeline.fuse(settings, store)
             elif review.target_kind == "agreement":
                 pipeline.agree(settings, store)
