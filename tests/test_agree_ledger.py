@@ -246,3 +246,39 @@ def test_agreement_review_log_declarations_apply():
     ags, vs = agree.derive(arts, ans, fusion, reviews=[fix, drop])
     assert ags == [] and vs == []
     assert dataclasses.asdict(fix)["action"] == "correct"
+
+
+# ---------------------------------------------------------------------------- properties
+
+from datetime import date as _date, timedelta as _td  # noqa: E402
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+_status = st.sampled_from(["unreviewed", "confirmed", "rejected"])
+_corr = st.sampled_from(["corroborated", "single source", "contested"])
+_party = st.sampled_from(["Peru", "Ecuador"])
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 120), _status, _corr, _party), max_size=25),
+       st.floats(0.25, 4), st.integers(1, 40), st.randoms(use_true_random=False))
+def test_ledger_properties(rows, points, window, rnd):
+    vs = [_v(i, (_date(2025, 1, 1) + _td(days=d)).isoformat(), accused=(p,), accusers=("Chile",), corroboration=c, status=s)
+          for i, (d, s, c, p) in enumerate(rows)]
+    rules = agree.parse_rules({"threshold": {"points": points, "window_days": window}})
+    doc = agree.ledger(vs, rules=rules)
+    shuffled = vs[:]
+    rnd.shuffle(shuffled)
+    assert agree.ledger(shuffled, rules=rules) == doc  # order does not matter
+    assert sum(r["accused"] for r in doc["parties"].values()) == len(vs)
+    for r in doc["parties"].values():
+        assert r["corroborated"] + r["single_source"] + r["contested"] == r["accused"]
+        assert r["confirmed"] + r["rejected"] + r["unreviewed"] == r["accused"]
+        assert sum(b["accused"] for b in r["by_period"].values()) == r["accused"]
+    by_id = {v.id: v for v in vs}
+    for x in doc["crossings"]:
+        assert x["points"] >= points
+        end = _date.fromisoformat(x["date"])
+        for vid in x["violation_ids"]:
+            d = _date.fromisoformat(by_id[vid].date)
+            assert end - _td(days=window - 1) <= d <= end and x["party"] in by_id[vid].accused
