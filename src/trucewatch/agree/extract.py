@@ -471,7 +471,8 @@ def _status_disputes(agreement_id: str, history: tuple[AgreementStatus, ...]) ->
     holding = [s for s in history if s.status in _HOLDING]
     for f in failing:
         fd = _d(f.date)
-        against = [h for h in holding if h.outlet != f.outlet and fd and _d(h.date)
+        # Different outlets (an article whose outlet is unknown counts as its own source).
+        against = [h for h in holding if (h.outlet or h.article_id) != (f.outlet or f.article_id) and fd and _d(h.date)
                    and abs((_d(h.date) - fd).days) <= STATUS_DISPUTE_DAYS]
         if not against:
             continue
