@@ -360,10 +360,19 @@ class Store(BrowseMixin):
                     data_json=_dumps(d),
                 )
             )
+        # Write only what changed (same end state as delete-all + insert): a re-fusion that changes a
+        # few records then rewrites, and re-indexes (the web browse triggers, migration 0003), only those.
+        c = t.fused_record.c
         with self.engine.begin() as conn:
-            conn.execute(delete(t.fused_record).where(t.fused_record.c.kind == kind))
-            if rows:
-                conn.execute(insert(t.fused_record), rows)
+            old = dict(conn.execute(select(c.id, c.data_json).where(c.kind == kind)).all())
+            keep = {r["id"] for r in rows}
+            changed = [r for r in rows if r["id"] in old and old[r["id"]] != r["data_json"]]
+            drop = [i for i in old if i not in keep] + [r["id"] for r in changed]
+            for i in range(0, len(drop), 500):
+                conn.execute(delete(t.fused_record).where(c.kind == kind, c.id.in_(drop[i : i + 500])))
+            fresh = [r for r in rows if r["id"] not in old] + changed
+            if fresh:
+                conn.execute(insert(t.fused_record), fresh)
         return len(rows)
 
     def fused(self, kind: str, **where: Any) -> list[dict[str, Any]]:

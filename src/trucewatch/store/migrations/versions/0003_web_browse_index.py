@@ -19,39 +19,51 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-# (facet, SELECT yielding the facet's values from the new fused_record row as ``v``)
-_FACETS = (
-    ("article", "SELECT j.value AS v FROM json_each(new.data_json, '$.article_ids') j"),
-    ("article", "SELECT j2.value AS v FROM json_each(new.data_json, '$.sides') s, json_each(s.value, '$.article_ids') j2"),
-    ("article", "SELECT json_extract(m.value, '$.article_id') AS v FROM json_each(new.data_json, '$.mentions') m"),
-    ("outlet", "SELECT a.outlet AS v FROM json_each(new.data_json, '$.article_ids') j JOIN article a ON a.id = j.value"),
-    ("actor", "SELECT j.value AS v FROM json_each(new.data_json, '$.actor_ids') j"),
-    ("actor", "SELECT j.value AS v FROM json_each(new.data_json, '$.parties') j"),
-    ("actor", "SELECT j.value AS v FROM json_each(new.data_json, '$.accused') j"),
-    ("actor", "SELECT j.value AS v FROM json_each(new.data_json, '$.accusers') j"),
-    ("place", "SELECT json_extract(p.value, '$.resolved_name') AS v FROM json_each(new.data_json, '$.places') p"),
-    ("place", "SELECT json_extract(p.value, '$.name') AS v FROM json_each(new.data_json, '$.places') p"),
-    ("place", "SELECT json_extract(p.value, '$.country') AS v FROM json_each(new.data_json, '$.places') p"),
-    ("place", "SELECT json_extract(p.value, '$.country_code') AS v FROM json_each(new.data_json, '$.places') p"),
-    ("place", "SELECT json_extract(p.value, '$.admin1') AS v FROM json_each(new.data_json, '$.places') p"),
-    ("claim", "SELECT c2.value AS v FROM json_each(new.data_json, '$.casualties') c, json_each(c.value, '$.claim_ids') c2"),
-    ("claim", "SELECT j.value AS v FROM json_each(new.data_json, '$.claim_ids') j"),
-    ("quote", "SELECT j.value AS v FROM json_each(new.data_json, '$.quote_ids') j"),
-    ("incident", "SELECT json_extract(new.data_json, '$.incident_id') AS v"),
-    ("incident", "SELECT j.value AS v FROM json_each(new.data_json, '$.incident_ids') j"),
-    ("cluster", "SELECT json_extract(new.data_json, '$.quote_cluster_id') AS v"),
-    ("member", "SELECT j.value AS v FROM json_each(new.data_json, '$.member_ids') j"),
-    ("follows", "SELECT j.value AS v FROM json_each(new.data_json, '$.follows_from') j"),
-    ("name", "SELECT json_extract(new.data_json, '$.name') AS v"),
-    ("name", "SELECT j.value AS v FROM json_each(new.data_json, '$.aliases') j"),
-    ("speaker", "SELECT j.value AS v FROM json_each(new.data_json, '$.speakers') j"),
+# name -> (facet, SELECT yielding the facet's values from the new fused_record row as ``v``)
+_FACETS = {
+    "article_ids": ("article", "SELECT j.value AS v FROM json_each(new.data_json, '$.article_ids') j"),
+    "side_articles": ("article", "SELECT j2.value AS v FROM json_each(new.data_json, '$.sides') s, json_each(s.value, '$.article_ids') j2"),
+    "mention_articles": ("article", "SELECT json_extract(m.value, '$.article_id') AS v FROM json_each(new.data_json, '$.mentions') m"),
+    "outlet": ("outlet", "SELECT a.outlet AS v FROM json_each(new.data_json, '$.article_ids') j JOIN article a ON a.id = j.value"),
+    "actor_ids": ("actor", "SELECT j.value AS v FROM json_each(new.data_json, '$.actor_ids') j"),
+    "parties": ("actor", "SELECT j.value AS v FROM json_each(new.data_json, '$.parties') j"),
+    "accused": ("actor", "SELECT j.value AS v FROM json_each(new.data_json, '$.accused') j"),
+    "accusers": ("actor", "SELECT j.value AS v FROM json_each(new.data_json, '$.accusers') j"),
+    # One pass over the places, five names each: as written, gazetteer name, country, ISO code, admin1.
+    "places": ("place", "SELECT json_extract(p.value, k.path) AS v FROM json_each(new.data_json, '$.places') p, "
+                        "(SELECT '$.resolved_name' AS path UNION ALL SELECT '$.name' UNION ALL SELECT '$.country' "
+                        "UNION ALL SELECT '$.country_code' UNION ALL SELECT '$.admin1') k"),
+    "casualty_claims": ("claim", "SELECT c2.value AS v FROM json_each(new.data_json, '$.casualties') c, json_each(c.value, '$.claim_ids') c2"),
+    "claim_ids": ("claim", "SELECT j.value AS v FROM json_each(new.data_json, '$.claim_ids') j"),
+    "quote_ids": ("quote", "SELECT j.value AS v FROM json_each(new.data_json, '$.quote_ids') j"),
+    "incident_id": ("incident", "SELECT json_extract(new.data_json, '$.incident_id') AS v"),
+    "incident_ids": ("incident", "SELECT j.value AS v FROM json_each(new.data_json, '$.incident_ids') j"),
+    "cluster": ("cluster", "SELECT json_extract(new.data_json, '$.quote_cluster_id') AS v"),
+    "member": ("member", "SELECT j.value AS v FROM json_each(new.data_json, '$.member_ids') j"),
+    "follows": ("follows", "SELECT j.value AS v FROM json_each(new.data_json, '$.follows_from') j"),
+    "name": ("name", "SELECT json_extract(new.data_json, '$.name') AS v"),
+    "aliases": ("name", "SELECT j.value AS v FROM json_each(new.data_json, '$.aliases') j"),
+    "speakers": ("speaker", "SELECT j.value AS v FROM json_each(new.data_json, '$.speakers') j"),
     # Zero-padded so that a range on the text column compares as numbers (clusters in 2+ articles ...).
-    ("n_articles", "SELECT printf('%06d', json_array_length(new.data_json, '$.article_ids')) AS v"),
-    ("claimant", "SELECT json_extract(s.value, '$.claimant') AS v FROM json_each(new.data_json, '$.sides') s"),
-)
+    "n_articles": ("n_articles", "SELECT printf('%06d', json_array_length(new.data_json, '$.article_ids')) AS v"),
+    "claimants": ("claimant", "SELECT json_extract(s.value, '$.claimant') AS v FROM json_each(new.data_json, '$.sides') s"),
+}
+_COMMON = ("article_ids", "outlet", "n_articles")
+#: Which facets each fused kind gets (fewer statements per row: fusion rewrites thousands of rows).
+_KIND_FACETS = {
+    "incident": _COMMON + ("mention_articles", "actor_ids", "places", "casualty_claims", "follows"),
+    "dispute": _COMMON + ("side_articles", "claimants", "incident_id", "cluster"),
+    "actor": _COMMON + ("name", "aliases", "member"),
+    "story": _COMMON + ("incident_ids",),
+    "copy": _COMMON,
+    "quote_cluster": _COMMON + ("quote_ids", "speakers"),
+    # Records of the agreements stage may carry any of these.
+    "agreement": tuple(_FACETS),
+    "violation": tuple(_FACETS),
+}
 
 #: Fused kinds whose records are indexed facet by facet (the big ``fusion_map`` rows are not).
-_KINDS = ("incident", "dispute", "actor", "story", "copy", "quote_cluster", "agreement", "violation")
+_KINDS = tuple(_KIND_FACETS)
 #: ``fusion_map`` rows (id -> {"map": {key: value}}) indexed as kind "map", facet = row id:
 #: claim_incident (claim -> incident), quote_cluster (quote -> cluster), actor_canonical (actor -> canonical).
 _MAPS = ("claim_incident", "quote_cluster", "actor_canonical")
@@ -62,11 +74,14 @@ _ITEMS = (
 )
 
 
-def _facet_inserts() -> str:
-    return "".join(
-        f"INSERT OR IGNORE INTO record_facet(kind, facet, value, record_id) "
-        f"SELECT new.kind, '{facet}', v, new.id FROM ({sql}) WHERE v IS NOT NULL AND typeof(v) = 'text' AND v != ''; "
-        for facet, sql in _FACETS
+def _facet_insert(kind: str) -> str:
+    """One INSERT of every facet value of a new ``kind`` row (one statement: SQLite reuses the JSON parse)."""
+    union = " UNION ALL ".join(
+        f"SELECT '{facet}' AS f, v FROM ({sql})" for facet, sql in (_FACETS[name] for name in _KIND_FACETS[kind])
+    )
+    return (
+        "INSERT OR IGNORE INTO record_facet(kind, facet, value, record_id) "
+        f"SELECT new.kind, f, v, new.id FROM ({union}) WHERE v IS NOT NULL AND typeof(v) = 'text' AND v != ''; "
     )
 
 
@@ -98,12 +113,18 @@ def upgrade() -> None:
     kinds = ", ".join(f"'{k}'" for k in _KINDS)
     maps = ", ".join(f"'{m}'" for m in _MAPS)
     drop_facets = "DELETE FROM record_facet WHERE kind = old.kind AND record_id = old.id; "
-    when_new, when_old = f"WHEN new.kind IN ({kinds})", f"WHEN old.kind IN ({kinds})"
-    op.execute(f"CREATE TRIGGER fused_record_facet_ai AFTER INSERT ON fused_record {when_new} BEGIN {_facet_inserts()}END")
-    op.execute(f"CREATE TRIGGER fused_record_facet_ad AFTER DELETE ON fused_record {when_old} BEGIN {drop_facets}END")
+    for kind in _KINDS:
+        op.execute(
+            f"CREATE TRIGGER fused_record_facet_ai_{kind} AFTER INSERT ON fused_record WHEN new.kind = '{kind}' "
+            f"BEGIN {_facet_insert(kind)}END"
+        )
+        op.execute(
+            f"CREATE TRIGGER fused_record_facet_au_{kind} AFTER UPDATE ON fused_record WHEN new.kind = '{kind}' "
+            f"BEGIN {drop_facets}{_facet_insert(kind)}END"
+        )
     op.execute(
-        f"CREATE TRIGGER fused_record_facet_au AFTER UPDATE ON fused_record {when_new} "
-        f"BEGIN {drop_facets}{_facet_inserts()}END"
+        f"CREATE TRIGGER fused_record_facet_ad AFTER DELETE ON fused_record WHEN old.kind IN ({kinds}) "
+        f"BEGIN {drop_facets}END"
     )
     map_insert = (
         "INSERT OR IGNORE INTO record_facet(kind, facet, value, record_id) "
@@ -135,8 +156,8 @@ def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         for name in (
-            "fused_record_facet_ai", "fused_record_facet_ad", "fused_record_facet_au",
-            "fused_record_map_ai", "fused_record_map_ad", "fused_record_map_au",
+            "fused_record_facet_ad", "fused_record_map_ai", "fused_record_map_ad", "fused_record_map_au",
+            *(f"fused_record_facet_{op_}_{kind}" for kind in _KINDS for op_ in ("ai", "au")),
             "analysis_item_ai", "analysis_item_ad", "analysis_item_au",
         ):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
