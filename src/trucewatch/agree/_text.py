@@ -12,8 +12,11 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from ..records import Actor
+
 __all__ = [
     "Country",
+    "party_of_actor",
     "countries_in",
     "country_code",
     "country_name",
@@ -177,4 +180,15 @@ def country_code(name: str | None) -> str | None:
     for code, disp in display.items():
         if disp.lower() == name.lower() or fold(disp).lower() == folded.lower():
             return code
+    return None
+
+
+def party_of_actor(actor: Actor | None) -> str | None:
+    """ISO code of the country an actor acts for (its ``country``, or its name when it is a country)."""
+    if actor is None:
+        return None
+    if actor.country:
+        return actor.country.upper()
+    if actor.kind in ("country", "government"):
+        return country_code(actor.name)
     return None

@@ -21,8 +21,7 @@ from datetime import date
 
 from ..records import Actor, Agreement, Analysis, Article, Fusion, Incident, Violation, stable_id
 from . import _cues as cues
-from ._text import countries_in, country_name
-from .extract import party_of_actor
+from ._text import countries_in, country_name, party_of_actor
 
 __all__ = ["violations_from", "DENIAL_WINDOW_CHARS"]
 
