@@ -207,3 +207,9 @@ def test_status_words_are_normalised(word, label):
 def test_violating_types_follow_the_taxonomy_and_word_rules():
     assert all(is_violating(t) for t in ("armed_clash", "airstrike", "shelling", "attack", "cross_border_fire", "explosion"))
     assert not any(is_violating(t) for t in ("talks", "ceasefire", "accusation", "denial", "border_closure", "threat"))
+
+
+def test_public_api_is_listed_sorted_and_importable():
+    assert agree.__all__ == sorted(agree.__all__)
+    for name in agree.__all__:
+        assert getattr(agree, name) is not None, name
