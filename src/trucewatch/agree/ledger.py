@@ -45,7 +45,7 @@ class Rules:
     weights: Mapping[str, float] = field(default_factory=lambda: {
         "confirmed": 1.0, "corroborated": 0.5, "single source": 0.25, "contested": 0.0, "rejected": 0.0,
     })
-    thresholds: tuple[Threshold, ...] = (Threshold(3.0, 30),)
+    thresholds: tuple[Threshold, ...] = (Threshold(3.0, 30, "3 points in 30 days"),)
     period: str = "month"
     source: str = "built-in defaults"
 
