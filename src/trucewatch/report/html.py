@@ -9,6 +9,7 @@ the passage is shown with the words the statement rests on highlighted
 from __future__ import annotations
 
 import functools
+from html import escape as html_escape
 
 import jinja2
 from markupsafe import Markup, escape
@@ -62,22 +63,19 @@ def _passage(c: Citation) -> Markup:
 
 def render_html(brief: Brief) -> str:
     """The brief as a complete HTML5 document (a string), with the map and timeline graphics inline."""
-    by_id = {c.id: c for c in brief.citations}
+    # Each citation's link and popover is rendered once; sentences only join the ready-made pieces.
+    pieces: dict[str, str] = {}
+    for c in brief.citations:
+        quote = c.quote if len(c.quote) <= 300 else c.quote[:299] + "…"
+        pieces[c.id] = (
+            f'<span class="cite-wrap"><a class="cite" href="#{c.id}" data-cite="{c.id}">[{c.id[1:]}]</a>'
+            f'<span class="pop" role="tooltip"><span class="src">{html_escape(c.outlet)} · {html_escape(fmt_date(c.date))}'
+            f"</span>“{html_escape(quote)}”</span></span>"
+        )
 
     def cites(ids: tuple[str, ...]) -> Markup:
-        parts = []
-        for cid in ids:
-            c = by_id.get(cid)
-            if c is None:
-                continue
-            quote = c.quote if len(c.quote) <= 300 else c.quote[:299] + "…"
-            parts.append(
-                Markup('<span class="cite-wrap"><a class="cite" href="#{id}" data-cite="{id}">[{n}]</a>'
-                       '<span class="pop" role="tooltip"><span class="src">{outlet} · {date}</span>“{quote}”</span></span>').format(
-                    id=c.id, n=c.id[1:], outlet=c.outlet, date=fmt_date(c.date), quote=quote
-                )
-            )
-        return Markup('<sup class="cites">') + Markup("").join(parts) + Markup("</sup>") if parts else Markup("")
+        parts = [pieces[i] for i in ids if i in pieces]
+        return Markup('<sup class="cites">' + "".join(parts) + "</sup>") if parts else Markup("")
 
     legend: dict[str, str] = {}
     for m in brief.incidents:
