@@ -213,3 +213,20 @@ def test_public_api_is_listed_sorted_and_importable():
     assert agree.__all__ == sorted(agree.__all__)
     for name in agree.__all__:
         assert getattr(agree, name) is not None, name
+
+
+def test_talks_breaking_off_after_the_agreement_is_a_status_but_not_a_collapse(story):
+    from agree_fixtures import actor
+    from trucewatch.records import Analysis, Article
+
+    arts, ans, fusion = story
+    text = "QUITO — Follow-up talks between Ecuador and Peru on the border commission were suspended on Thursday."
+    base = arts[0]
+    a6 = dataclasses.replace(base, id="a6", outlet="Quito Wire", published="2025-05-29", text=text)
+    ec, pe = actor("a6", "Ecuador", "country", "EC", text), actor("a6", "Peru", "country", "PE", text)
+    an6 = Analysis("a6", "t", actors=(ec, pe), events=(event("a6", text, "talks", "talks", acting=(ec, pe)),))
+    ag = agree.derive([*arts, a6], [*ans, an6], fusion)[0][0]
+    assert ("2025-05-29", "talks suspended", "Quito Wire") in [(s.date, s.status, s.outlet) for s in ag.status_history]
+    assert ag.status == "in force" and ag.date_ended is None
+    assert len(ag.disputes) == 1  # only the collapsed / in force dispute
+    assert isinstance(a6, Article)

@@ -113,6 +113,28 @@ def is_signing(sentence: str) -> bool:
     return bool(_SIGNING.search(sentence)) and not _NOT_SIGNED.search(sentence)
 
 
+_TALKS_OFF = re.compile(
+    r"\b(?:talks|negotiations|dialogue|discussions)\b[^.;:!?]{0,60}?\b(?:(?:were|was|have been|has been|are|is)\s+)?"
+    r"(?:suspended|stalled|postponed|called off|broke down|broken down|collapsed|deadlocked|"
+    r"(?:reached|hit|entered) (?:a |an )?(?:deadlock|standstill|impasse|indefinite pause)|are over|ended without)\b",
+    re.I,
+)
+
+
+_BACKGROUND = re.compile(r"\b(?:after|since|before|following|when|until|earlier|previous|first|last)\b[^.;]*$", re.I)
+
+
+def talks_suspended(sentence: str) -> bool:
+    """Whether the sentence reports talks breaking off ("the talks have been suspended", "talks are over")."""
+    if _HEARSAY.search(sentence) or is_signing(sentence):  # "signed ... after talks ended without a deal"
+        return False
+    m = _TALKS_OFF.search(sentence)
+    if not m or _STATUS_NEGATED.search(sentence[m.start():m.end()]):
+        return False
+    # "after / since the first round of talks broke down": background, not news.
+    return not _BACKGROUND.search(sentence[max(0, m.start() - 40):m.start()])
+
+
 def agreement_kind(text: str, talks: bool = False) -> str:
     """ceasefire | truce | peace agreement | agreement | talks outcome, from the words used."""
     t = text.lower()

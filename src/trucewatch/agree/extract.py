@@ -114,9 +114,14 @@ def agreements_from(
             if is_talks:
                 talks.append(m)
                 mine_talks.append(m)
-                # Talks speak for an agreement only when they produced one and no agreement
-                # mention in the same sentence does ("talks ended with a signed text").
-                if not (m.signing and not any(
+                # Talks speak for an agreement when they produced one and no agreement mention in
+                # the same sentence does ("talks ended with a signed text"), or when talks held
+                # under it break off ("the talks have been suspended": status "talks suspended").
+                suspended = cues.talks_suspended(art.text[ev.sentence_start:ev.sentence_end])
+                if suspended:
+                    m.status, m.signing = "talks suspended", False
+                    m.date = _d(art.published) or m.date
+                elif not (m.signing and not any(
                     e.type in cues.AGREEMENT_TYPES and e.sentence_start == ev.sentence_start for e in an.events
                 )):
                     continue
@@ -406,7 +411,7 @@ def _build(d: _Draft, talks_by_code: Mapping[str, list[_Mention]], analyses: Map
         article_ids=tuple(article_ids),
         territory=parties,
         date_ended=ended,
-        status=history[-1].status if history else None,
+        status=_current(history),
         term_spans=term_spans,
         condition_spans=condition_spans,
         disputes=disputes,
@@ -436,8 +441,14 @@ def _history(mentions: list[_Mention], da: date | None) -> tuple[AgreementStatus
     return tuple(sorted(seen.values(), key=lambda s: (s.date or "", order.get(s.status, 9), s.outlet or "", s.article_id or "")))
 
 
+def _current(history: tuple[AgreementStatus, ...]) -> str | None:
+    """The latest status of the agreement itself (talks breaking off does not end a ceasefire)."""
+    own = [s for s in history if s.status != "talks suspended"]
+    return (own or list(history))[-1].status if history else None
+
+
 _HOLDING = {"in force"}
-_FAILING = {"collapsed", "talks suspended"}
+_FAILING = {"collapsed"}  # "talks suspended" does not contradict "in force"
 
 
 def _status_disputes(agreement_id: str, history: tuple[AgreementStatus, ...]) -> tuple[Dispute, ...]:
