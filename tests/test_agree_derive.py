@@ -230,3 +230,18 @@ def test_talks_breaking_off_after_the_agreement_is_a_status_but_not_a_collapse(s
     assert ag.status == "in force" and ag.date_ended is None
     assert len(ag.disputes) == 1  # only the collapsed / in force dispute
     assert isinstance(a6, Article)
+
+
+@pytest.mark.parametrize(
+    "sentence,background",
+    [
+        ("The accord, signed between the two capitals years ago, had included a clause on refugees.", True),
+        ("Officials said both delegations had agreed to keep talking.", False),
+        ("Ecuador and Peru signed a truce on Saturday.", False),
+    ],
+    ids=["past-perfect", "reported-speech", "news"],
+)
+def test_undated_background_signings_are_told_apart(sentence, background):
+    from trucewatch.agree._cues import is_background
+
+    assert is_background(sentence) is background

@@ -135,6 +135,19 @@ def talks_suspended(sentence: str) -> bool:
     return not _BACKGROUND.search(sentence[max(0, m.start() - 40):m.start()])
 
 
+_PAST_PERFECT = re.compile(r"\bhad\s+(?:been\s+|already\s+|long\s+)?[a-z]+(?:ed|en|ne|wn|ck|ht|un)\b", re.I)
+_REPORTED = re.compile(r"\b(?:said|says|saying|told|telling|announced|stated|claimed|confirmed|added)\b[^.;]{0,40}$", re.I)
+
+
+def is_background(sentence: str) -> bool:
+    """Whether an undated sentence tells of an earlier agreement ("the deal, signed between X and Y,
+    had included ..."): past perfect that is not reported speech ("said that X and Y had agreed")."""
+    for m in _PAST_PERFECT.finditer(sentence):
+        if not _REPORTED.search(sentence[: m.start()]):
+            return True
+    return False
+
+
 def agreement_kind(text: str, talks: bool = False) -> str:
     """ceasefire | truce | peace agreement | agreement | talks outcome, from the words used."""
     t = text.lower()

@@ -178,14 +178,18 @@ def _mention(art: Article, an: Analysis, actors: Mapping[str, Actor], ev: EventM
         if not c.locative and not c.via_capital:
             parties.add(c.code)
     parties -= mediators
-    when = _d(ev.time.date_start) if ev.time and ev.time.date_start else None
-    hi = _d(ev.time.date_end) if ev.time and ev.time.date_end else None
+    time = ev.time if ev.time and ev.time.date_start else None
+    if time is None and signing:
+        # A date in the same sentence dates the signing ("On November 1, X said the sides had agreed").
+        time = next((t for t in an.times if s0 <= t.start < s1 and t.date_start), None)
+    when = _d(time.date_start) if time else None
+    hi = _d(time.date_end) if time and time.date_end else None
     published = _d(art.published)
     if not signing:
         # A status is dated when the outlet reports it; a time in the sentence usually dates the signing.
         when = published or when
-    elif when is None:
-        when = published
+    elif when is None and not cues.is_background(sent):
+        when = published  # "X and Y signed a truce" in today's news (undated background stays undated)
     venue = None
     for p in ev.places:
         if p.feature not in ("country", "admin1", "region") and (p.resolved_name or p.name):
@@ -243,7 +247,7 @@ def _near(m: _Mention, da: date | None) -> bool:
     """Whether mention ``m`` (a day, or an interval such as "earlier this month") is within
     :data:`SAME_AGREEMENT_DAYS` of the date ``da``."""
     if da is None or m.date is None:
-        return True
+        return da is None and m.date is None
     lo, hi = m.date, m.date_hi or m.date
     return lo - timedelta(days=SAME_AGREEMENT_DAYS) <= da <= hi + timedelta(days=SAME_AGREEMENT_DAYS)
 
