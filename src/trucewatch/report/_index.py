@@ -164,6 +164,18 @@ class DocIndex:
     def outlets(self, article_ids: Iterable[str]) -> list[str]:
         return sorted({self.outlet(a) for a in article_ids if a in self.articles})
 
+    def source_groups(self, article_ids: Iterable[str]) -> list[str]:
+        """One label per independent report: "Valley Courier (copied by Central Asia Wire)"."""
+        groups: dict[str, list[str]] = {}
+        for aid in sorted(a for a in article_ids if a in self.articles):
+            groups.setdefault(self.group_of.get(aid, aid), []).append(aid)
+        labels = []
+        for original, members in groups.items():
+            head = self.outlet(original) if original in self.articles else self.outlet(members[0])
+            copies = sorted({self.outlet(m) for m in members if m != original} - {head})
+            labels.append(f"{head} (copied by {', '.join(copies)})" if copies else head)
+        return sorted(labels)
+
     def independent(self, article_ids: Iterable[str]) -> int:
         """How many independent reports ``article_ids`` are once copies are merged."""
         return len({self.group_of.get(a, a) for a in article_ids if a in self.articles})

@@ -109,11 +109,16 @@ def _killed_sentence(ctx: _Ctx, inc: dict[str, Any]) -> Sentence | None:
                 claimants.append(name)
     if not cites:
         return None
-    low, best, high = casualty_sum(inc, "low"), casualty_sum(inc, "best"), casualty_sum(inc, "high")
-    spread = f"{fmt_number(low)}–{fmt_number(high)}" if low is not None and high is not None and low != high else None
-    text = f"Reported deaths in {ctx.labels[inc['id']]}: best estimate {fmt_number(best)}"
-    text += f" (range {spread})" if spread else ""
-    text += f", from {len(claimants)} claimant{'s' if len(claimants) != 1 else ''}: {', '.join(claimants)}." if claimants else "."
+    parts = []
+    for e in ests:
+        who = " ".join(x for x in (e.get("side"), e.get("counted")) if x) or "people"
+        part = f"{who} {fmt_number(e.get('best'))}"
+        if e.get("low") is not None and e.get("high") is not None and e["low"] != e["high"]:
+            part += f" (range {fmt_number(e['low'])}–{fmt_number(e['high'])})"
+        parts.append(part)
+    # sides are listed apart, never added together (a total would mix different claimants' counts)
+    text = f"Reported deaths in {ctx.labels[inc['id']]}, best estimate by side: {'; '.join(parts)}"
+    text += f" — from {len(claimants)} claimant{'s' if len(claimants) != 1 else ''}: {', '.join(claimants)}." if claimants else "."
     return Sentence(text, tuple(cites[:6]), tag="figure")
 
 
@@ -134,15 +139,15 @@ def _incident_sentence(ctx: _Ctx, inc: dict[str, Any], kind: str) -> Sentence | 
     if target:
         who += f" against {' and '.join(target[:2])}"
     n = int(inc.get("independent_sources") or ctx.index.independent(inc.get("article_ids") or []))
-    outlets = ctx.index.outlets(inc.get("article_ids") or [])
+    outlets = ctx.index.source_groups(inc.get("article_ids") or [])
     broad = (primary or {}).get("feature") in ("country", "admin1", "province", "region", "state")
     where = f" {'in' if broad else 'at'} {place}" if place else ""
     if kind == "established":
-        text = f"{label}: {what}{who}{where} {when}, reported by {n} independent sources ({', '.join(outlets)})."
+        text = f"{label}: {what}{who}{where} {when}, reported by {n} independent sources ({'; '.join(outlets)})."
     elif kind == "contested":
         text = f"{label}: {what}{who}{where} {when} is reported by {n} independent source{'s' if n != 1 else ''}, but accounts conflict (see Disputed points)."
     else:
-        text = f"{label}: {what}{who}{where} {when}, reported only by {', '.join(outlets) or 'one source'}."
+        text = f"{label}: {what}{who}{where} {when}, reported only by {'; '.join(outlets) or 'one source'}."
     return Sentence(text[:1].upper() + text[1:], cites, tag=kind)
 
 
