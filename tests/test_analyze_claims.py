@@ -112,3 +112,15 @@ def test_claims_have_deterministic_ids():
     assert [(c.value, c.counted) for c in a] == [(5, "soldiers"), (25, "militants")]
     assert {c.category for c in a} == {"killed"}
     assert {c.claimant for c in a} == {"army"}
+
+
+def test_a_headline_figure_is_not_counted_twice():
+    cs = claims("Shelling kills four in border town\n\nShelling killed four people in the town, the ministry said.")
+    assert [(c.value, c.claimant) for c in cs] == [(4, "ministry")]
+
+
+def test_death_toll_idiom_and_demonym_side():
+    (c,) = claims("The health ministry said the death toll had risen to 45.")
+    assert (c.value, c.category, c.claimant) == (45, "killed", "health ministry")
+    (d,) = claims("Air strikes killed 18 Palestinians on Monday, health officials said.")
+    assert (d.side, d.category, d.claimant) == ("Palestinian", "killed", "health officials")

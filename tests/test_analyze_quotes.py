@@ -100,3 +100,13 @@ def test_indirect_speech_is_marked_not_direct():
 def test_a_quoted_name_is_not_a_quote():
     qs = quotes("The army said the fighters belonged to “Black Banner”, a group it blames for the raids.")
     assert all(q.text != "Black Banner" for q in qs)
+
+
+def test_british_single_quotes_with_apostrophes_around():
+    text = "The soldiers' families said 'we want answers now' on Monday. It's the rock 'n' roll era."
+    assert [text[s:e] for s, e in find_quote_marks(text)] == ["we want answers now"]
+
+
+def test_a_headline_gives_no_indirect_quote():
+    qs = quotes("Ministry says shelling kills four in border town\n\nShelling killed four people in the town, the ministry said.")
+    assert [q.text for q in qs] == ["Shelling killed four people in the town"]

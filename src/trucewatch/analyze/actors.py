@@ -123,7 +123,14 @@ def is_headline(sent: Span) -> bool:
     if len(words) < 2:
         return True
     caps = sum(1 for t in words if t.text[0].isupper() or t.is_stop)
-    return caps / len(words) > 0.8
+    if caps / len(words) > 0.8:
+        return True
+    # A whole line of at most 25 words with no final punctuation: a title or a crosshead.
+    doc_text = sent.doc.user_data.get("tw_text") or sent.doc.text
+    lead = len(sent.text) - len(sent.text.lstrip())
+    before = doc_text[:sent.start_char + lead].rstrip(" \t")
+    after = doc_text[sent.start_char + len(sent.text.rstrip()):].lstrip(" \t")
+    return len(words) <= 25 and (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
 
 
 class ActorIndex:

@@ -28,7 +28,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from ..records import Article, Claim, Quote, stable_id
-from .actors import ActorIndex
+from .actors import ActorIndex, is_headline
 from .components import Lexicon, sent_at, doc_text
 from .quotes import according_to, speaker_of_verb
 
@@ -276,6 +276,9 @@ def claims_from(doc: Doc, article: Article, actors: ActorIndex, quotes: list[Quo
         if i > 0 and doc[i - 1].lower_ in ("a",) and f"a {tok.lower_}" in lex.vague_quantities:
             start = i - 1
         taken_until = end - 1
+        if is_headline(sent_at(doc, i)):
+            i = end
+            continue  # a headline repeats a figure of the body; counting it twice would inflate it
         claim = _claim(doc, start, end, article, actors, quote_spans, direct, starts, lex, outlet, text)
         if claim is not None:
             if out and out[-1].end <= claim.start and text[out[-1].end:claim.start].strip(" -–") in ("(",) :

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from ..records import Quote, stable_id
-from .actors import ActorIndex, Ent, _org_kind, government_name
-from .components import Lexicon, sentences, doc_text
+from .actors import ActorIndex, Ent, _org_kind, government_name, is_headline
+from .components import Lexicon, doc_text, sent_at, sentences
 
 __all__ = ["find_quote_marks", "quotes_from", "speaker_of_verb"]
 
@@ -54,8 +54,14 @@ def find_quote_marks(text: str) -> list[tuple[int, int]]:
                 open_at, closer = i + 1, _OPEN[c]
             elif c == _STRAIGHT and (i == 0 or not text[i - 1].isalnum()):
                 open_at, closer = i + 1, _STRAIGHT
+            elif (c == "'" and (i == 0 or text[i - 1] in " \t\n(—–") and i + 1 < n and text[i + 1].isalnum()
+                  and _single_quote_closes(text, i + 1)):
+                open_at, closer = i + 1, "'"  # British style 'single quotes'; apostrophes never open one
         else:
             if c == closer or (closer == "”" and c == _STRAIGHT) or (closer == _STRAIGHT and c == "”"):
+                if closer == "'" and (i + 1 < n and text[i + 1].isalnum() or text[i - 1].isspace()):
+                    i += 1  # an apostrophe ("don't", "soldiers' ") inside a single-quoted phrase
+                    continue
                 if closer == "’" and i + 1 < n and text[i + 1].isalpha():
                     i += 1  # an apostrophe inside a single-quoted phrase ("don’t")
                     continue
@@ -77,6 +83,18 @@ def find_quote_marks(text: str) -> list[tuple[int, int]]:
     if open_at is not None and len(text[open_at:].split()) >= MIN_WORDS_UNATTRIBUTED:
         _add(spans, text, open_at, n)
     return spans
+
+
+def _single_quote_closes(text: str, start: int) -> bool:
+    """A straight single quote at ``start - 1`` opens a quote only if a closing one follows in the same paragraph
+    (a ' followed by a space or punctuation, after at least two words)."""
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    for m in re.finditer(r"(?<=[^\s])'(?=[\s,.;:!?)—–-]|$)", text[start:end]):
+        if len(text[start:start + m.start()].split()) >= 2 and not text[start + m.start() - 1] == "s" or \
+                len(text[start:start + m.start()].split()) >= 3:
+            return True
+    return False
 
 
 def _add(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
@@ -481,6 +499,8 @@ def _indirect(doc: Doc, article_id: str, actors: ActorIndex, spans: list[tuple[i
             continue
         if toks[0].lower_ == "that" and len(toks) > MIN_INDIRECT_TOKENS:
             toks = toks[1:]
+        if is_headline(sent_at(doc, verb.i)):
+            continue  # a headline repeats the story's lead
         s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
         dl = _DATELINE_PREFIX.match(text, s, e)
         if dl:
