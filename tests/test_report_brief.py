@@ -215,7 +215,10 @@ def test_story_and_since_filters(doc):
     assert "Armed clash, Vorukh" not in labels and "Drone strike, Batken" in labels
     assert {c.article_id for c in recent.citations} <= {"a4", "a5"}
     assert recent.since == "2026-04-04"
-    assert build_brief(doc, story_id="st").counts["incidents"] == len(doc["incidents"])
+    story = build_brief(doc, story_id="st")
+    assert story.counts["incidents"] == len(doc["incidents"])
+    assert story.title == "Brief: Kyrgyz-Tajik border fighting, April 2026"
+    assert build_brief(doc).title == "trucewatch brief"
 
 
 def test_unknown_story_and_bad_date_are_clear_errors(doc):

@@ -174,7 +174,7 @@ class DocIndex:
             head = self.outlet(original) if original in self.articles else self.outlet(members[0])
             copies = sorted({self.outlet(m) for m in members if m != original} - {head})
             labels.append(f"{head} (copied by {', '.join(copies)})" if copies else head)
-        return sorted(labels)
+        return sorted(set(labels))
 
     def independent(self, article_ids: Iterable[str]) -> int:
         """How many independent reports ``article_ids`` are once copies are merged."""

@@ -439,10 +439,9 @@ def build_brief(doc: dict[str, Any], *, story_id: str | None = None, since: str 
         f"once copies are merged){span}"
     )
     stories = index.stories
+    # A story's title is one article's headline, so it names the brief only when the user asked for that story.
     if story_id is not None and stories:
         title = f"Brief: {stories[0].get('title') or stories[0]['id']}"
-    elif len(stories) == 1 and stories[0].get("title"):
-        title = f"Brief: {stories[0]['title']}"
     else:
         title = "trucewatch brief"
     agreements = tuple(
