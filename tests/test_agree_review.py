@@ -205,3 +205,22 @@ def test_export_carries_agreements_and_reviewed_violations_and_validates(story_s
     bad = {**doc, "violations": [{**v, "review_status": "maybe"}]}
     with pytest.raises(Exception, match="review_status|maybe"):
         validate_export(bad)
+
+
+def test_settings_name_the_agreements_and_rules_files(settings, story_store, tmp_path):
+    decl = tmp_path / "agreements.yaml"
+    decl.write_text("agreements:\n  - parties: [Ecuador, Peru]\n    date_agreed: 2025-05-10\n    venue: Quito\n")
+    ags, _ = pipeline.agree(settings.replace(agreements_file=str(decl)), story_store)
+    assert ags[0].venue == "Quito" and ags[0].declared
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("weights: {contested: 2, corroborated: 2}\nthreshold: {points: 2, window_days: 7}\n")
+    r = CliRunner().invoke(cli, ["--db", settings.db, "ledger", "--format", "json"],
+                           env={"TRUCEWATCH_RULES_FILE": str(rules)}, catch_exceptions=False)
+    doc = json.loads(r.output)
+    assert doc["rules"]["source"] == str(rules)
+    assert {c["party"] for c in doc["crossings"]} == {"Peru", "Ecuador"}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("agreements: [{parties: [Ecuador], when: soon}]\n")
+    r = CliRunner().invoke(cli, ["--db", settings.db, "agreements", "--refresh"],
+                           env={"TRUCEWATCH_AGREEMENTS_FILE": str(bad)}, catch_exceptions=False)
+    assert r.exit_code == 1 and "unknown field(s) when" in r.output and str(bad) in r.output
