@@ -305,7 +305,9 @@ def _print_ledger(ctx: Context, doc: dict[str, Any]) -> None:
         c.print(f"No party has crossed a penalty threshold ({escape(names)}; rules: {escape(doc['rules']['source'])}).")
     if doc["violations"]:
         t = Table(title="Alleged violations")
-        for col in ("id", "date", "type", "places", "accused", "accusers", "corroboration", "review", "points"):
+        t.add_column("id", overflow="fold", min_width=20)  # the full id: `review ID --confirm` needs it
+        t.add_column("date", min_width=10)
+        for col in ("type", "places", "accused", "accusers", "corroboration", "review", "points"):
             t.add_column(col)
         for v in doc["violations"]:
             t.add_row(v["id"], v["date"] or "?", escape(v["type"] or ""), escape(", ".join(v["places"])),
@@ -413,7 +415,9 @@ def _print_violations(ctx: Context, vs: list[Violation], as_json: bool) -> None:
         ctx.console.print("No alleged violations in the store. Run `trucewatch fuse` first.")
         return
     t = Table(title="Alleged violations")
-    for col in ("id", "date", "type", "places", "accused", "accusers", "corroboration", "review", "decisions"):
+    t.add_column("id", overflow="fold", min_width=20)
+    t.add_column("date", min_width=10)
+    for col in ("type", "places", "accused", "accusers", "corroboration", "review", "decisions"):
         t.add_column(col)
     for v in vs:
         t.add_row(v.id, v.date or "?", escape(v.incident_type or ""), escape(", ".join(v.place_names)),
