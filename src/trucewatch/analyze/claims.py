@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from ..records import Article, Claim, Quote, stable_id
 from .actors import ActorIndex, is_headline
