@@ -126,3 +126,12 @@ def test_show_analysis_before_analyze_is_a_clear_error(settings, store):
     ids = _ingest_texts(store, {"a.txt": TEXT})
     result = CliRunner().invoke(cli, ["--db", settings.db, "show", ids[0], "--analysis"])
     assert result.exit_code == 1 and "trucewatch analyze" in result.output
+
+
+def test_public_api_is_sorted_and_importable():
+    import trucewatch.analyze as analyze
+
+    assert analyze.__all__ == sorted(analyze.__all__)
+    for name in analyze.__all__:
+        assert hasattr(analyze, name), name
+    assert analyze.PIPELINE_VERSION == pipeline_version(Settings())

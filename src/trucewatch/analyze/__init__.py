@@ -6,6 +6,7 @@ Public API::
     analyze_article(article, resources) -> Analysis | Skip
     analyze_batch(articles, settings, resources=None) -> iterator, nlp.pipe batches
     analyze_many(articles, settings, processes=N)    batches over worker processes
+    PIPELINE_VERSION                                 the version for the default settings
     pipeline_version(settings) -> str                model + rules hash; stored analyses of
                                                      another version are redone
     load_nlp(model) -> Language                      spaCy + trucewatch components
@@ -17,6 +18,7 @@ places -> events (see docs/analysis.md).
 from __future__ import annotations
 
 from .pipeline import (
+    PIPELINE_VERSION,
     RULES_HASH,
     AnalyzeReport,
     Resources,
@@ -31,6 +33,7 @@ from .pipeline import (
 
 __all__ = [
     "AnalyzeReport",
+    "PIPELINE_VERSION",
     "RULES_HASH",
     "Resources",
     "analysis_from_doc",

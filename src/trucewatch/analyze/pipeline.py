@@ -45,6 +45,7 @@ from .quotes import quotes_from
 
 __all__ = [
     "AnalyzeReport",
+    "PIPELINE_VERSION",
     "RULES_HASH",
     "Resources",
     "analysis_from_doc",
@@ -108,6 +109,10 @@ def pipeline_version(settings: Settings) -> str:
         f"{_model_version(settings.spacy_model)}+rules.{RULES_HASH}"
         f"+aliases.{_file_hash(settings.aliases_file)}+gaz.{_file_hash(settings.gazetteer_file)}"
     )
+
+
+#: The pipeline version for the default settings (default model, no user files); see :func:`pipeline_version`.
+PIPELINE_VERSION = pipeline_version(Settings())
 
 
 def load_nlp(model: str):
