@@ -168,6 +168,8 @@ def _triggers(sent: Span, table: _Table, lex: Lexicon, military: bool, border_cu
     out: list[tuple[str, list[int], Token]] = []
     lem, low, pos = table.lemma, table.lower, table.pos
     a, b = sent.start, sent.end
+    words = [doc[i].text for i in range(a, b) if pos[i] not in ("PUNCT", "SPACE", "DET", "ADP", "CCONJ")]
+    headline = len(words) <= 20 and sum(w[:1].isupper() for w in words) >= 0.7 * max(len(words), 1)
     for k in range(a, b):
         for phrase, key in lex.phrases.get(lem[k], ()):
             n = len(phrase)
@@ -194,9 +196,9 @@ def _triggers(sent: Span, table: _Table, lex: Lexicon, military: bool, border_cu
         if not keys:
             continue
         tok = doc[k]
-        if p == "PROPN" and tok.ent_type_ in ("ORG", "FAC") and tok.ent_iob_ == "I" or (
-                p == "PROPN" and tok.ent_type_ in ("ORG", "FAC") and k + 1 < b and doc[k + 1].ent_iob_ == "I"):
-            continue  # part of a name: "the Joint Ceasefire Verification Mechanism"
+        if p == "PROPN" and not headline and tok.ent_type_ in ("ORG", "FAC") and (
+                tok.ent_iob_ == "I" or (k + 1 < b and doc[k + 1].ent_iob_ == "I")):
+            continue  # part of a name: "the Joint Ceasefire Verification Mechanism" (but not a Title Case headline)
         for key in keys:
             refined = _refine(key, tok, military, border_cue)
             if refined == key and lemma in lex.needs_context.get(key, ()) and not military:

@@ -45,7 +45,8 @@ FEATURES = ("country", "admin1", "admin2", "city", "crossing", "border", "region
 # same name ("Kabul") but a province beats a village ("Paktika"); tuned together with _score.
 AREA_LOG_POP = {"admin1": 4.6, "admin2": 3.9, "crossing": 4.0, "border": 4.0, "region": 4.5}
 PRIMARY_NAME_BONUS = 1.5  # a place's own name beats another place's alternate name ("Bihar" the state, not Bihar Sharif)
-FUZZY_MIN_SCORE = 90  # rapidfuzz ratio on folded keys; lower lets neighbouring towns match
+FUZZY_MIN_SCORE = 90
+SMALL_TOWN = 15_000  # cities15000 also lists smaller capitals; those only count inside the article's countries  # rapidfuzz ratio on folded keys; lower lets neighbouring towns match
 # Words after a name that say what kind of place it is ("Surin province", "Torkham crossing").
 _KIND_WORDS = {
     "province": "admin1", "provinces": "admin1", "state": "admin1", "states": "admin1", "governorate": "admin1",
@@ -223,6 +224,10 @@ class Gazetteer:
             if not entries:
                 return Place(name=name, start=0, end=0, reason=f"no {kind} of that name in the gazetteer")
         best = max(entries, key=lambda e: (_score(e, ctx, kind) + (PRIMARY_NAME_BONUS if norm_key(e.name) == k else 0), e.gid))
+        if best.feature == "city" and best.population < SMALL_TOWN and best.country_code not in ctx:
+            # A capital of a few thousand people far from the story ("Valley" -> The Valley, Anguilla) is a guess.
+            return Place(name=name, start=0, end=0, reason=f"only a small town of that name, in "
+                         f"{self.country_names.get(best.country_code, best.country_code)}, outside the article's countries")
         return Place(name=name, start=0, end=0, resolved_name=best.name, country=self.country_names.get(best.country_code),
                      country_code=best.country_code, admin1=best.admin1, lat=best.lat, lon=best.lon, feature=best.feature,
                      gazetteer_id=best.gid, reason=f"{how} of {best.name}" if how else None)
