@@ -110,3 +110,15 @@ def test_british_single_quotes_with_apostrophes_around():
 def test_a_headline_gives_no_indirect_quote():
     qs = quotes("Ministry says shelling kills four in border town\n\nShelling killed four people in the town, the ministry said.")
     assert [q.text for q in qs] == ["Shelling killed four people in the town"]
+
+
+def test_quoted_as_saying_and_a_bare_role_resolve_to_the_person():
+    qs = quotes("Interior Minister Ruth Abebe visited the border on Monday. "
+                "The minister was quoted as saying that the border “will remain closed until further notice”.")
+    (q,) = [q for q in qs if q.direct]
+    assert q.speaker == "Ruth Abebe"
+
+
+def test_according_to_a_statement_from_someone():
+    qs = quotes("“The convoy was hit twice,” according to a statement from the aid agency.")
+    assert qs[0].speaker == "aid agency" and qs[0].cue == "according to"

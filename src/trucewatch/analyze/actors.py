@@ -156,6 +156,14 @@ class ActorIndex:
     def group(self, label: str, start: int, end: int, country: str | None = None) -> Ent:
         """The group actor named ``label`` ("Afghan officials"), created on first use."""
         name = _STRIP_PREFIX.sub("", label.strip())
+        words = name.lower().split()
+        if words and len(words) <= 3 and words[-1] in self.lex.role_nouns and name.islower():
+            # "the minister", "the defence minister": the latest person with that role.
+            person = next((p for p in reversed(self.ents) if p.kind == "person"
+                           and any(r.split()[-1] == words[-1] and (len(words) == 1 or r.endswith(name.lower())) for r in p.roles)), None)
+            if person is not None:
+                self.add_mention(person, start, end)
+                return person
         ent = self.find(name, "group")
         if ent is None and len(name.split()) == 1 and name.islower():
             # "the ministry" after "the Tamsin interior ministry": the latest actor whose name ends so.

@@ -131,6 +131,9 @@ def _subject_of(verb: Token) -> Token | None:
         for child in v.children:
             if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in {"that", "which", "who"}:
                 return child
+        if v.dep_ == "pcomp" and v.head.dep_ == "prep" and v.head.head is not v.head:
+            v = v.head.head  # "was quoted as saying", "after saying": the verb the phrase hangs on
+            continue
         if v.dep_ in ("advcl", "xcomp", "conj", "ccomp", "acl", "relcl", "pcomp") and v.head is not v:
             if v.dep_ == "relcl":
                 return None
@@ -199,6 +202,14 @@ def _attribution_of_noun(subj: Token, cue: str, actors: ActorIndex, quote_spans:
                 return _Attribution(ent.name, ent, cue, subj.idx, subj.idx + len(subj.text))
         return None
     if subj.lower_ in actors.lex.speech_nouns:
+        # "a statement from the aid agency": the author after "from"/"by".
+        for prep in subj.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of"):
+                author = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if author is not None and author.lower_ not in actors.lex.speech_nouns:
+                    att = _attribution_of_noun(author, cue, actors, quote_spans)
+                    if att is not None:
+                        return att
         # "a foreign ministry statement said": the words before the noun name the speaker.
         mods = [c for c in subj.children if c.dep_ in ("compound", "amod", "poss") and c.i < subj.i]
         if mods and not any(c.dep_ == "poss" for c in mods):
