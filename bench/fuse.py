@@ -16,6 +16,7 @@ are added and fusion is re-run with the cache (the incremental cost).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import resource
@@ -57,7 +58,7 @@ def iso(d: int) -> str:
 class Story:
     def __init__(self, rng: random.Random, k: int):
         self.k = k
-        self.countries = [(name(rng, 3), f"Q{k % 26:X}{(k // 26) % 26:X}"), (name(rng, 3), f"R{k % 26:X}{(k // 26) % 26:X}")]
+        self.countries = [(name(rng, 3), f"Q{k:04X}"), (name(rng, 3), f"R{k:04X}")]
         self.places = [(name(rng, 3) + " " + rng.choice(["Town", "Ridge", "Crossing", "Post"]), i % 2) for i in range(6)]
         self.people = [(name(rng) + " " + name(rng, 3), i % 2, rng.choice(["defence minister", "army spokesman", "governor", "foreign minister"])) for i in range(6)]
         self.start = START + rng.randrange(SPAN_DAYS)
@@ -114,7 +115,12 @@ def make_corpus(n: int, seed: int = 7, first: int = 0):
         actors += [ca, ct]
         when = rng.choice(["on Monday", "on Tuesday", "late on Friday", "overnight", "on Sunday"])
         explicit = rng.random() < 0.7
-        lead = f"{acting_c[0]} forces {verb} {pname} {when}, {rng.choice(['killing', 'leaving'])} {toll + rng.choice([0, 0, 0, 2, 5])} soldiers dead, officials said."
+        opener = rng.choice(["", "Witnesses said ", "According to local reports, ", "In a new escalation, ", "Officials confirmed that "])
+        tail = rng.choice(["officials said.", "a spokesman told reporters.", "the ministry said in a statement.",
+                           "residents said.", "according to a local commander."])
+        extra = " ".join(rng.choice(VOCAB) for _ in range(rng.randint(2, 5)))
+        lead = (f"{opener}{acting_c[0]} forces {verb} {pname} {when}, {rng.choice(['killing', 'leaving'])} "
+                f"{toll + rng.choice([0, 0, 0, 2, 5])} soldiers dead near {extra}, {tail}")
         ss, se = add(lead)
         trig = lead.index(verb)
         tstart = lead.index(when)
@@ -202,14 +208,17 @@ def one(n: int) -> dict:
     fuse_s = time.perf_counter() - t0
     peak = rss_mb()
     precision, recall = bcubed(fusion, make_corpus.truth)  # type: ignore[attr-defined]
+    counts = (len(fusion.incidents), len(fusion.disputes), len(fusion.copies), len(fusion.stories))
+    del fusion  # a later run happens in a new process in real use
+    gc.collect()
     new_a, new_an = make_corpus(20, seed=99, first=10**9)
     t0 = time.perf_counter()
     _, stats2 = fuse_with_cache(articles + new_a, analyses + new_an, cache=cache)
     inc_s = time.perf_counter() - t0
     return {
         "articles": n, "generate_s": round(gen_s, 2), "fuse_s": round(fuse_s, 2), "peak_rss_mb": round(peak),
-        "corpus_rss_mb": round(corpus_mb), "incidents": len(fusion.incidents), "disputes": len(fusion.disputes),
-        "copy_groups": len(fusion.copies), "stories": len(fusion.stories),
+        "corpus_rss_mb": round(corpus_mb), "incidents": counts[0], "disputes": counts[1],
+        "copy_groups": counts[2], "stories": counts[3],
         "incremental_add20_s": round(inc_s, 2), "blocks": stats2["blocks"], "blocks_rescored": stats2["blocks_rescored"],
         "phases": {k: round(v, 2) for k, v in stats.items() if k.startswith("t_")},
         "bcubed_precision": round(precision, 3), "bcubed_recall": round(recall, 3),

@@ -146,3 +146,12 @@ def test_cli_export_bad_since_and_unknown_story_are_clear_errors(fused, settings
     assert r.exit_code == 1 and "ISO date" in r.output
     r = runner.invoke(cli, ["--db", settings.db, "export", "--story", "st_nope"])
     assert r.exit_code == 1 and "No story" in r.output
+
+
+def test_analyze_runs_fusion_afterwards_unless_no_fuse():
+    from trucewatch.cli import analyze as analyze_cli
+    from trucewatch.cli import fuse as fuse_cli
+
+    assert fuse_cli._fuse_after_analyze in analyze_cli.AFTER_ANALYZE
+    r = CliRunner().invoke(cli, ["analyze", "--help"])
+    assert r.exit_code == 0 and "--no-fuse" in r.output

@@ -52,7 +52,7 @@ def norm(text: str) -> str:
     return _norm(text)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def _norm_short(text: str) -> str:
     return _norm(text)
 
@@ -156,12 +156,13 @@ def cached_pairs(
     score_block: Callable[[list], list],
     cache: dict[str, tuple[str, list]],
     prefix: str,
+    changed: set[str] | None = None,
 ) -> tuple[list, int]:
     """The scored pairs of every block, re-scoring only blocks whose members changed.
 
     ``cache`` maps ``prefix + block key`` to ``(fingerprint of the members, pairs)`` and is updated
-    in place (entries of vanished blocks under ``prefix`` are dropped). Returns the pairs of all
-    blocks and how many blocks were re-scored.
+    in place (entries of vanished blocks under ``prefix`` are dropped); the keys written or dropped
+    are added to ``changed``. Returns the pairs of all blocks and how many blocks were re-scored.
     """
     pairs: list = []
     rescored = 0
@@ -175,8 +176,12 @@ def cached_pairs(
             found = score_block(members)
             cache[prefix + key] = (fp, found)
             rescored += 1
+            if changed is not None:
+                changed.add(prefix + key)
         pairs.extend(found)
     live = {prefix + k for k in blocks}
     for key in [k for k in cache if k.startswith(prefix) and k not in live]:
         del cache[key]
+        if changed is not None:
+            changed.add(key)
     return pairs, rescored

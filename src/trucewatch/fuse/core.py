@@ -120,9 +120,9 @@ def fuse_with_cache(
             else:
                 speech.append(ev)
     infos.sort(key=lambda m: m.id)
-    block_cache = dict(cache.blocks)
-    before = dict(cache.blocks)
-    clusters = inc.cluster_mentions(inc.units(infos), block_cache, stats)
+    block_cache = cache.blocks
+    changed: set[str] = set()
+    clusters = inc.cluster_mentions(inc.units(infos), block_cache, stats, changed)
     clusters = rv.apply_to_clusters(clusters, reviews, {e: ev.article_id for e, ev in events.items()})
     stats["t_incidents_cluster"] = time.perf_counter() - t0
     info_by_id = {m.id: m for m in infos}
@@ -312,11 +312,10 @@ def fuse_with_cache(
     quotes = {q.id: q for an in ans.values() for q in an.quotes}
     pub_day = {a.id: day(a.published) for a in art_list}
     clusters_q, quote_cluster = qt.quote_clusters(
-        quotes.values(), lambda aids: sources.count((a, None) for a in aids), pub_day, block_cache, stats
+        quotes.values(), lambda aids: sources.count((a, None) for a in aids), pub_day, block_cache, stats, changed
     )
-    cache.dirty_blocks |= {k for k, v in block_cache.items() if before.get(k) != v}
-    cache.removed_blocks |= set(before) - set(block_cache)
-    cache.blocks = block_cache
+    cache.dirty_blocks |= {k for k in changed if k in block_cache}
+    cache.removed_blocks |= {k for k in changed if k not in block_cache}
     disputes.extend(qt.speaker_disputes(clusters_q, quotes, canon, actor_by_id, outlets))
     stats["t_quotes"] = time.perf_counter() - t0
 

@@ -41,7 +41,7 @@ MAX_BUCKETS = 10  # a wider interval is blocked by its last buckets only
 MAX_BLOCK = 300
 WINDOW = 60
 LINK = 0.45  # score needed to merge
-CROSS_BORDER_TEXT = 0.3  # text overlap needed to link mentions placed in different countries
+CROSS_BORDER_TEXT = 0.4  # text overlap needed to link mentions placed in different countries
 LINK_DATE_GAP = 0.6  # score needed when explicit dates differ by 1..DATE_TOLERANCE days
 
 #: Taxonomy key -> coarse family. Unknown keys fall back to :func:`family_of`'s word rules.
@@ -289,7 +289,7 @@ def score(a: MentionInfo, b: MentionInfo) -> float:
         text = len(a.words & b.words) / min(len(a.words), len(b.words))
     else:
         text = 0.0
-    if pl is not None and pl < 0.3 and actor < 0.5 and text < CROSS_BORDER_TEXT:
+    if pl is not None and pl < 0.3 and (actor < 0.5 or not (a.actors and b.actors)) and text < CROSS_BORDER_TEXT:
         return 0.0  # places in different countries: only the same story told in similar words links them
     same_type = 1.0 if a.type == b.type else 0.0
     s = 0.22 * time + 0.22 * place + 0.18 * actor + 0.28 * text + 0.10 * same_type
@@ -349,6 +349,7 @@ def cluster_mentions(
     mentions: list[MentionInfo],
     block_cache: dict[str, tuple[str, list]] | None = None,
     stats: dict | None = None,
+    changed: set[str] | None = None,
 ) -> list[list[str]]:
     """Clusters of mention ids (each sorted; clusters sorted by first id). ``block_cache`` maps a block
     key to ``(fingerprint, pairs)`` and is read and updated in place."""
@@ -357,10 +358,12 @@ def cluster_mentions(
         for k in block_keys(m):
             blocks[k].append(m)
     cache = block_cache if block_cache is not None else {}
-    pairs, rescored = cached_pairs(blocks, lambda m: m.fingerprint, score_block, cache, "ev:")
+    pairs, rescored = cached_pairs(blocks, lambda m: m.fingerprint, score_block, cache, "ev:", changed)
+    n_blocks = len(blocks)
+    del blocks
     edges: dict[tuple[str, str], float] = {(a, b): s for a, b, s in pairs}
     if stats is not None:
-        stats["blocks"] = len(blocks)
+        stats["blocks"] = n_blocks
         stats["blocks_rescored"] = rescored
         stats["candidate_links"] = len(edges)
 

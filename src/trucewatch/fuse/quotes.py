@@ -23,7 +23,7 @@ __all__ = ["quote_clusters", "speaker_disputes"]
 PARTIAL = 90
 TOKEN_SET = 86
 MIN_WORDS = 3
-RARE_KEYS = 3  # blocking words per quote (its longest content words)
+RARE_KEYS = 2  # blocking words per quote (its longest content words)
 MAX_BLOCK = 200  # larger blocks are compared within a sliding window in date order
 WINDOW = 60
 TILE = 30  # days
@@ -69,6 +69,7 @@ def quote_clusters(
     published: Mapping[str, int | None] | None = None,
     cache: dict | None = None,
     stats: dict | None = None,
+    changed: set[str] | None = None,
 ) -> tuple[tuple[QuoteCluster, ...], dict[str, str]]:
     """All quote clusters (singletons included), sorted by id, and the map quote id -> cluster id.
 
@@ -86,11 +87,12 @@ def quote_clusters(
             for tile in _tiles(d):
                 blocks[f"{w}|{tile}"].append(member)
     pairs, rescored = cached_pairs(
-        blocks, lambda m: f"{m[1]}|{m[2]}|{m[0]}|{m[3]}", _score_quote_block, cache if cache is not None else {}, "qt:"
+        blocks, lambda m: f"{m[1]}|{m[2]}|{m[0]}|{m[3]}", _score_quote_block, cache if cache is not None else {}, "qt:", changed
     )
     if stats is not None:
         stats["quote_blocks"] = len(blocks)
         stats["quote_blocks_rescored"] = rescored
+    del blocks
     uf = UnionFind(q.id for q in qs)
     for a, b in pairs:
         uf.union(a, b)
