@@ -60,6 +60,10 @@ def _is_place_like(span: Span, lex: Lexicon) -> bool:
         h = head.head if head.dep_ in ("compound", "amod", "nmod") else root.head
         if h.lower_ in _PLACE_NOUNS:
             return True
+    if (head.dep_ == "pobj" and head.head.lower_ == "of"
+            and head.head.head.lower_ in _PLACE_NOUNS | {"outskirts", "centre", "center", "edge", "streets", "north",
+                                                         "south", "east", "west", "heart", "suburbs", "residents"}):
+        return True  # "the outskirts of Goma"
     if head.dep_ == "pobj" and head.head.lower_ in {"near", "in", "at", "along", "across", "inside", "via", "through"}:
         words = {fold(t.text) for t in span}
         if not (words & lex.armed_group_cues or words & lex.media_cues or words & _GENERIC_ORG):

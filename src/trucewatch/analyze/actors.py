@@ -327,6 +327,12 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
         name = _clean_name(text[s:t])
         if not name or not any(c.isalpha() for c in name):
             continue
+        if label in ("PERSON", "ORG", "NORP") and countries.country(name):
+            label = "GPE"  # a country the model took for a person or an organisation
+        if label in ("ORG", "PERSON") and countries.capital_code(name):
+            label = "GPE"  # a capital the model took for a person or an organisation ("Nairobi accused ...")
+        if label == "PERSON" and name.isupper() and len(name) <= 8:
+            label = "ORG"  # an acronym ("ECOWAS") is an organisation
         if label in ("PERSON", "ORG") and _is_place_like(e, lex):
             continue
         if (label == "ORG" and is_place is not None and len(e) <= 2 and not idx.find(name)
@@ -380,8 +386,6 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
                 ent.roles.append(role)
             if country and not ent.country:
                 ent.country = country
-        if label in ("ORG", "PERSON") and countries.capital_code(name) and not countries.country(name):
-            label = "GPE"  # a capital the model took for an organisation ("Nairobi accused ...")
         if label == "ORG":
             code = countries.country(name)
             if code:

@@ -238,10 +238,12 @@ def _attribution_of_noun(subj: Token, cue: str, actors: ActorIndex, quote_spans:
         ps, pe, ent = next((h for h in people if h[0] <= subj.idx < h[1]), people[-1])
         return _Attribution(ent.name, ent, cue, ps, pe)
     head_hit = actors.at(subj.idx, subj.idx + len(subj.text))
-    if head_hit is None and subj.ent_type_ in ("GPE", "ORG") and subj.pos_ == "PROPN":
+    if head_hit is None and subj.pos_ == "PROPN":
         # A country or a capital (for its government) the actor pass did not keep at this spot.
         ent_span = next((e for e in subj.doc.ents if e.start <= subj.i < e.end), None)
-        name = ent_span.text if ent_span is not None else subj.text
+        if ent_span is None or ent_span.label_ not in ("GPE", "ORG", "PERSON", "NORP"):
+            ent_span = subj.doc[subj.i:subj.i + 1]
+        name = ent_span.text
         code = actors.countries.country(name)
         if code:
             head_hit = actors.get_or_new(actors.countries.names[code], "country", code)
@@ -249,7 +251,7 @@ def _attribution_of_noun(subj: Token, cue: str, actors: ActorIndex, quote_spans:
             code = actors.countries.capital_code(name)
             head_hit = actors.get_or_new(government_name(actors.countries.names[code]), "government", code)
             head_hit.aliases.add(name)
-        elif subj.ent_type_ == "ORG" and ent_span is not None and len(ent_span) <= 6:
+        elif (subj.ent_type_ == "ORG" or (subj.text.isupper() and len(subj.text) > 1)) and len(ent_span) <= 6:
             # An organisation the actor pass did not keep ("Hamas said"): an organisation, not a group.
             head_hit = actors.find(name) or actors.new(name, "organization")
             head_hit.votes.update(_org_kind(ent_span, actors.lex))
@@ -309,6 +311,8 @@ def _new_person(subj: Token, cue: str, actors: ActorIndex) -> _Attribution | Non
         role.append(toks.pop(0).lower_)
     if not toks or not all(t.text[:1].isupper() and t.is_alpha and not titular(t) for t in toks):
         return None
+    if actors.countries.any_code(subj.text) or actors.countries.capital_code(subj.text):
+        return None  # a country or a capital, not a person
     existing = next((p for p in reversed(actors.ents) if p.kind == "person" and subj.lower_ in p.name.lower().split()), None)
     doc = subj.doc
     name = doc_text(doc)[toks[0].idx:subj.idx + len(subj.text)]
@@ -473,6 +477,9 @@ _DATELINE_PREFIX = re.compile(
 # Subjects of "said" that are not sources (the verb is then not speech: "the talks said to ...").
 _NOT_SPEAKERS = {"talks", "fighting", "attack", "attacks", "clashes", "violence", "ceasefire", "truce", "deal",
                  "agreement", "war", "conflict", "situation", "crisis", "it", "this", "that"}
+# Verbs that report a clause placed before them ("..., officials said."); "a charge X denied" is not one.
+_PREPOSED_VERBS = {"say", "tell", "add", "report", "claim", "allege", "confirm", "announce", "warn", "insist", "state",
+                   "write", "note", "estimate", "believe"}
 _INDIRECT_VERBS = {"say", "tell", "warn", "claim", "allege", "insist", "deny", "confirm", "announce", "stress",
                    "add", "state", "note", "argue", "reiterate", "maintain", "assert", "explain", "emphasize",
                    "emphasise", "report", "acknowledge", "admit", "believe", "vow", "threaten", "declare", "predict"}
@@ -490,6 +497,8 @@ def _indirect(doc: Doc, article_id: str, actors: ActorIndex, spans: list[tuple[i
         if comp is None:
             # "Soldiers exchanged fire, officials said.": the reported clause comes first.
             comp = next((c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i), None)
+            if verb.lemma_.lower() not in _PREPOSED_VERBS:
+                comp = None
             if comp is None or verb.i + 1 < len(doc) and not (doc[verb.i + 1].is_punct or doc[verb.i + 1].lower_ in ("on", "in", "at", "late", "early", "this", "last", "after", "before", "during", "yesterday", "today")):
                 continue
         if not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in comp.children):
