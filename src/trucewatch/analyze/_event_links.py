@@ -32,7 +32,7 @@ STATUS_CUES: dict[str, frozenset[str]] = {
     "suspended": frozenset("suspend suspension pause halt postpone standstill freeze stall hiatus".split()),
     "resumed": frozenset("resume resumption restart reconvene revive renew".split()),
     "agreed": frozenset("agree sign reach broker seal conclude announce declare strike finalise finalize clinch".split()),
-    "holds": frozenset("hold remain observe respect maintain effect force place".split()),
+    "holds": frozenset("hold remain observe respect maintain continue survive effect force place".split()),
     "strained": frozenset("violate violation breach strain fragile shaky tenuous tenuously risk threaten jeopardise "
                           "jeopardize undermine brink verge edge precarious".split()),
     "scheduled": frozenset("schedule plan expect due upcoming".split()),
@@ -81,6 +81,14 @@ def status(tok: Token, gov: Token, key: str, negated: bool, time: TimeExpr | Non
     if tok.dep_ in ("nsubj", "dobj", "nsubjpass", "compound") and tok.head is not gov:
         up.append(tok.head)
     rings.append(up)
+    # "two days of peace talks ended without agreement", "the latest round of negotiations has broken down":
+    # the talks are inside the subject of the predicate that carries the status.
+    if gov is tok and up and up[-1].pos_ in ("NOUN", "PROPN") and up[-1].dep_ in ("nsubj", "nsubjpass") \
+            and up[-1].head.pos_ in ("VERB", "AUX"):
+        v = up[-1].head
+        rings.append([v, *(c for c in v.children if c.dep_ in ("prt", "acomp", "advmod", "attr", "neg", "aux")
+                            or (c.dep_ == "prep" and c.lower_ in STATUS_PREPS)),
+                      *(g for c in v.children if c.dep_ == "prep" and c.lower_ in STATUS_PREPS for g in c.children)])
     rings.append([c for c in tok.children if c.dep_ in ("amod", "acl", "relcl", "compound")]
                  + [g for c in tok.children if c.dep_ in ("acl", "relcl") for g in c.children if g.dep_ in ("prt", "advmod", "dobj")])
     for ring in rings:
@@ -133,7 +141,8 @@ def with_relations(found: list[tuple[EventMention, Token]]) -> list[EventMention
                         rel = Relation(kind="after", target_event_id=em.id, text=f"{head.text} {gov.text}",
                                        start=min(head.idx, gov.idx), end=max(head.idx + len(head.text), gov.idx + len(gov.text)))
                         cur = final[eff.id]
-                        final[eff.id] = replace(cur, relations=cur.relations + (rel,))
+                        if not any(r.kind == "after" and r.target_event_id == em.id for r in cur.relations):
+                            final[eff.id] = replace(cur, relations=cur.relations + (rel,))
     return sorted(final.values(), key=lambda e: (e.start, e.end, e.type))
 
 
