@@ -199,6 +199,7 @@ def test_country_code_accepts_names_codes_and_demonyms():
     "word,label",
     [("signed", "agreed"), ("holds", "in force"), ("holding", "in force"), ("collapsed", "collapsed"),
      ("suspended", "talks suspended"), ("strained", "strained"), ("banana", None)],
+    ids=["signed", "holds", "holding", "collapsed", "suspended", "strained", "not-a-status"],
 )
 def test_status_words_are_normalised(word, label):
     assert normalize_status(word) == label
