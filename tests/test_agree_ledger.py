@@ -282,3 +282,14 @@ def test_ledger_properties(rows, points, window, rnd):
         for vid in x["violation_ids"]:
             d = _date.fromisoformat(by_id[vid].date)
             assert end - _td(days=window - 1) <= d <= end and x["party"] in by_id[vid].accused
+
+
+def test_logged_decisions_about_a_vanished_agreement_are_ignored_not_fatal():
+    arts, ans, fusion = build()
+    stale = [
+        agree.make_review("agreement", "agr-gone", "correct", value='{"venue": "X"}', reason="r", reviewer="a"),
+        agree.make_review("agreement", "agr-gone", "correct", value='{"parties": ["Chile", "Peru"]}', reason="r", reviewer="a"),
+        agree.make_review("agreement", "agr-gone", "reject", reason="r", reviewer="a"),
+    ]
+    ags, _ = agree.derive(arts, ans, fusion, reviews=stale)
+    assert [a.parties for a in ags] == [("Ecuador", "Peru")]

@@ -60,6 +60,7 @@ class Declaration:
     drop: bool = False
     reason: str = ""
     source: str = ""  # file and item, or "review <id>", for messages
+    by_id_only: bool = False  # a logged correction: applies to the agreement with this id, if it still exists
 
 
 def load_declared(path: str | Path | None) -> tuple[Declaration, ...]:
@@ -188,6 +189,8 @@ def apply_declarations(agreements: Sequence[Agreement], declarations: Iterable[D
             if dec.id and dec.id == ag.id:
                 idx = i
                 break
+        if idx is None and dec.by_id_only:
+            continue  # the agreement a logged decision was about is gone (e.g. after re-analysis)
         if idx is None and dec.territory and not (dec.id and dec.parties is None):
             for i, ag in enumerate(out):
                 if set(ag.territory) == set(dec.territory) and _close(ag.date_agreed, dec.date_agreed):

@@ -201,14 +201,18 @@ def declarations_from_reviews(reviews: Iterable[Review]) -> list[Declaration]:
             continue
         where = f"review {r.id}"
         if r.action in ("declare", "correct"):
-            data = json.loads(r.value or "{}")
-            if r.action == "correct":
-                data = {**data, "id": r.target_id}
-            else:
-                data.setdefault("id", r.target_id)
-            out.append(parse_declaration(data, where))
+            try:
+                data = json.loads(r.value or "{}")
+                if r.action == "correct":
+                    data = {**data, "id": r.target_id}
+                else:
+                    data.setdefault("id", r.target_id)
+                dec = parse_declaration(data, where)
+            except (ValueError, ConfigError, TypeError):
+                continue  # validated when recorded; a value this version cannot read is skipped, not fatal
+            out.append(replace(dec, by_id_only=r.action == "correct"))
         elif r.action == "reject":
-            out.append(Declaration(id=r.target_id, drop=True, reason=r.reason, source=where))
+            out.append(Declaration(id=r.target_id, drop=True, reason=r.reason, source=where, by_id_only=True))
     return out
 
 
