@@ -151,6 +151,30 @@ def test_status_of_talks_and_ceasefires(text, status):
     assert events and events[0].status == status, [(e.type, e.trigger, e.status) for e in events]
 
 
+@pytest.mark.parametrize("text", [
+    "Efforts collapsed on Saturday after two days of peace talks in Istanbul ended without agreement.",
+    "The latest round of negotiations between the two governments has broken down.",
+], ids=["days-of-talks", "round-of-negotiations"])
+def test_status_is_read_from_the_predicate_of_the_talks_phrase(text):
+    e = [e for e in analyse(text) if e.type == "talks"][0]
+    assert e.status == "collapsed"
+
+
+def test_ended_without_agreement_is_no_agreement_event():
+    assert {e.type for e in analyse("The talks ended without agreement on Friday.")} == {"talks"}
+
+
+def test_trigger_words_inside_a_name_are_not_triggers_but_headlines_are_read():
+    events = analyse("The Joint Ceasefire Monitoring Commission met officials in Doha on Monday.")
+    assert not any(e.type == "ceasefire" for e in events)
+    assert "armed_clash" in {e.type for e in analyse("Border Clash Leaves Soldiers Dead")}
+
+
+def test_planned_attacks_and_arrest_raids_are_not_attacks():
+    events = analyse("Police arrested six men in raids on Monday; officials said they were planning attacks on the army.")
+    assert {e.type for e in events} == {"arrest"}
+
+
 def test_urged_to_resume_is_not_a_resumption():
     e = one(analyse("Diplomats urged both sides to resume talks."), "talks")
     assert e.status is None

@@ -53,6 +53,18 @@ def test_close_misspelling_resolves_with_a_reason_and_short_names_do_not():
     assert g.geocode("Zqx", set()).reason == "not in the gazetteer"
 
 
+def test_a_tiny_town_far_from_the_story_is_not_a_match():
+    g = gazetteer()
+    p = g.geocode("Valley", {"PK"})
+    assert p.lat is None and "Anguilla" in p.reason
+    assert g.geocode("Valley", {"AI"}).country_code == "AI"
+
+
+def test_kind_word_rejects_a_city_known_only_by_an_alternate_name():
+    p = gazetteer().geocode("Prasat", {"TH", "KH"}, kind="admin2")
+    assert p.lat is None and p.reason
+
+
 def test_bundled_extension_has_crossings_and_borders():
     g = gazetteer()
     p = g.geocode("Torkham", {"PK", "AF"})
@@ -117,6 +129,12 @@ def test_unknown_place_before_a_kind_word_is_kept_unresolved_with_a_reason():
     text = "Clashes were reported near the Zarwandi district on Sunday."
     by = {p.name: p for p in _places(text)}
     assert by["Zarwandi"].lat is None and by["Zarwandi"].reason == "not in the gazetteer"
+
+
+def test_kind_word_before_the_name_and_capitalised_states_are_not_kind_words():
+    by = {p.name: p for p in _places("Shells hit the northern province of Paktika, and the United States condemned it.")}
+    assert by["Paktika"].feature == "admin1"
+    assert by["United States"].feature == "country"
 
 
 def test_headings_are_not_places():

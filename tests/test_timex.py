@@ -45,6 +45,7 @@ CASES = [
     ("last year", "2024-01-01", "2024-12-31", "year"),
     ("3 days ago", "2025-11-06", "2025-11-06", "day"),
     ("the past week", "2025-11-02", "2025-11-09", "range"),
+    ("overnight", "2025-11-08", "2025-11-09", "range"),
 ]
 
 
@@ -65,6 +66,8 @@ def test_durations_are_not_points_in_time(text):
     ("the next day", "relative to another event"),
     ("ten days later", "relative to another event"),
     ("just hours before", "relative to another event"),
+    ("four days earlier", "relative to another event"),
+    ("just days", "relative to another event"),
     ("4.30am", "time of day only"),
     ("the coming days", "vague"),
 ], ids=lambda v: str(v))

@@ -169,7 +169,8 @@ def _triggers(sent: Span, table: _Table, lex: Lexicon, military: bool, border_cu
     lem, low, pos = table.lemma, table.lower, table.pos
     a, b = sent.start, sent.end
     words = [doc[i].text for i in range(a, b) if pos[i] not in ("PUNCT", "SPACE", "DET", "ADP", "CCONJ")]
-    headline = len(words) <= 20 and sum(w[:1].isupper() for w in words) >= 0.7 * max(len(words), 1)
+    headline = (len(words) <= 20 and low[b - 1] not in (".", "!", "?")  # headlines carry no final stop
+                and sum(w[:1].isupper() for w in words) >= 0.7 * max(len(words), 1))
     for k in range(a, b):
         for phrase, key in lex.phrases.get(lem[k], ()):
             n = len(phrase)
