@@ -174,13 +174,12 @@ def _precision_of_unit(unit: str) -> str:
             "month": "month", "year": "year", "decade": "year"}[unit]
 
 
-def _clean(text: str) -> tuple[str, bool]:
-    """Lower-case, normalise spaces and quotes, drop leading prepositions; say whether a daypart was present."""
+def _clean(text: str) -> str:
+    """Lower-case, normalise spaces, quotes and dashes, drop a possessive and leading prepositions."""
     t = text.lower().replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-")
     t = re.sub(r"\s+", " ", t).strip(" ,.;:'\"()")
     t = re.sub(r"(?:'s|'s)$", "", t)
-    t = _LEADING.sub("", t)
-    return t, False
+    return _LEADING.sub("", t)
 
 
 def _weekday_index(word: str) -> int | None:
@@ -449,7 +448,7 @@ def resolve(text: str, anchor: Date | None, anchor_range: tuple[Date, Date] | No
     >>> resolve("late Friday", dt.date(2025, 11, 9), None)
     ('2025-11-07', '2025-11-07', 'day', 'weekday on or before publication')
     """
-    t, _ = _clean(text)
+    t = _clean(text)
     if not t:
         return None, None, None, "empty"
     absolute = _resolve_absolute(t)
