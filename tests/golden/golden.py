@@ -3,7 +3,8 @@
 Article file format: ``key: value`` header lines (``published``, ``outlet``), a line ``---``, then the text.
 Expectation keys used by the quality gate (tests/test_quality_gate.py): ``quotes`` (text fragment,
 speaker, direct), ``claims`` (text fragment, value, category, claimant); the event/time/place
-keys (``events``, ``times``, ``places``) are scored when present.
+keys (``events``, ``times``, ``places``) are scored when present; they live in
+``expected/<name>.events.json`` sidecars (kept with analyze/events.py, places.py, timex.py) merged in here.
 """
 
 from __future__ import annotations
