@@ -238,9 +238,12 @@ def analyze_batch(articles: Iterable[Article], settings: Settings, res: Resource
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, version: str) -> None:
     _WORKER["settings"] = settings
-    _WORKER["res"] = load_resources(settings)
+    res = load_resources(settings)
+    # The parent's version names the analyses (a worker re-reads the rule files; they must not disagree).
+    res.version = version
+    _WORKER["res"] = res
 
 
 def _work(batch: list[Article]) -> list[Analysis | Skip]:
@@ -288,7 +291,8 @@ def analyze_many(
         import multiprocessing
 
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=procs, mp_context=ctx, initializer=_init_worker, initargs=(settings,)) as pool:
+    version = res.version if res is not None else pipeline_version(settings)
+    with ProcessPoolExecutor(max_workers=procs, mp_context=ctx, initializer=_init_worker, initargs=(settings, version)) as pool:
         inflight = []
         chunks = _chunks(articles, size)
         for chunk in chunks:
