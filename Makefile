@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-DEBS := chromium chromium-driver fonts-dejavu-core
+DEBS := chromium chromium-driver fonts-dejavu-core postgresql
 
 .PHONY: install system-deps demo test bench clean docs
 
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian packages the browser tests need (headless Chromium); installed only when missing.
+# Debian packages the tests need (headless Chromium; the PostgreSQL server tests/test_postgres.py starts); installed only when missing.
 system-deps:
 	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from sqlalchemy import create_engine, delete, event, func, insert, select, text, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from ..errors import NotFoundError, StoreError
 from ..records import Analysis, Article, Debris, RawInput, Review, from_dict, to_dict
@@ -28,7 +28,7 @@ from ._browse import BrowseMixin
 
 __all__ = ["Store", "open_store", "SCHEMA_HEAD"]
 
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -50,14 +50,27 @@ def open_store(settings: Settings | str) -> "Store":
         if not path.parent.exists():
             raise StoreError(f"The folder {path.parent} does not exist; create it or choose another --db path.")
     try:
-        engine = create_engine(url, future=True)
-    except (SQLAlchemyError, ImportError) as e:
-        raise StoreError(f"Cannot open the store {url}: {e}. Check the --db value or TRUCEWATCH_DB.") from None
+        engine = create_engine(url, future=True, **({} if url.startswith("sqlite") else {"pool_pre_ping": True}))
+    except ImportError as e:
+        hint = " Install the PostgreSQL driver: pip install 'trucewatch[postgres]'." if url.startswith("postgresql") else ""
+        raise StoreError(f"Cannot open the store {_safe_url(url)}: {e}.{hint}") from None
+    except SQLAlchemyError as e:
+        raise StoreError(f"Cannot open the store {_safe_url(url)}: {e}. Check the --db value or TRUCEWATCH_DB.") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     store = Store(engine)
     store.migrate()
     return store
+
+
+def _safe_url(url: str) -> str:
+    """``url`` with any password hidden (for error messages)."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not even a URL: it is shown as given
+        return url
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -105,7 +118,7 @@ class Store(BrowseMixin):
         with self.engine.connect() as conn:
             try:
                 return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            except OperationalError:
+            except (OperationalError, ProgrammingError):
                 return None
 
     def close(self) -> None:
@@ -269,7 +282,17 @@ class Store(BrowseMixin):
             ).scalar_one()
 
     def search(self, query: str, limit: int = 50) -> list[tuple[str, str]]:
-        """Full-text search: (article id, snippet) pairs, best first. Query syntax is SQLite FTS5's."""
+        """Full-text search: (article id, snippet) pairs, best first.
+
+        Query syntax is SQLite FTS5's; on PostgreSQL it is ``websearch_to_tsquery``'s
+        (phrases in quotes, ``OR``, ``-word``) with a substring fallback (see store/_pg.py).
+        """
+        if self.engine.dialect.name == "postgresql":
+            from . import _pg
+
+            with self.engine.connect() as conn:
+                _total, rows, _capped = _pg.search(conn, query, limit=limit, offset=0, cap=limit, start="[", stop="]")
+            return [(r["id"], r["snippet"]) for r in rows]
         if self.engine.dialect.name != "sqlite":
             like = f"%{query}%"
             with self.engine.connect() as conn:

@@ -18,6 +18,7 @@ from sqlalchemy import and_, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from . import tables as t
+from ._pg import exact
 
 __all__ = ["BrowseMixin", "Page"]
 
@@ -50,7 +51,7 @@ def _facet_ids(kind: str, facet: str, values: Sequence[str]):
 def _facet_values(kind: str, facet: str, record_ids):
     """Values of ``facet`` of the ``kind`` records ``record_ids`` (a list or a subquery)."""
     f = t.record_facet.c
-    return select(f.value).where(f.kind == kind, f.facet == facet, f.record_id.in_(record_ids))
+    return select(exact(f.value)).where(f.kind == kind, f.facet == facet, f.record_id.in_(record_ids))
 
 
 class BrowseMixin:
@@ -69,9 +70,9 @@ class BrowseMixin:
     def data_version(self) -> int:
         """A number that changes whenever articles, analyses or fused records change (for caches).
 
-        Kept by triggers on SQLite; on other backends it is -1 (never cache).
+        Kept by triggers on SQLite and PostgreSQL (migration 0004); on other backends it is -1 (never cache).
         """
-        if self.engine.dialect.name != "sqlite":
+        if self.engine.dialect.name not in ("sqlite", "postgresql"):
             return -1
         with self.engine.connect() as conn:
             return conn.execute(text("SELECT n FROM data_version WHERE id = 1")).scalar() or 0
@@ -151,7 +152,7 @@ class BrowseMixin:
             where.append(c.id.in_(_facet_ids(kind, facet, values)))
         if incident_filter:
             inc = select(c.id).where(self._fused_cond("incident", **incident_filter))
-            where.append(c.id.in_(select(f.record_id).where(f.kind == kind, f.facet == "incident", f.value.in_(inc))))
+            where.append(c.id.in_(select(f.record_id).where(f.kind == kind, f.facet == "incident", exact(f.value).in_(inc))))
         if ids is not None:
             where.append(c.id.in_(list(ids)))
         return and_(*where)
@@ -172,7 +173,7 @@ class BrowseMixin:
                 (t.fused_record.c.story_id == story_id) | t.fused_record.c.id.in_(story_incidents),
             )
             return c.id.in_(
-                select(f.record_id).where(f.kind == kind, f.facet == "incident", f.value.in_(incidents))
+                select(f.record_id).where(f.kind == kind, f.facet == "incident", exact(f.value).in_(incidents))
             ) | c.id.in_(select(f.record_id).where(f.kind == kind, f.facet == "article", f.value.in_(story_articles)))
         return c.id.in_(select(f.record_id).where(f.kind == kind, f.facet == "article", f.value.in_(story_articles)))
 
@@ -305,10 +306,10 @@ class BrowseMixin:
         if story_id:
             where.append(a.id.in_(_facet_values("story", "article", [story_id])))
         if actor:
-            where.append(a.id.in_(select(f.value).where(f.kind == "actor", f.facet == "article", f.record_id.in_(list(actor)))))
+            where.append(a.id.in_(select(exact(f.value)).where(f.kind == "actor", f.facet == "article", f.record_id.in_(list(actor)))))
         if incident_filter:
             inc = select(t.fused_record.c.id).where(self._fused_cond("incident", **incident_filter))
-            where.append(a.id.in_(select(f.value).where(f.kind == "incident", f.facet == "article", f.record_id.in_(inc))))
+            where.append(a.id.in_(select(exact(f.value)).where(f.kind == "incident", f.facet == "article", f.record_id.in_(inc))))
         if ids is not None:
             where.append(a.id.in_(list(ids)))
         cols = list(_ARTICLE_META) + ([a.text] if with_text else [])
@@ -397,6 +398,13 @@ class BrowseMixin:
         if not q:
             return 0, [], False
         cap = self.SEARCH_RANK_CAP
+        if self.engine.dialect.name == "postgresql":  # the GIN index of migration 0004 (store/_pg.py)
+            from . import _pg
+
+            with self.engine.connect() as conn:
+                total, rows, capped = _pg.search(conn, q, limit=limit, offset=offset, cap=cap, start="\ue000", stop="\ue001")
+            meta = self.article_meta(r["id"] for r in rows)
+            return total, [{**meta.get(r["id"], {}), **r} for r in rows], capped
         count_sql = text(
             "SELECT count(*) FROM (SELECT rowid FROM article_fts WHERE article_fts MATCH :q LIMIT :cap)"
         )
@@ -515,15 +523,18 @@ class BrowseMixin:
 
     def copy_stats(self) -> dict[str, tuple[int, int]]:
         """outlet -> (articles in copy groups, of which originals) — how much of an outlet is copied."""
+        pg = self.engine.dialect.name == "postgresql"
         in_groups = text(
-            "SELECT coalesce(a.outlet, ''), count(DISTINCT a.id) FROM record_facet f JOIN article a ON a.id = f.value "
-            "WHERE f.kind = 'copy' AND f.facet = 'article' GROUP BY a.outlet"
+            "SELECT coalesce(a.outlet, ''), count(DISTINCT a.id) FROM record_facet f JOIN article a ON a.id = "
+            + ('(f.value COLLATE "default") ' if pg else "f.value ")
+            + "WHERE f.kind = 'copy' AND f.facet = 'article' GROUP BY a.outlet"
         )
+        original_id = "(r.data_json::jsonb ->> 'original_id')" if pg else "json_extract(r.data_json, '$.original_id')"
         originals = text(
             "SELECT coalesce(a.outlet, ''), count(*) FROM fused_record r "
-            "JOIN article a ON a.id = json_extract(r.data_json, '$.original_id') WHERE r.kind = 'copy' GROUP BY a.outlet"
+            f"JOIN article a ON a.id = {original_id} WHERE r.kind = 'copy' GROUP BY a.outlet"
         )
         with self.engine.connect() as conn:
             grouped = dict(conn.execute(in_groups).all())
-            orig = dict(conn.execute(originals).all()) if self.engine.dialect.name == "sqlite" else {}
+            orig = dict(conn.execute(originals).all()) if self.engine.dialect.name in ("sqlite", "postgresql") else {}
         return {o: (n, orig.get(o, 0)) for o, n in grouped.items()}

@@ -137,6 +137,10 @@ api_token = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+#: Case-insensitive text: SQLite's NOCASE collation; on PostgreSQL migration 0004 gives these
+#: columns a nondeterministic ICU collation of the same name (plain text until then).
+_NOCASE = Text(collation="NOCASE").with_variant(Text(), "postgresql")
+
 #: Browse index (migration 0003, filled by SQLite triggers): one row per (record, facet value)
 #: so the web app filters fused records by actor, place, outlet, article ... without reading JSON.
 record_facet = Table(
@@ -144,7 +148,7 @@ record_facet = Table(
     metadata,
     Column("kind", String(24), primary_key=True),
     Column("facet", String(16), primary_key=True),
-    Column("value", Text(collation="NOCASE"), primary_key=True),
+    Column("value", _NOCASE, primary_key=True),
     Column("record_id", String(40), primary_key=True),
     Index("ix_record_facet_record", "kind", "record_id"),
     sqlite_with_rowid=False,
@@ -159,8 +163,8 @@ article_item = Table(
     Column("id", String(40), primary_key=True),
     Column("article_id", String(32), nullable=False),
     Column("published", String(10)),
-    Column("outlet", Text(collation="NOCASE")),
-    Column("label", Text(collation="NOCASE")),  # quote speaker / claim claimant
+    Column("outlet", _NOCASE),
+    Column("label", _NOCASE),  # quote speaker / claim claimant
     Column("category", String(24)),  # claim category
     Column("data_json", Text, nullable=False),
     Index("ix_article_item_kind_published", "kind", "published", "id"),
