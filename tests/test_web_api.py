@@ -143,6 +143,9 @@ def test_actors_filters(client, b):
     assert ids(client.get("/api/actors?kind=person")) == {"actor-voss"}
     assert ids(client.get("/api/actors?name=voss")) == {"actor-voss"}
     assert ids(client.get(f"/api/actors?article={b.articles['a4']}")) == {"actor-veloria", "actor-kestrana"}
+    assert ids(client.get("/api/actors?outlet=harbor times")) == {"actor-kestrana"}
+    assert total(client.get(f"/api/actors?story={b.story}")) == 3
+    assert total(client.get("/api/actors?kind=person,country")) == 3
     assert client.get("/api/actors/actor-voss").json()["aliases"] == ["General Mara Voss", "Voss"]
     assert client.get("/api/actors/actor-nobody").status_code == 404
 
@@ -228,6 +231,12 @@ def test_stories_copies_and_clusters(client, b):
     assert total(client.get(f"/api/copies?article={b.articles['a1']}")) == 0
     assert ids(client.get("/api/copies?outlet=valley wire")) == {b.copy}
     assert ids(client.get("/api/quote-clusters?speaker=General Mara Voss")) == {b.cluster}
+    assert ids(client.get(f"/api/quote-clusters?article={b.articles['a2']}")) == {b.cluster}
+    assert total(client.get(f"/api/quote-clusters?article={b.articles['a4']}")) == 0
+    assert ids(client.get(f"/api/copies?story={b.story}")) == {b.copy}
+    assert total(client.get("/api/copies?story=elsewhere")) == 0
+    assert client.get("/api/stories/elsewhere").status_code == 404
+    assert client.get(f"/api/disputes/{b.disputes['speaker']}").json()["quote_cluster_id"] == b.cluster
 
 
 def test_search_pages_and_marks_matches(client, b):
@@ -441,8 +450,14 @@ def test_index_follows_replaced_fused_records(tmp_path):
     store.replace_fused("incident", keep)
     assert store.browse_fused("incident", facets={"place": ["kestrel pass"]})[0] == 0
     assert store.browse_fused("incident", facets={"place": ["dravik"]})[0] == 1
-    store.save_analyses([])  # nothing: the item index is untouched
-    assert store.browse_items("quote")[0] == 4
+    # Changed and new records replace the old ones, and the index follows them.
+    moved = dict(keep[0], places=[dict(keep[0]["places"][0], resolved_name="Elsewhere")])
+    new = dict(keep[0], id="inc-new", places=[])
+    store.replace_fused("incident", [moved, new])
+    assert sorted(d["id"] for d in store.fused("incident")) == ["inc-drone", "inc-new"]
+    assert store.fused_one("incident", "inc-drone")["places"][0]["resolved_name"] == "Elsewhere"
+    assert store.browse_fused("incident", facets={"place": ["elsewhere"]})[0] == 1
+    assert store.browse_fused("incident", facets={"article": [b.articles["a4"]]})[0] == 2
     store.close()
 
 
