@@ -161,6 +161,8 @@ def analyze(
     :class:`~trucewatch.analyze.AnalyzeReport`; articles that cannot be analyzed are
     :class:`~trucewatch.records.Skip` records in it. ``progress(done, total)`` is called per article.
     Raises :class:`~trucewatch.errors.ModelError` when the spaCy model cannot be loaded.
+    ``settings.engine`` picks where the analysis runs: ``local`` (this process or a pool of
+    ``processes``) or ``dask`` (``settings.dask_scheduler``, or a local cluster of ``processes`` workers).
     """
     import time
 
@@ -173,7 +175,12 @@ def analyze(
     if not ids:
         return report
     procs = processes if processes is not None else settings.processes
-    res = analyze_stage.load_resources(settings) if procs <= 1 else None
+    engine = (settings.engine or "local").strip().lower()
+    if engine not in ("local", "dask"):
+        from .errors import ConfigError
+
+        raise ConfigError(f"Unknown analyze engine {settings.engine!r}; use local or dask (TRUCEWATCH_ENGINE / --engine).")
+    res = analyze_stage.load_resources(settings) if procs <= 1 and engine == "local" else None
 
     def articles():
         for i in range(0, len(ids), 500):
@@ -181,7 +188,13 @@ def analyze(
 
     pending = []
     done = 0
-    for result in analyze_stage.analyze_many(articles(), settings, processes=procs, res=res):
+    if engine == "dask":  # batches as tasks on a Dask cluster (docs/scale.md)
+        from .analyze.dask_engine import analyze_dask
+
+        results = analyze_dask(articles(), settings, workers=procs)
+    else:
+        results = analyze_stage.analyze_many(articles(), settings, processes=procs, res=res)
+    for result in results:
         done += 1
         if isinstance(result, Skip):
             report.skipped.append(result)

