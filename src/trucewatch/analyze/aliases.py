@@ -42,6 +42,7 @@ LEXICON_FILE = DATA / "lexicon.yaml"
 _KINDS = {"person", "organization", "armed_group", "government", "country", "group", "media"}
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case, strip accents, turn hyphens/apostrophes into spaces, squeeze spaces."""
     t = unicodedata.normalize("NFKD", text)
