@@ -124,3 +124,11 @@ def test_death_toll_idiom_and_demonym_side():
     assert (c.value, c.category, c.claimant) == (45, "killed", "health ministry")
     (d,) = claims("Air strikes killed 18 Palestinians on Monday, health officials said.")
     assert (d.side, d.category, d.claimant) == ("Palestinian", "killed", "health officials")
+
+
+def test_unattributed_figure_falls_back_to_the_site_when_no_outlet_is_known():
+    from dataclasses import replace
+
+    art = replace(article("Three soldiers were wounded in the attack.", outlet=None), url="https://www.example-news.org/a/1")
+    (c,) = analyze_article(art, resources()).claims
+    assert c.claimant == "example-news.org"

@@ -13,6 +13,7 @@ import re
 import pytest
 
 from trucewatch import pipeline
+from trucewatch.analyze.claims import outlet_of
 
 pytestmark = pytest.mark.corpus
 
@@ -59,7 +60,7 @@ def test_corpus_analysis_prints_findings_and_keeps_invariants(shared_corpus, ana
         for c in an.claims:
             assert 0 <= c.start < c.end <= len(text)
             # Every claim names who says so: an actor of the article, or the outlet itself.
-            assert c.claimant and (c.claimant_actor_id or c.claimant == (art.outlet or "the outlet (no source named)"))
+            assert c.claimant and (c.claimant_actor_id or c.claimant == outlet_of(art))
             assert c.low is None or c.value is None or c.low <= c.value
             assert c.high is None or c.value is None or c.value <= c.high
         actor_ids = {x.id for x in an.actors}

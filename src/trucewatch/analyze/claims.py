@@ -32,7 +32,7 @@ from .actors import ActorIndex, is_headline
 from .components import Lexicon, sent_at, doc_text
 from .quotes import according_to, speaker_of_verb
 
-__all__ = ["claims_from", "parse_number"]
+__all__ = ["claims_from", "outlet_of", "parse_number"]
 
 _SKIP_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "PERSON", "ORG", "GPE", "FAC", "LAW", "EVENT",
               "PRODUCT", "WORK_OF_ART", "LANGUAGE", "LOC"}
@@ -89,6 +89,19 @@ def parse_number(words: str) -> float | None:
             return None
         seen = True
     return total + current if seen else None
+
+
+def outlet_of(article: Article) -> str:
+    """Who vouches for an unattributed figure: the outlet, else the site of the URL, else a placeholder."""
+    if article.outlet:
+        return article.outlet
+    if article.url:
+        from urllib.parse import urlsplit
+
+        host = urlsplit(article.url).hostname or ""
+        if host:
+            return host.removeprefix("www.")
+    return "the outlet (no source named)"
 
 
 def _is_numeric(tok: Token, lex: Lexicon) -> bool:
@@ -251,7 +264,7 @@ def claims_from(doc: Doc, article: Article, actors: ActorIndex, quotes: list[Quo
     quote_spans = doc.user_data.get("tw_quote_chars") or []
     direct = sorted((q.start, q.end, q) for q in quotes if q.direct)
     starts = [d[0] for d in direct]
-    outlet = article.outlet or "the outlet (no source named)"
+    outlet = outlet_of(article)
     out: list[Claim] = []
     i = 0
     n = len(doc)
