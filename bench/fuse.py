@@ -58,9 +58,12 @@ def iso(d: int) -> str:
 class Story:
     def __init__(self, rng: random.Random, k: int):
         self.k = k
-        self.countries = [(name(rng, 3), f"Q{k:04X}"), (name(rng, 3), f"R{k:04X}")]
-        self.places = [(name(rng, 3) + " " + rng.choice(["Town", "Ridge", "Crossing", "Post"]), i % 2) for i in range(6)]
-        self.people = [(name(rng) + " " + name(rng, 3), i % 2, rng.choice(["defence minister", "army spokesman", "governor", "foreign minister"])) for i in range(6)]
+        # names carry the story number in syllables, so two conflicts never share a country or town
+        n = len(SYL)
+        tag = SYL[k % n] + SYL[(k // n) % n] + SYL[(k // (n * n)) % n]
+        self.countries = [(name(rng, 2) + tag, f"Q{k:04X}"), (name(rng, 2) + tag + "ia", f"R{k:04X}")]
+        self.places = [(name(rng, 2) + tag + " " + rng.choice(["Town", "Ridge", "Crossing", "Post"]), i % 2) for i in range(6)]
+        self.people = [(name(rng) + " " + name(rng, 2) + tag, i % 2, rng.choice(["defence minister", "army spokesman", "governor", "foreign minister"])) for i in range(6)]
         self.start = START + rng.randrange(SPAN_DAYS)
         self.quotes = [" ".join(rng.choice(VOCAB) for _ in range(rng.randint(8, 14))) for _ in range(4)]
 
@@ -147,7 +150,7 @@ def make_corpus(n: int, seed: int = 7, first: int = 0):
         qs, qe = add(f'{role.capitalize()} {person} said "{qtext}" to reporters.')
         off = qs + len(role) + len(person) + 9
         quotes.append(Quote(stable_id(aid, "q", 0), aid, qtext, person, pa.id, "said", True, off, off + len(qtext)))
-        for f in rng.sample(FILLER, 4):
+        for f in rng.sample(FILLER, 2):  # some boilerplate shared by many articles
             add(f + ".")
         add(" ".join(rng.choice(WORDS if k % 3 else VOCAB) for k in range(rng.randint(40, 90))) + ".")
         text = " ".join(parts)

@@ -13,6 +13,7 @@ import base64
 import re
 import zlib
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -166,22 +167,45 @@ def decode_signature(data: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(data), dtype="<u4").astype(np.uint32)
 
 
+@lru_cache(maxsize=1)
+def _lsh_params() -> tuple[int, int]:
+    """Bands and rows for the LSH threshold (computed once: datasketch integrates to find them)."""
+    probe = MinHashLSH(threshold=min(COPY_JACCARD, 0.4), num_perm=NUM_PERM)
+    return probe.b, probe.r
+
+
 def copy_groups(
     articles: Iterable[Article], signatures: Mapping[str, np.ndarray], credits: Mapping[str, str | None]
 ) -> tuple[CopyGroup, ...]:
     """Groups of two or more articles that are copies of one report, each with its reason."""
     arts = sorted(articles, key=lambda a: a.id)
-    lsh = MinHashLSH(threshold=min(COPY_JACCARD, 0.4), num_perm=NUM_PERM)
+    # One LSH index per COPY_WINDOW-day slice of publication dates: copies are published close
+    # together, so an article is only looked up in its own and the neighbouring slices (linear cost
+    # even when boilerplate makes many old articles look alike). Undated articles go in their own
+    # index, which every article also queries.
+    indexes: dict[int | None, MinHashLSH] = {}
     lean = {}
+    slice_of: dict[str, int | None] = {}
     for a in arts:
+        d = day(a.published)
+        b = None if d is None else d // COPY_WINDOW
+        slice_of[a.id] = b
         m = LeanMinHash(seed=1, hashvalues=signatures[a.id], scheme="affine32")
         lean[a.id] = m
-        lsh.insert(a.id, m)
+        if b not in indexes:
+            indexes[b] = MinHashLSH(num_perm=NUM_PERM, params=_lsh_params())
+        indexes[b].insert(a.id, m)
     uf = UnionFind(a.id for a in arts)
     by_id = {a.id: a for a in arts}
     reasons: dict[tuple[str, str], str] = {}
     for a in arts:
-        for other in lsh.query(lean[a.id]):
+        b = slice_of[a.id]
+        look = list(indexes) if b is None else [b - 1, b, b + 1, None]
+        candidates = set()
+        for key in look:
+            if key in indexes:
+                candidates.update(indexes[key].query(lean[a.id]))
+        for other in sorted(candidates):
             if other <= a.id:
                 continue
             d0, d1 = day(a.published), day(by_id[other].published)
@@ -195,12 +219,16 @@ def copy_groups(
             elif ca and ca == cb and j >= WIRE_JACCARD:
                 reasons[(a.id, other)] = f"same wire credit ({ca}), similar text (jaccard {j:.2f})"
                 uf.union(a.id, other)
+    del indexes, lean
+    why_of: dict[str, set[str]] = {}
+    for (x, _), r in reasons.items():
+        why_of.setdefault(uf.find(x), set()).add(r)
     out = []
     for members in uf.groups():
         if len(members) < 2:
             continue
         original = min(members, key=lambda i: (by_id[i].published or "9999", i))
-        why = sorted({r for (x, y), r in reasons.items() if x in members}, key=lambda r: (not r.startswith("near"), r))
+        why = sorted(why_of.get(uf.find(members[0]), ()), key=lambda r: (not r.startswith("near"), r))
         out.append(
             CopyGroup(
                 id=stable_id("copies", members[0], prefix="cp_"),
