@@ -127,3 +127,9 @@ def test_bad_aliases_file_is_a_config_error_naming_the_file(tmp_path: Path, cont
 def test_missing_aliases_file_is_a_config_error(tmp_path: Path):
     with pytest.raises(ConfigError, match="does not exist"):
         load_user_aliases(tmp_path / "nope.yaml")
+
+
+def test_the_countrys_minister_takes_the_country_named_before():
+    found, _ = actors("Kenya closed two border posts on Monday. The country's defence minister Amos Otieno said the posts would stay shut.")
+    assert found["Amos Otieno"].country == "KE"
+    assert "defence minister" in found["Amos Otieno"].roles

@@ -384,6 +384,10 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
             role, country = _role_from_modifiers(e, doc, lex, countries)
             if role and role not in ent.roles:
                 ent.roles.append(role)
+            if role and not country and re.search(r"\bcountry['’]s\s+[\w\s-]*$", text[max(0, s - 60):s], re.I):
+                # "the country's defence minister X": the country last named before.
+                prior = idx.actor_before(s, {"country"})
+                country = prior.country if prior is not None else None
             if country and not ent.country:
                 ent.country = country
         if label == "ORG":
