@@ -153,7 +153,7 @@ def connect(settings: Settings, workers: int | None = None, *, timeout: str = "2
                 silence_logs=logging.ERROR,
             )
             client = Client(cluster)
-    except (OSError, TimeoutError) as e:
+    except (OSError, TimeoutError, RuntimeError) as e:  # RuntimeError: a local worker process failed to start
         if cluster is not None:
             cluster.close()
         where = f"the Dask scheduler at {address}" if address else "a local Dask cluster"

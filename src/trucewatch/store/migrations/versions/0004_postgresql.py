@@ -11,8 +11,8 @@ features give the web app and search:
 * a nondeterministic ICU collation named ``NOCASE`` (case-insensitive equality,
   like SQLite's NOCASE) on ``record_facet.value``, ``article_item.outlet`` and
   ``article_item.label``;
-* a GIN index over ``to_tsvector('simple', title || ' ' || text)`` for search
-  (the expression must stay equal to :data:`trucewatch.store._pg.FTS_DOC`);
+* a stored generated column ``article.fts`` = ``to_tsvector('simple', title || ' ' || text)``
+  with a GIN index, for search (store/_pg.py; ranking reads the stored vector);
 * PL/pgSQL triggers that fill ``record_facet`` and ``article_item`` from the JSON
   of ``fused_record`` and ``analysis`` rows (the same facets as the SQLite
   triggers of 0003, written with jsonb functions), and statement triggers that
@@ -68,7 +68,7 @@ _KIND_FACETS = {
 _MAPS = ("claim_incident", "quote_cluster", "actor_canonical")
 _ITEMS = (("quote", "quotes", "speaker", "NULL"), ("claim", "claims", "claimant", "q->>'category'"))
 
-#: The search document; equal to trucewatch.store._pg.FTS_DOC (queries must repeat it to use the index).
+#: The search document, kept in the generated column article.fts (searched by trucewatch.store._pg).
 _FTS_DOC = "to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || text)"
 
 
@@ -104,7 +104,8 @@ def upgrade() -> None:
     )
     for table, column in (("record_facet", "value"), ("article_item", "outlet"), ("article_item", "label")):
         op.execute(f'ALTER TABLE {table} ALTER COLUMN {column} TYPE text COLLATE "NOCASE"')
-    op.execute(f"CREATE INDEX IF NOT EXISTS ix_article_fts ON article USING gin ({_FTS_DOC})")
+    op.execute(f"ALTER TABLE article ADD COLUMN fts tsvector GENERATED ALWAYS AS ({_FTS_DOC}) STORED")
+    op.execute("CREATE INDEX ix_article_fts ON article USING gin (fts)")
 
     # The elements of a JSON array, the values of an object, or a scalar itself (SQLite's json_each).
     op.execute(
@@ -185,6 +186,7 @@ def downgrade() -> None:
                "trucewatch_json_elems(json)", "trucewatch_elems(jsonb)"):
         op.execute(f"DROP FUNCTION IF EXISTS {fn}")
     op.execute("DROP INDEX IF EXISTS ix_article_fts")
+    op.execute("ALTER TABLE article DROP COLUMN IF EXISTS fts")
     for table, column in (("record_facet", "value"), ("article_item", "outlet"), ("article_item", "label")):
         op.execute(f'ALTER TABLE {table} ALTER COLUMN {column} TYPE text COLLATE "default"')
     op.execute('DROP COLLATION IF EXISTS "NOCASE"')
