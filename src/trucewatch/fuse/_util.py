@@ -34,6 +34,15 @@ STOPWORDS = frozenset(
     tuesday wednesday thursday friday saturday sunday week month year day days mr ms dr gen""".split()
 )
 
+#: Words almost every conflict report uses; they say nothing about WHICH incident a sentence is about.
+CONFLICT_COMMON = frozenset(
+    """forces force troops soldiers soldier killed killing kill dead death deaths wounded wounding injured
+    attack attacks attacked fire fired firing officials official spokesman spokeswoman spokesperson ministry
+    military army border near leaving local reports statement commander confirmed residents witnesses
+    escalation people civilians government sides side security told reporters latest including also
+    according new early late night morning evening area region""".split()
+)
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TITLES = frozenset(
     "mr mrs ms dr gen general lt col colonel maj major capt captain brig sheikh sir prof president prime minister "
@@ -69,7 +78,7 @@ def tokens(text: str) -> list[str]:
 
 def content_tokens(text: str) -> frozenset[str]:
     """Normalised words of ``text`` that are not stopwords or digits-only short tokens."""
-    return frozenset(t for t in tokens(text) if t not in STOPWORDS and len(t) > 2)
+    return frozenset(t for t in tokens(text) if t not in STOPWORDS and t not in CONFLICT_COMMON and len(t) > 2)
 
 
 @lru_cache(maxsize=100_000)
