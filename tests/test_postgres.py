@@ -204,3 +204,35 @@ def test_an_unreachable_server_is_a_clear_error(pg):
         open_store(url)
     r = CliRunner().invoke(cli, ["--db", url, "articles"])
     assert r.exit_code != 0 and "Traceback" not in r.output and "Cannot open" in r.output
+
+
+def test_two_ingests_at_once_share_one_store(pg, tmp_path):
+    """Several machines can feed one PostgreSQL store: concurrent ingests of the same files never fail."""
+    import threading
+
+    url = pg.create_db()
+    open_store(url).close()  # migrate first
+    from trucewatch import pipeline
+
+    errors, reports = [], []
+
+    settings = Settings.from_env(env={}, db=url)
+    stores = [open_store(settings) for _ in range(3)]  # opened here: Alembic's migration context is per process
+
+    def one(store) -> None:
+        try:
+            reports.append(pipeline.ingest([str(SAMPLE)], settings, store))
+        except Exception as e:  # collected for the assertion below
+            errors.append(e)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=one, args=(s,)) for s in stores]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    with open_store(url) as store:
+        assert store.count("article") == 14
+    assert sum(len(r.added) for r in reports) == 14  # each article added by exactly one of them

@@ -143,18 +143,25 @@ class Store(BrowseMixin):
     def add_article(self, article: Article, raw: RawInput) -> Literal["added", "duplicate"]:
         """Store ``article`` and its raw input. Same clean text or same raw bytes twice -> "duplicate"."""
         now = _now()
-        with self.engine.begin() as conn:
-            if conn.execute(select(t.article.c.id).where(t.article.c.id == article.id)).first():
+        try:
+            with self.engine.begin() as conn:
+                if conn.execute(select(t.article.c.id).where(t.article.c.id == article.id)).first():
+                    self._keep_raw(conn, raw, article.id, now)
+                    return "duplicate"
                 self._keep_raw(conn, raw, article.id, now)
-                return "duplicate"
-            self._keep_raw(conn, raw, article.id, now)
-            conn.execute(insert(t.article).values(**self._article_row(article), ingested_at=now))
+                conn.execute(insert(t.article).values(**self._article_row(article), ingested_at=now))
+        except IntegrityError:
+            # Another writer (a second ingest on a shared PostgreSQL store) stored it between the check and the insert.
+            return "duplicate"
         return "added"
 
     def keep_raw(self, raw: RawInput, article_id: str | None = None) -> None:
         """Keep the bytes of an input even when it made no article (so nothing is ever lost)."""
-        with self.engine.begin() as conn:
-            self._keep_raw(conn, raw, article_id, _now())
+        try:
+            with self.engine.begin() as conn:
+                self._keep_raw(conn, raw, article_id, _now())
+        except IntegrityError:
+            pass  # another writer kept the same bytes first
 
     def _keep_raw(self, conn, raw: RawInput, article_id: str | None, now: datetime) -> None:
         if conn.execute(select(t.raw_input.c.sha256).where(t.raw_input.c.sha256 == raw.sha256)).first():
