@@ -152,7 +152,7 @@ def test_status_of_talks_and_ceasefires(text, status):
 
 
 @pytest.mark.parametrize("text", [
-    "Efforts collapsed on Saturday after two days of peace talks in Istanbul ended without agreement.",
+    "Mediation efforts collapsed on Sunday when three days of peace talks in Geneva ended with no deal.",
     "The latest round of negotiations between the two governments has broken down.",
 ], ids=["days-of-talks", "round-of-negotiations"])
 def test_status_is_read_from_the_predicate_of_the_talks_phrase(text):
