@@ -77,8 +77,8 @@ def test_acronym_alias_and_armed_group_kind():
 @pytest.mark.parametrize(
     "text, alias, name",
     [
-        ("They attacked the khawarij — a term used to describe the outlawed Tehreek-e-Taliban Pakistan (TTP).", "khawarij",
-         "the outlawed Tehreek-e-Taliban Pakistan"),
+        ("Officials blamed the renegades — a term used to describe the banned Northern Shield Front (NSF).", "renegades",
+         "the banned Northern Shield Front"),
         ("Abu Karim, also known as Abu Sayf, led the raid.", "Abu Sayf", "Abu Karim"),
         ("He posted on X (formerly Twitter) that night.", "Twitter", "X"),
         ("Members of the so-called Northern Shield joined.", "so-called Northern Shield", "Northern Shield"),
