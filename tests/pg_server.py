@@ -81,7 +81,9 @@ class PgServer:
 def start() -> PgServer:
     """Start a throwaway server (trust authentication, loopback only)."""
     bindir = find_bindir()
-    root = Path(tempfile.mkdtemp(prefix="trucewatch-pg-"))
+    # As root the folder must be reachable by the postgres user: /tmp rather than a private $TMPDIR.
+    base = "/tmp" if os.getuid() == 0 and os.path.isdir("/tmp") else None
+    root = Path(tempfile.mkdtemp(prefix="trucewatch-pg-", dir=base))
     as_user: list[str] = []
     user = pwd.getpwuid(os.getuid()).pw_name
     if os.getuid() == 0:
