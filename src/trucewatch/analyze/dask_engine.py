@@ -45,7 +45,7 @@ except ImportError as e:  # pragma: no cover - the dask extra is part of the tes
         f"engine=dask needs Dask ({e}); install it with pip install 'trucewatch[dask]' or use --engine local."
     ) from None
 
-__all__ = ["PLUGIN_NAME", "ResourceCache", "ResourcePlugin", "analyze_chunk", "analyze_dask", "connect"]
+__all__ = ["PLUGIN_NAME", "ResourceCache", "ResourcePlugin", "analyze_chunk", "analyze_dask", "connect", "worker_loads"]
 
 #: The name the resource plugin is registered under on every worker.
 PLUGIN_NAME = "trucewatch-resources"
@@ -193,6 +193,8 @@ def analyze_dask(
         own = (client, cluster)
     try:
         n = max(1, len(client.scheduler_info().get("workers", {})))
+        # Workers get no store URL (it may hold a password) and need none.
+        task_settings = settings.replace(db="", dask_scheduler="")
         inflight: list[Any] = []
 
         def drain(fut) -> Iterator[Analysis | Skip]:
@@ -208,7 +210,7 @@ def analyze_dask(
                 yield r
 
         for chunk in _chunks(articles, max(1, settings.batch_size)):
-            inflight.append(client.submit(analyze_chunk, chunk, settings, pure=False))
+            inflight.append(client.submit(analyze_chunk, chunk, task_settings, pure=False))
             if len(inflight) >= 2 * n:
                 yield from drain(inflight.pop(0))
         while inflight:
