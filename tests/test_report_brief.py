@@ -272,3 +272,14 @@ def test_the_fixture_follows_the_published_export_schema(doc):
     from trucewatch.fuse import validate_export
 
     validate_export(doc)
+
+
+def test_violation_table_shows_killed_and_injured_apart(doc):
+    doc["violations"].append(dict(doc["violations"][0], id="v2", incident_id="inc-drone", date="2026-04-04", casualties=7.0))
+    s = build_brief(doc).section("agreements")
+    table = next(g for g in s.groups if g.heading == "Alleged violations").tables[0]
+    assert table.columns[-2:] == ("Killed", "Injured")
+    drone = next(r for r in table.rows if r.cells[-1] != "—")
+    assert drone.cells[-2:] == ("2", "5")
+    mortar = next(r for r in table.rows if r is not drone)
+    assert mortar.cells[-2:] == ("—", "—")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from ._facts import fmt_date, fmt_number
+from ._facts import casualty_sum, fmt_date, fmt_number
 from ._index import humanize
 from .model import Group, Row, Section, Sentence, Table
 
@@ -300,7 +300,8 @@ def agreements_section(ctx: "_Ctx") -> Section:
                     ", ".join(v.get("accusers") or []) or "—",
                     str(v.get("corroboration") or ""),
                     str(v.get("review_status") or "unreviewed"),
-                    fmt_number(v.get("casualties")) or "—",
+                    fmt_number(casualty_sum(inc, "best", "killed") if inc else None) or "—",
+                    fmt_number(casualty_sum(inc, "best", "injured") if inc else None) or "—",
                 ),
                 cites,
                 tag=v.get("review_status"),
@@ -318,7 +319,7 @@ def agreements_section(ctx: "_Ctx") -> Section:
             e["cites"].extend(c for c in cites if c not in e["cites"])
     if v_rows:
         groups.append(Group("Alleged violations", tables=(Table(
-            ("Date", "Incident", "Agreement", "Accused", "Accusers", "Corroboration", "Review", "Killed"), tuple(v_rows)),),
+            ("Date", "Incident", "Agreement", "Accused", "Accusers", "Corroboration", "Review", "Killed", "Injured"), tuple(v_rows)),),
             anchor="violations"))
         l_rows = tuple(
             Row((party, str(e["n"]), str(e["corroborated"]), str(e["single source"]), str(e["contested"]),
