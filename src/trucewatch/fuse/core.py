@@ -197,6 +197,7 @@ def fuse_with_cache(
     contested: set[str] = set()
     follows: dict[str, set[str]] = defaultdict(set)
     seq_links = []
+    part_words: dict[str, frozenset[str]] = defaultdict(frozenset)
 
     def assertion(ev: EventMention, value: str, start: int | None = None, end: int | None = None, **kw) -> dsp.Assertion:
         return dsp.Assertion(
@@ -232,7 +233,12 @@ def fuse_with_cache(
                 a, b = f"{iid}:{ev.type}", f"{iid}:{other.type}"
                 value = f"the {ev.type.replace('_', ' ')} {verb} the {other.type.replace('_', ' ')}"
                 seq_links.append((a, b, assertion(ev, value, rel.start, rel.end)))
-    seq = dsp.sequence_disputes(seq_links)
+                # what each part is said to be: the later one's sentence without the link phrase, the earlier one's phrase
+                text = arts[ev.article_id].text
+                own = text[ev.sentence_start : max(ev.sentence_start, rel.start)] + " " + text[min(rel.end, ev.sentence_end) : ev.sentence_end]
+                part_words[a] |= content_tokens(own)
+                part_words[b] |= content_tokens(rel.text)
+    seq = dsp.sequence_disputes(seq_links, part_words)
     disputes.extend(seq)
 
     # responsibility: who is said to have done it, who denies it

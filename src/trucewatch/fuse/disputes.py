@@ -4,7 +4,7 @@ casualties and quotes). Each dispute lists its sides with value, claimant, artic
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..records import Dispute, DisputeSide, SourceSpan, stable_id
@@ -85,11 +85,45 @@ def dated_value(lo: int, hi: int) -> str:
     return iso(lo) if lo == hi else f"{iso(lo)}..{iso(hi)}"  # type: ignore[return-value]
 
 
-def sequence_disputes(links: list[tuple[str, str, Assertion]]) -> list[Dispute]:
+def _same_parts(links: list[tuple[str, str, Assertion]], words: Mapping[str, frozenset[str]]) -> UnionFind:
+    """Parts of one incident (keys ``incident:type``) that two outlets name differently but describe
+    with shared words ("an assault on the posts" / "fired on the posts"): merged only where that turns
+    two links from different sources into opposite orders around one part both name alike, and never
+    two parts one outlet puts in order against each other."""
+    uf = UnionFind(k for later, earlier, _ in links for k in (later, earlier))
+    ordered = {frozenset((later, earlier)) for later, earlier, _ in links}
+
+    def alike(x: str, y: str) -> bool:
+        if x == y:
+            return True
+        if ":" not in x or x.split(":", 1)[0] != y.split(":", 1)[0] or frozenset((x, y)) in ordered:
+            return False
+        return bool(words.get(x, frozenset()) & words.get(y, frozenset()))
+
+    for i, (l1, e1, a1) in enumerate(links):
+        for l2, e2, a2 in links[i + 1 :]:
+            if a1.source == a2.source:
+                continue
+            # link 1 says l1 after e1; link 2 says l2 after e2: opposite when l1 ~ e2 and e1 ~ l2
+            if (l1 == e2 and alike(e1, l2)) or (e1 == l2 and alike(l1, e2)):
+                uf.union(e1, l2)
+                uf.union(l1, e2)
+    return uf
+
+
+def sequence_disputes(
+    links: list[tuple[str, str, Assertion]], words: Mapping[str, frozenset[str]] | None = None
+) -> list[Dispute]:
     """``links`` are ``(later incident, earlier incident, assertion)``: "A followed / retaliated for B".
-    Outlets that make the link in opposite directions disagree on the sequence."""
+    Outlets that make the link in opposite directions disagree on the sequence. Keys may name parts
+    of one incident (``incident:type``); ``words`` (content words describing each part) lets two
+    differently typed parts count as one (see :func:`_same_parts`)."""
+    uf = _same_parts(links, words or {})
+    links = [(uf.find(later), uf.find(earlier), a) for later, earlier, a in links]
     by_pair: dict[tuple[str, str], list[tuple[str, str, Assertion]]] = defaultdict(list)
     for later, earlier, a in links:
+        if later == earlier:
+            continue
         by_pair[tuple(sorted((later, earlier)))].append((later, earlier, a))  # type: ignore[arg-type]
     out = []
     for (x, y), group in sorted(by_pair.items()):
