@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..records import EventMention, Relation, TimeExpr
+from .components import doc_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Token
@@ -189,7 +190,7 @@ def _relations(head: Token, em: EventMention, trig_tokens: dict[int, EventMentio
                 continue  # the phrase is the event itself ("in retaliation for the attack" is not about itself)
             target = _event_in(obj, trig_tokens)
             doc = head.doc
-            text = doc.text[start:end]
+            text = doc_text(doc)[start:end]
             rels.append(Relation(kind, target.id if target is not None and target.id != em.id else None, text, start, end))
     rels.sort(key=lambda r: (r.start, r.kind))
     return tuple(rels)

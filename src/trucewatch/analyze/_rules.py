@@ -12,7 +12,7 @@ from collections import Counter
 from spacy.tokens import Doc, Span, Token
 
 from .aliases import CountryTable, fold
-from .components import Lexicon
+from .components import Lexicon, doc_text
 
 _STRIP_PREFIX = re.compile(r"^(?:the|a|an)\s+", re.I)
 
@@ -83,10 +83,10 @@ def is_headline(sent: Span) -> bool:
     if caps / len(words) > 0.8:
         return True
     # A whole line of at most 25 words with no final punctuation: a title or a crosshead.
-    doc_text = sent.doc.user_data.get("tw_text") or sent.doc.text
+    text = doc_text(sent.doc)
     lead = len(sent.text) - len(sent.text.lstrip())
-    before = doc_text[:sent.start_char + lead].rstrip(" \t")
-    after = doc_text[sent.start_char + len(sent.text.rstrip()):].lstrip(" \t")
+    before = text[:sent.start_char + lead].rstrip(" \t")
+    after = text[sent.start_char + len(sent.text.rstrip()):].lstrip(" \t")
     return len(words) <= 25 and (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
 
 

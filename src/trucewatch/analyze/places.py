@@ -31,6 +31,7 @@ import yaml
 
 from ..errors import ConfigError
 from ..records import Article, Place
+from .components import doc_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -337,7 +338,7 @@ def _extension_items(text: str, source: str, country_names: dict[str, str], user
 
 def _looks_like_heading(doc: Doc, s: int, e: int) -> bool:
     """True when tokens s:e fill (almost) a whole line of the text."""
-    text = doc.text
+    text = doc_text(doc)
     a = text.rfind("\n", 0, doc[s].idx) + 1
     b = text.find("\n", doc[e - 1].idx)
     line = text[a:b if b >= 0 else len(text)].strip()

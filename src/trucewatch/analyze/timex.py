@@ -33,6 +33,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..records import Article, TimeExpr
+from .components import doc_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -541,7 +542,7 @@ def times_from(doc: Doc, article: Article) -> list[TimeExpr]:
         if tok.lower_ in _STANDALONE and not tok.ent_type_ and (tok.lower_ not in WEEKDAYS or tok.text[0].isupper()):
             spans.append((tok.i, tok.i + 1))
     # ISO dates that the tokenizer splits ("2025-11-09" -> DATE "2025-11" + "-09").
-    for m in _ISO_IN_TEXT.finditer(doc.text):
+    for m in _ISO_IN_TEXT.finditer(doc_text(doc)):
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None:
             spans = [(s, e) for s, e in spans if e <= span.start or s >= span.end]
