@@ -144,3 +144,19 @@ def test_the_8_march_sequence_dispute(world):
     assert seq, [d.summary for d in fusion.disputes]
     claimants = [_outlets(arts, s.article_ids) for s in seq[0].sides]
     assert ["Mekong Herald"] in claimants and ["Phnom Penh Ledger"] in claimants
+
+
+def test_army_toll_of_14_belongs_to_8_march(world):
+    store, fusion, _ = world
+    inc = {i.id: i for i in fusion.incidents}
+    fourteen = [c for an in store.iter_analyses() for c in an.claims if c.value == 14 and c.category == "killed"]
+    assert fourteen
+    for c in fourteen:
+        assert inc[fusion.claim_incident[c.id]].date_start == "2026-03-08", c
+
+
+def test_the_drone_wounded_are_not_on_the_26_march_incident(world):
+    _, fusion, _ = world
+    for i in fusion.incidents:
+        if _covers(i, "2026-03-26") and i.date_end <= "2026-03-27":
+            assert not [c for c in i.casualties if c.counted == "soldiers"], i.casualties

@@ -127,6 +127,7 @@ def fuse_with_cache(
     stats["t_incidents_cluster"] = time.perf_counter() - t0
     info_by_id = {m.id: m for m in infos}
     incident_of: dict[str, str] = {}
+    incident_days: dict[str, tuple[int, int]] = {}  # explicit dates of each incident's mentions
     describe: dict[str, str] = {}
     for members in clusters:
         iid = rv.incident_id(members)
@@ -135,6 +136,9 @@ def fuse_with_cache(
         types = Counter(events[m].type for m in members)
         explicit = Counter(info_by_id[m].lo for m in members if m in info_by_id and info_by_id[m].explicit)
         his = [info_by_id[m].hi for m in members if m in info_by_id and info_by_id[m].hi is not None]
+        spans = [(info_by_id[m].lo, info_by_id[m].hi) for m in members if m in info_by_id and info_by_id[m].explicit]
+        if spans:
+            incident_days[iid] = (min(lo for lo, _ in spans), max(hi for _, hi in spans))
         if explicit:
             when = f" of {iso(max(explicit, key=lambda d: (explicit[d], -d)))}"
         else:
@@ -155,15 +159,28 @@ def fuse_with_cache(
     for ms in mentions_in_article.values():
         ms.sort(key=lambda e: (e.sentence_start, e.start, e.id))
 
-    def nearest_incident(article_id: str, pos: int, prefer: str | None = None) -> str | None:
+    def nearest_incident(article_id: str, pos: int, prefer: str | None = None, own: EventMention | None = None) -> str | None:
+        """The incident of the nearest mention within :data:`CLAIM_REACH`. ``own`` is the claim's event
+        when the analyzer linked one that is in no incident (an accusation, a statement): then only a
+        mention in the same sentence can own the claim, and never one of an incident whose dates
+        exclude the event's own day-precise date."""
         best = None
+        own_lo = own_hi = None
+        if own is not None and own.time is not None and own.time.date_start:
+            own_lo, own_hi = day(own.time.date_start), day(own.time.date_end or own.time.date_start)
+            if own_lo is not None and own_hi is not None and own_hi - own_lo > 3:
+                own_lo = own_hi = None  # a vague time tells nothing
         for e in mentions_in_article.get(article_id, ()):
             if e.sentence_start <= pos < max(e.sentence_end, e.sentence_start + 1):
                 dist = 0
             else:
                 dist = min(abs(pos - e.sentence_start), abs(pos - e.sentence_end))
-            if dist > CLAIM_REACH:
+            if dist > (0 if own is not None else CLAIM_REACH):
                 continue
+            if own_lo is not None and own_hi is not None:
+                lo, hi = incident_days.get(incident_of[e.id], (None, None))
+                if lo is not None and hi is not None and (hi < own_lo or lo > own_hi):
+                    continue
             fam_bonus = 0 if prefer is None or inc.family_of(e.type) == prefer else 1
             cand = (fam_bonus, dist, e.id)
             if best is None or cand < best[0]:
@@ -178,7 +195,8 @@ def fuse_with_cache(
             all_claims[c.id] = c
             iid = incident_of.get(c.event_id) if c.event_id else None
             if iid is None:
-                iid = nearest_incident(aid, c.start, prefer="violence" if c.category in cas.CASUALTY_CATEGORIES else None)
+                iid = nearest_incident(aid, c.start, prefer="violence" if c.category in cas.CASUALTY_CATEGORIES else None,
+                                       own=events.get(c.event_id) if c.event_id else None)
             if iid is not None:
                 claim_incident[c.id] = iid
                 claims_by_incident[iid].append(c)

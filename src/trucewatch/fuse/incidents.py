@@ -191,8 +191,8 @@ def _keys(places, actors, words) -> tuple[str, ...]:
 
 def units(mentions: Iterable[MentionInfo]) -> list[MentionInfo]:
     """Within-article coreference: each mention with neither its own date nor a specific place
-    ("the fighting", "the attack") joins the nearest anchored mention of its family in the same
-    article; when an article has no anchored mention of a family, its floating mentions of that
+    ("the fighting", "the attack") joins an anchored mention of its family in the same article (one
+    of its own type first, else the nearest one before it, else the nearest after it); when an article has no anchored mention of a family, its floating mentions of that
     family form one unit. Cross-article clustering then works on these units."""
     by: dict[tuple[str, str], list[MentionInfo]] = defaultdict(list)
     for m in mentions:
@@ -217,7 +217,9 @@ def units(mentions: Iterable[MentionInfo]) -> list[MentionInfo]:
         floating = [m for m in ms if not m.anchored]
         if anchored:
             for f in floating:
-                near = min(anchored, key=lambda a: (abs(a.start - f.start), a.start < f.start, a.id))
+                # "the strikes" refers to an earlier strike rather than to a nearer shelling: same type first,
+                # then the nearest mention before it (anaphora points back), then the nearest after it
+                near = min(anchored, key=lambda a: (a.type != f.type, a.start > f.start, abs(a.start - f.start), a.id))
                 groups[near.id].append(f)
         elif floating:
             groups[floating[0].id] = floating

@@ -1,0 +1,44 @@
+"""Claims reach the incident they are about (hand-built records, fictional places)."""
+
+from __future__ import annotations
+
+from fuse_builders import ArticleBuilder, place
+
+from trucewatch.fuse import fuse
+
+KEL = place("Kel Ridge", "XV", admin1="Kel Province", feature="town", lat=14.0, lon=103.0)
+TAVO = place("Tavo", "XO", admin1="Tavo District", feature="village", lat=13.5, lon=103.6)
+
+
+def test_a_floating_mention_joins_the_earlier_mention_of_its_own_type():
+    text = ("Varenian jets struck Ostrian gun positions near Tavo on Sunday. The army gave its account in the capital "
+            "and said the operation was over. Officials repeated that view at length to reporters waiting outside. "
+            "The army said 14 Ostrian soldiers were killed in the strikes. "
+            "The day before, on Saturday, shells had fallen on Kel Ridge.")
+    b = ArticleBuilder("c1", "River Times", "2025-05-05", text)
+    b.event("airstrike", "jets struck", places=[TAVO], time=("on Sunday", "2025-05-04"))
+    strikes = b.event("airstrike", "strikes")
+    shells = b.event("shelling", "shells had fallen", places=[KEL], time=("on Saturday", "2025-05-03"))
+    claim = b.claim("14 Ostrian soldiers", 14, event=strikes)
+    art, an = b.build()
+    f = fuse([art], [an])
+    inc = {i.id: i for i in f.incidents}
+    owner = inc[f.claim_incident[claim]]
+    assert owner.date_start == "2025-05-04" and owner.type == "airstrike"
+    assert shells not in {m.event_id for m in owner.mentions}
+
+
+def test_a_claim_on_a_statement_does_not_drift_to_another_days_incident():
+    text = ("Mortar rounds hit Kel Ridge on Thursday. Nobody was hurt there, the army said.\n\n"
+            "On Saturday, Ostria accused Varenia of a raid on Tavo, wounding two soldiers.")
+    b = ArticleBuilder("c2", "River Times", "2025-05-11", text)
+    b.event("shelling", "Mortar rounds hit", places=[KEL], time=("on Thursday", "2025-05-08"))
+    accused = b.event("accusation", "accused", time=("On Saturday", "2025-05-10"))
+    claim = b.claim("two soldiers", 2, "injured", event=accused)
+    art, an = b.build()
+    f = fuse([art], [an])
+    owner = f.claim_incident.get(claim)
+    assert owner is None or next(i for i in f.incidents if i.id == owner).date_start != "2025-05-08"
+    for i in f.incidents:
+        if i.date_start == "2025-05-08":
+            assert not i.casualties
