@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from ev_helpers import actors_by_name, article, gazetteer, nlp
 
@@ -197,6 +199,45 @@ def test_after_and_triggered_relations():
     assert [(r.kind, r.target_event_id) for r in fight.relations] == [("after", expl.id)]
     clash = next(e for e in events if e.type in ("armed_clash", "cross_border_fire") and e is not fight)
     assert any(r.kind == "after" and r.target_event_id for r in clash.relations)
+
+
+def places_of(events, trigger):
+    return [p.name for e in events if e.trigger == trigger for p in e.places]
+
+
+@pytest.mark.parametrize("dateline", ["Kabul", None])
+@pytest.mark.parametrize(
+    "text, expected",
+    [("Kabul: Heavy shelling hit villages near Jalalabad on Monday.", ["Jalalabad"]),
+     ("Kabul – Troops clashed with gunmen overnight.", [])],
+)
+def test_dateline_place_is_not_the_place_of_an_event(text, expected, dateline):
+    art = replace(article(text), dateline=dateline)
+    doc = nlp()(text)
+    places = places_from(doc, gazetteer(), art, {"AF"})
+    assert "Kabul" in [p.name for p in places]  # found as a place, but it only says where the report was filed
+    events = ev.events_from(doc, art, [], places, times_from(doc, art), [], [])
+    assert events and all([p.name for p in e.places] == expected for e in events)
+
+
+@pytest.mark.parametrize(
+    "text, trigger, expected",
+    [
+        # reported speech: the place of the statement is not the place of the clash it reports
+        ("A spokesman said in Islamabad that clashes had erupted overnight.", "clashes", []),
+        ("A spokesman said in Islamabad that clashes had erupted near Jalalabad.", "clashes", ["Jalalabad"]),
+        # a place that names an actor, owns a person or locates an actor is no event place
+        ("Islamabad accused the Taliban of staging attacks.", "attacks", []),
+        ("Pakistan's defence minister warned that the talks had failed.", "talks", []),
+        ("Officials in Kabul said fighting continued overnight.", "fighting", []),
+        # a place where it happens is kept, also as a modifier of the trigger or of a place noun
+        ("Fresh clashes broke out in Afghanistan's Kandahar province.", "clashes", ["Kandahar"]),
+        ("The Istanbul talks ended without a deal.", "talks", ["Istanbul"]),
+    ],
+    ids=["said-in", "said-in-but-own-place", "metonymy", "possessor", "officials-in", "province", "modifier"],
+)
+def test_event_places_are_where_the_event_happened(text, trigger, expected):
+    assert places_of(analyse(text), trigger) == expected
 
 
 def test_after_a_time_is_not_a_relation():

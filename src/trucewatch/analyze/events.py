@@ -59,6 +59,18 @@ THREAT_VERBS = frozenset("threaten warn vow".split())
 FIRED_PERSON = frozenset("official minister employee staff coach manager chief worker director".split())
 SPEECH_LEMMAS = frozenset("say tell add state claim announce declare".split())
 DENY_VERBS = frozenset("deny reject dismiss refute".split())
+#: Prepositions whose object is where something happens ("in", "near", "along the border").
+LOC_PREPS = frozenset("in at near along across inside into within outside around throughout over off beyond toward "
+                      "towards through onto upon nearby".split())
+#: Nouns a place may own or modify and still be a location ("Afghanistan's Kandahar province").
+PLACE_NOUNS = frozenset("province district region area city town village border borders crossing crossings territory "
+                        "soil side capital valley frontier outskirts state county zone airspace mountain mountains "
+                        "countryside airport base outpost post posts camp neighbourhood neighborhood suburb tehsil "
+                        "agency division governorate prefecture municipality belt corridor line".split())
+#: People nouns: "officials in Kabul" says where the officials are, not where the event was.
+PERSON_NOUNS = frozenset("official officials spokesman spokeswoman spokesperson minister leader leadership government "
+                         "authority authorities diplomat diplomats envoy ambassador embassy source sources "
+                         "correspondent reporter journalist analyst analysts resident residents".split())
 
 
 @lru_cache(maxsize=1)
@@ -83,6 +95,9 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
     found: list[tuple[EventMention, Token]] = []
     place_starts = {p.start for p in places if p.feature not in (None, "country")}
     table = _table(doc)
+    text = article.text
+    dl = (article.dateline or "").strip()
+    dateline_end = len(dl) if dl and text.startswith(dl) else 0  # "ISLAMABAD / KABUL –" places the report, not events
     for sent in _segments(doc, table):
         lemmas = set(table.lemma[sent.start:sent.end])
         military = bool(lemmas & MILITARY_CONTEXT)
@@ -98,18 +113,27 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
         if not trigs:
             continue
         sent_times = [t for t in times if sent.start_char <= t.start and t.end <= sent.end_char and t.reason != "duration"]
-        sent_places = [p for p in places if sent.start_char <= p.start and p.end <= sent.end_char]
+        seg_spans = [x for x in actor_spans if sent.start_char <= x[0] and x[1] <= sent.end_char]
+        trig_toks = {i for _, idx, _, _ in trigs for i in idx}
+        sent_places, place_roles = [], []
+        for p in places:
+            if sent.start_char <= p.start and p.end <= sent.end_char and p.start >= dateline_end:
+                role = _place_role(doc, p, trig_toks, seg_spans)
+                if role is not None:
+                    sent_places.append(p)
+                    place_roles.append(role)
         time_owner = _owners(doc, trigs, [(t.start, t.end) for t in sent_times])
-        place_owner = _owners(doc, trigs, [(p.start, p.end) for p in sent_places])
+        place_owner = _owners(doc, trigs, [(p.start, p.end) for p in sent_places], statements=True)
         for n, (key, tokens, head, gov) in enumerate(trigs):
             trig = doc[tokens[0]:tokens[-1] + 1]
-            seg_spans = [x for x in actor_spans if sent.start_char <= x[0] and x[1] <= sent.end_char]
             acting, target = _roles(head, gov, key, seg_spans, [x[0] for x in seg_spans], place_starts)
             negated = _negated(head, gov, key)
             hedged = _hedged(head, gov)
             time = _pick_time(n, sent_times, time_owner, head)
             status = status_of(head, gov, key, negated, time, anchor) if key in STATUS_TYPES else None
-            own_places = [p for p, o in zip(sent_places, place_owner) if o is None or n in o]
+            violent = key in tax and tax[key].violent
+            own_places = [p for p, o, r in zip(sent_places, place_owner, place_roles)
+                          if (o is None or n in o) and (r == "loc" or violent)]
             em = EventMention(
                 id=stable_id(article.id, "event", key, trig.start_char, trig.end_char, prefix="ev_"),
                 article_id=article.id, type=key, trigger=trig.text, start=trig.start_char, end=trig.end_char,
@@ -512,8 +536,55 @@ def _up(tok: Token, n: int) -> set[int]:
     return out
 
 
-def _owners(doc: Doc, trigs: list[Trig], spans: list[tuple[int, int]]) -> list[set[int] | None]:
-    """For each char span, the triggers whose clause it hangs from (nearest up the tree); None = the whole sentence."""
+def _place_role(doc: Doc, p: Place, trig_toks: set[int], actor_spans: list[tuple[int, int, str]]) -> str | None:
+    """How a place is used in its sentence: "loc" where something happens ("in Kandahar province", "near the
+    Chaman crossing", "the Kabul blasts"), "obj" for the object of a verb or of "on"/"against" ("struck Kabul",
+    "attacks on Kabul": a place only for violent events), None when it names an actor or something else
+    ("Islamabad said", "Pakistan's minister", "the government in Kabul", a dateline)."""
+    span = doc.char_span(p.start, p.end, alignment_mode="expand")
+    if span is None:
+        return None
+    cur = span.root
+    for _ in range(8):
+        if cur.i in trig_toks:
+            return "loc"
+        dep, head = cur.dep_, cur.head
+        if head.i == cur.i:
+            return None
+        if dep in ("compound", "amod", "nmod", "appos", "conj", "npadvmod") and cur.i != head.i:
+            if head.i in trig_toks and dep != "conj":
+                return "loc"  # "the Kabul blasts", "Istanbul talks"
+            if dep == "npadvmod" and head.pos_ not in ("NOUN", "PROPN"):
+                return None
+            cur = head  # "Kandahar province", "Istanbul, Turkey", "Khost and Kurram"
+            continue
+        if dep == "poss":
+            if head.lemma_.lower() in PLACE_NOUNS or head.i in trig_toks:
+                cur = head  # "Afghanistan's Kandahar province"
+                continue
+            return None  # "Pakistan's interior minister"
+        if dep == "pobj" and head.dep_ == "prep":
+            prep = head.lower_
+            owner = head.head
+            if owner.i not in trig_toks and any(s <= owner.idx < e for s, e, _ in actor_spans):
+                return None  # "the Taliban-led government in Kabul": where the actor is, not the event
+            if owner.lemma_.lower() in PERSON_NOUNS:
+                return None  # "officials in Kabul"
+            if prep in LOC_PREPS:
+                return "loc"
+            return "obj" if prep in ("on", "against") else None
+        if dep == "dobj" and head.pos_ == "VERB":
+            return "obj"
+        return None
+    return None
+
+
+def _owners(doc: Doc, trigs: list[Trig], spans: list[tuple[int, int]], statements: bool = False
+            ) -> list[set[int] | None]:
+    """For each char span, the triggers whose clause it hangs from (nearest up the tree); None = the whole sentence.
+
+    With ``statements``, a span hanging from a speech verb that is no trigger ("X said in Islamabad that ...")
+    belongs to the statement, so to no event of the sentence."""
     tok_owner: dict[int, int] = {}
     gov_owner: dict[int, set[int]] = {}
     for n, (_, idx, head, gov) in enumerate(trigs):
@@ -532,6 +603,9 @@ def _owners(doc: Doc, trigs: list[Trig], spans: list[tuple[int, int]]) -> list[s
                     break
                 if cur.i in gov_owner:
                     owner = set(gov_owner[cur.i])
+                    break
+                if statements and cur.pos_ == "VERB" and cur.lemma_.lower() in SPEECH_LEMMAS:
+                    owner = set()
                     break
                 if cur.head.i == cur.i:
                     break
