@@ -555,7 +555,8 @@ def _place_role(doc: Doc, p: Place, trig_toks: set[int], actor_spans: list[tuple
             if head.i in trig_toks and dep != "conj":
                 return "loc"  # "the Kabul blasts", "Istanbul talks"
             if dep == "npadvmod" and head.pos_ not in ("NOUN", "PROPN"):
-                return None
+                # "a Doha-brokered truce": where the trigger was brokered; else no place of an event
+                return "loc" if head.dep_ in ("amod", "acl") and head.head.i in trig_toks else None
             cur = head  # "Kandahar province", "Istanbul, Turkey", "Khost and Kurram"
             continue
         if dep == "poss":
