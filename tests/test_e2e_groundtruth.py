@@ -160,3 +160,20 @@ def test_the_drone_wounded_are_not_on_the_26_march_incident(world):
     for i in fusion.incidents:
         if _covers(i, "2026-03-26") and i.date_end <= "2026-03-27":
             assert not [c for c in i.casualties if c.counted == "soldiers"], i.casualties
+
+
+def test_undated_articles_get_their_inferred_publication_dates(world):
+    _, _, arts = world
+    by_title = {(a.title or "")[:40]: a for a in arts.values()}
+    drone = next(a for t, a in by_title.items() if "drone" in t.lower())
+    assert drone.published == "2026-03-28"
+    second = next(a for a in arts.values() if a.outlet == "Mekong Herald" and a.published_range)
+    assert second.published in ("2026-03-17", "2026-03-18")
+
+
+def test_the_28_march_drone_attack_is_its_own_incident(world):
+    _, fusion, _ = world
+    drone = [i for i in fusion.incidents if i.date_start == "2026-03-28"]
+    assert len(drone) == 1, [(i.date_start, i.type) for i in fusion.incidents]
+    assert any(p.name == "Choam Ksant" for p in drone[0].places)
+    assert [(c.category, c.best) for c in drone[0].casualties] == [("injured", 2.0)]

@@ -42,3 +42,21 @@ def test_a_claim_on_a_statement_does_not_drift_to_another_days_incident():
     for i in f.incidents:
         if i.date_start == "2025-05-08":
             assert not i.casualties
+
+
+def test_an_unplaced_act_after_an_accusation_takes_its_time_and_place():
+    text = ("Ostria on Saturday accused Varenia of a raid on a post near Tavo. "
+            "Two Ostrian soldiers were wounded in the attack, the ministry said. "
+            "Ostria had itself been accused of shelling Kel Ridge two days earlier.")
+    b = ArticleBuilder("c3", "River Times", None, text, published_range=("2025-05-10", "2025-06-09"))
+    b.event("accusation", "accused", places=[TAVO], time=("on Saturday", "2025-05-10"))
+    attack = b.event("attack", "attack")
+    b.event("shelling", "shelling", places=[KEL])
+    claim = b.claim("Two Ostrian soldiers", 2, "injured", event=attack)
+    art, an = b.build()
+    f = fuse([art], [an])
+    owner = next(i for i in f.incidents if attack in {m.event_id for m in i.mentions})
+    assert [p.name for p in owner.places] == ["Tavo"]
+    assert owner.date_start == "2025-05-10"
+    assert f.claim_incident[claim] == owner.id
+    assert all(m.event_id == attack for m in owner.mentions)

@@ -91,7 +91,7 @@ def test_articles_json_has_the_required_keys(run):
         assert REQUIRED_KEYS <= set(item)
         assert {"published_origin", "published_precision", "published_range", "warnings"} <= set(item)
     undated = next(i for i in items if i["title"] == "Talks on the sandbank line adjourn without a date")
-    assert undated["published_inferred"] is True and undated["published_range"] == ["2024-02-03", "2024-03-04"]
+    assert undated["published_inferred"] is True and undated["published_range"] == ["2024-02-06", "2024-03-07"]
 
 
 def test_articles_table_and_empty_store(run):

@@ -170,3 +170,26 @@ def test_dateline_round_trip(place, d, tail, body):
     assert dl.place == place
     if "{d}" in tail:
         assert (dl.month, dl.day) == (d.month, d.day)
+
+
+def test_infer_published_moves_past_the_latest_date_to_a_bare_weekday():
+    # the latest written date is a Monday; the story happened "on Saturday" after it
+    text = ("On Saturday, the ministry accused its neighbour of a raid, calling it a breach of the truce "
+            "signed on March 23, 2026. Residents said they heard one blast.")
+    (lo, hi), note = infer_published(text)
+    assert lo == "2026-03-28"
+    assert hi >= "2026-04-20"  # still a window: which Saturday is not certain
+    assert "Saturday" in note
+
+
+def test_infer_published_ignores_weekdays_next_to_a_date_or_in_the_future():
+    text = "Talks ended on Monday, March 23, 2026. The sides will meet again next Friday."
+    (lo, _), _ = infer_published(text)
+    assert lo == "2026-03-23"
+
+
+def test_infer_published_counts_days_after_a_written_date():
+    text = "Guns fired again on Tuesday, ten days after the first exchange there on March 7, 2026."
+    (lo, _), note = infer_published(text)
+    assert lo == "2026-03-17"
+    assert "10 days after" in note

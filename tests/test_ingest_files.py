@@ -167,8 +167,9 @@ def test_undated_text_gets_a_flagged_bounded_range(settings, store):
     report = pipeline.ingest([str(FIXTURES / "undated.txt")], settings, store)
     a = store.article(report.added_ids[0])
     assert a.published_inferred and a.published_origin == "inferred" and a.published_precision == "range"
-    assert a.published_range == ("2024-02-03", "2024-03-04")  # the Feb 9 meeting is only a possibility: ignored
-    assert a.published == "2024-02-03"
+    # "three days after the round opened on February 3": not before Feb 6; the Feb 9 meeting is only a possibility: ignored
+    assert a.published_range == ("2024-02-06", "2024-03-07")
+    assert a.published == "2024-02-06"
 
 
 # ----------------------------------------------------------------------------- bad input

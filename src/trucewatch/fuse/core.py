@@ -112,7 +112,9 @@ def fuse_with_cache(
     infos: list[inc.MentionInfo] = []
     speech: list[EventMention] = []
     for aid, an in ans.items():
+        told = _accusation_settings(an.events)
         for ev in an.events:
+            ev = told.get(ev.id, ev)
             events[ev.id] = ev
             fam = inc.family_of(ev.type)
             if fam in inc.INCIDENT_FAMILIES and not ev.negated:
@@ -388,6 +390,30 @@ def fuse_with_cache(
     )
     stats.update(articles=len(art_list), mentions=len(infos), incidents=len(out_incidents))
     return fusion, stats
+
+
+ACCUSED_ACT_REACH = 400  # characters after an accusation in which an undated, unplaced act is the one accused
+
+
+def _accusation_settings(evs) -> dict[str, EventMention]:
+    """Violent acts with neither a resolved time nor a place that follow an accusation which has
+    them ("X accused Y of a drone attack in Z on Saturday. Two soldiers were wounded in the
+    attack"): for dating and placing, the act takes the accusation's time and places."""
+    accusations = sorted((e for e in evs if inc.family_of(e.type) == "accusation" and (e.places or _resolved(e.time))),
+                         key=lambda e: e.start)
+    out = {}
+    for ev in evs:
+        if inc.family_of(ev.type) != "violence" or ev.places or _resolved(ev.time):
+            continue
+        before = [a for a in accusations if a.start <= ev.start <= a.start + ACCUSED_ACT_REACH]
+        if before:
+            acc = before[-1]
+            out[ev.id] = _replace(ev, places=ev.places or acc.places, time=ev.time if _resolved(ev.time) else acc.time)
+    return out
+
+
+def _resolved(t) -> bool:
+    return t is not None and bool(t.date_start)
 
 
 def _replace(record, **changes):

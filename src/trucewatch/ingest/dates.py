@@ -343,12 +343,60 @@ def infer_published(text: str, today: date | None = None, reference: date | None
         if best is None or when > best:
             best = when
             note = f"latest date mentioned: {d.text!r}" + (f"; year {year} {assumed}" if assumed else "")
+        offset = _offset_before(text, d.start)
+        if offset and (today is None or when + timedelta(days=offset) <= today):
+            # "ten days after the first exchange on March 7": the text's own time is later than the date written
+            later = when + timedelta(days=offset)
+            if best is None or later > best:
+                best = later
+                note = f"{offset} days after {d.text!r}" + (f"; year {year} {assumed}" if assumed else "")
     if best is None:
         return None
+    latest = best
+    # a bare weekday told as past ("on Saturday") is on or after the latest date mentioned: the
+    # article cannot be older than that weekday's first occurrence
+    for wd, pos in _bare_weekdays(text, mentions):
+        when = best + timedelta(days=(wd - best.weekday()) % 7)
+        if when > latest and (today is None or when <= today):
+            latest = when
+            note += f"; {text[pos : pos + 12].split()[0]!r} falls on or after it, first on {when.isoformat()}"
     hi = best + timedelta(days=INFER_WINDOW_DAYS)
+    best = latest
+    hi = max(hi, best)
     if today is not None and hi > today:
         hi = max(today, best)
     return (best.isoformat(), hi.isoformat()), note
+
+
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split())}
+_OFFSET_BEFORE = re.compile(r"\b(\d{1,2}|[a-z]+) (days?|weeks?) (?:after|since)\b[^.;:!?]{0,60}$", re.I)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.I)
+_WEEKDAY_NOT_PAST = re.compile(r"\b(next|this|coming|every|until|till|by|from|since|will|would|shall|scheduled|due|expected)\s+(?:\w+\s+)?$", re.I)
+
+
+def _offset_before(text: str, pos: int) -> int:
+    """Days in "N days/weeks after" written just before a date at ``pos`` (0 when none)."""
+    m = _OFFSET_BEFORE.search(text[max(0, pos - 90) : pos])
+    if not m:
+        return 0
+    raw = m.group(1).lower()
+    n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw, 0)
+    return n * (7 if m.group(2).lower().startswith("week") else 1)
+
+
+def _bare_weekdays(text: str, mentions: list[DateMention]) -> list[tuple[int, int]]:
+    """(weekday number, offset) of weekday names that stand alone as past times ("on Saturday"):
+    not next to a written date ("Monday, March 23"), not after a future cue ("next Tuesday")."""
+    out = []
+    for m in _WEEKDAY_RE.finditer(text):
+        if any(d.start - 15 <= m.start() <= d.end + 3 for d in mentions):
+            continue
+        if _WEEKDAY_NOT_PAST.search(text[max(0, m.start() - 40) : m.start()]):
+            continue
+        out.append((_WEEKDAYS.index(m.group(1).lower()), m.start()))
+    return out
 
 
 def to_iso(year: int, month: int, day: int | None) -> str:
