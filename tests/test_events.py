@@ -241,6 +241,46 @@ def test_event_places_are_where_the_event_happened(text, trigger, expected):
     assert places_of(analyse(text), trigger) == expected
 
 
+def _links(text):
+    events = analyse(text)
+    by_id = {e.id: e for e in events}
+    return {e.trigger: [(r.kind, by_id[r.target_event_id].trigger if r.target_event_id else None) for r in e.relations]
+            for e in events}
+
+
+@pytest.mark.parametrize(
+    "text, source, expected",
+    [
+        # the phrase hangs from the object of the verb in the parse
+        ("Estavia closed the crossing in retaliation for the attack on its traders.", "closed",
+         [("retaliation", "attack")]),
+        # copular "were a response to"
+        ("The strikes were a response to attacks on its posts.", "strikes", [("retaliation", "attacks")]),
+        # a bare "In retaliation," points at the violent event of the sentence before
+        ("The explosions hit Kabul on Friday. In retaliation, fighters attacked army posts.", "attacked",
+         [("retaliation", "explosions")]),
+        # an anaphor ("the violence") too
+        ("Clashes erupted near the frontier. Following the violence, Estavia sealed the crossing.", "sealed",
+         [("after", "Clashes")]),
+        # but not a non-violent event before it
+        ("Talks were held on Monday. In response, rebels attacked a convoy.", "attacked", [("retaliation", None)]),
+        # an ambiguous noun with no military word in the sentence is read as the earlier event it names
+        ("Norland closed the crossing after the raid on its embassy.", "closed", [("after", "raid")]),
+    ],
+    ids=["object-anchor", "copular", "bare-retaliation", "anaphor", "no-violent-antecedent", "created-target"],
+)
+def test_relation_targets_resolve(text, source, expected):
+    assert _links(text)[source] == expected
+
+
+def test_sequence_both_ways_for_fusion():
+    """Two outlets telling the order differently both link to a mention of the other event."""
+    a = _links("The army launched airstrikes in retaliation for an attack on its border posts.")
+    b = _links("Militants attacked the border posts only after the airstrike on their camp.")
+    assert a["airstrikes"] == [("retaliation", "attack")]
+    assert b["attacked"] == [("after", "airstrike")]
+
+
 def test_after_a_time_is_not_a_relation():
     e = one(analyse("The air strikes began shortly after 11am on Sunday."), "airstrike")
     assert e.relations == ()

@@ -122,13 +122,24 @@ def status(tok: Token, gov: Token, key: str, negated: bool, time: TimeExpr | Non
 # --------------------------------------------------------------------------- relations
 
 
-def with_relations(found: list[tuple[EventMention, Token]]) -> list[EventMention]:
+RESPONSE_NOUNS = frozenset("retaliation response revenge reprisal".split())
+#: Nouns that refer back to a violent event told before ("Following the violence, ...").
+ANAPHORS = frozenset("violence incident incidents escalation unrest flare-up provocation aggression".split())
+
+
+def with_relations(found: list[tuple[EventMention, Token]], violent: frozenset[str] = frozenset()) -> list[EventMention]:
+    """Mentions with their relations; a bare "In retaliation," or an anaphor ("after the violence") points at the
+    last ``violent`` mention before it in the same or the previous sentence."""
     trig_tokens: dict[int, EventMention] = {}
     for em, head in found:
         trig_tokens[head.i] = em
+    order = sorted({em.sentence_start for em, _ in found})
+    sent_no = {s: k for k, s in enumerate(order)}
     out = []
     for em, head in found:
         rels = _relations(head, em, trig_tokens)
+        if rels and violent:
+            rels = tuple(_antecedent(r, em, found, sent_no, violent) for r in rels)
         out.append(replace(em, relations=rels) if rels else em)
     # "X triggered Y": Y follows from X.
     final = {e.id: e for e in out}
@@ -147,6 +158,19 @@ def with_relations(found: list[tuple[EventMention, Token]]) -> list[EventMention
     return sorted(final.values(), key=lambda e: (e.start, e.end, e.type))
 
 
+def _antecedent(rel: Relation, em: EventMention, found: list[tuple[EventMention, Token]], sent_no: dict[int, int],
+                violent: frozenset[str]) -> Relation:
+    if rel.target_event_id is not None:
+        return rel
+    words = rel.text.lower().replace(",", " ").split()
+    if len(words) > 2 and not (ANAPHORS & set(words) and words[1] in ("the", "this", "that", "these", "those", "such")):
+        return rel  # "in retaliation for the killing of ...": about something we did not type, not an anaphor
+    k = sent_no[em.sentence_start]
+    prior = [o for o, _ in found if o.type in violent and o.id != em.id and o.end <= rel.start
+             and k - 1 <= sent_no[o.sentence_start] <= k]
+    return replace(rel, target_event_id=prior[-1].id) if prior else rel
+
+
 def _event_in(root: Token, trig_tokens: dict[int, EventMention]) -> EventMention | None:
     for t in sorted(root.subtree, key=lambda t: t.i):
         if t.i in trig_tokens:
@@ -158,6 +182,8 @@ def _relations(head: Token, em: EventMention, trig_tokens: dict[int, EventMentio
     gov = governor(head)
     rels: list[Relation] = []
     anchors = {head, gov} | {c for c in head.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"}
+    if gov.pos_ in ("VERB", "AUX"):
+        anchors |= {c for c in gov.children if c.dep_ in ("dobj", "attr")}  # "shut the crossing in response to ..." 
     for anchor in sorted(anchors, key=lambda t: t.i):
         for c in anchor.children:
             low = c.lower_
@@ -166,9 +192,13 @@ def _relations(head: Token, em: EventMention, trig_tokens: dict[int, EventMentio
             if c.dep_ == "prep" and low in ("after", "following"):
                 kind = "after"
                 obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            elif c.dep_ == "prep" and low in ("to", "for") and anchor is not head and anchor.dep_ == "attr" \
+                    and anchor.lemma_.lower() in RESPONSE_NOUNS:
+                kind = "retaliation"  # "the strikes were a response to attacks on its posts"
+                obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
             elif c.dep_ == "prep" and low == "in":
                 pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
-                if pobj is not None and pobj.lemma_.lower() in ("retaliation", "response", "revenge", "reprisal"):
+                if pobj is not None and pobj.lemma_.lower() in RESPONSE_NOUNS:
                     kind = "retaliation"
                     inner = next((g for g in pobj.children if g.dep_ == "prep" and g.lower_ in ("for", "to", "against")), None)
                     obj = next((g for g in inner.children if g.dep_ in ("pobj", "pcomp")), None) if inner is not None else None

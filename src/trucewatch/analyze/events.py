@@ -109,6 +109,14 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
             if key == "accusation" and head.pos_ == "NOUN" and head.head.lemma_.lower() in DENY_VERBS:
                 continue  # "rejected those allegations": the denial is the event
             trigs.append((key, tokens, head, governor(head)))
+        objects = _relation_objects(sent)
+        if objects and not military:
+            # "recalled its envoy after the raid on its embassy": the earlier event is named as a noun; read the
+            # ambiguous words there as the violent sense a sequence speaks of.
+            used = {i for _, idx, _, _ in trigs for i in idx}
+            for key, tokens, head in _triggers(sent, table, lex, True, border_cue, used):
+                if head.i in objects and head.pos_ == "NOUN":
+                    trigs.append((key, tokens, head, governor(head)))
         trigs = _merge_same_type(trigs)
         if not trigs:
             continue
@@ -145,7 +153,22 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
                 quote_ids=tuple(q.id for q in quotes if q.start < sent.end_char and q.end > sent.start_char),
             )
             found.append((em, head))
-    return with_relations(found)
+    return with_relations(found, frozenset(k for k, t in tax.items() if t.violent))
+
+
+def _relation_objects(sent: Span) -> set[int]:
+    """Token indices inside the object of "after", "following", "in retaliation/response to/for"."""
+    out: set[int] = set()
+    for t in sent:
+        if t.dep_ != "prep":
+            continue
+        low = t.lower_
+        if low in ("after", "following") or (low in ("for", "to", "against") and t.head.lemma_.lower() in
+                                             ("retaliation", "response", "revenge", "reprisal")):
+            for g in t.children:
+                if g.dep_ in ("pobj", "pcomp"):
+                    out.update(x.i for x in g.subtree)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
