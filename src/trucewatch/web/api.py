@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 
 from . import schemas as s
 from .deps import FiltersDep, PageDep, Paging, StoreDep, _split, actor_ids, cached, outlet_names, reject_unknown_params
-from .views import article_public, claim_public, dispute_public, incident_public, quote_public
+from .views import article_public, claim_public, dispute_public, incident_public, quote_public, reviews_for
 
 router = APIRouter(prefix="/api", tags=["read"], dependencies=[Depends(reject_unknown_params)])
 
@@ -24,6 +24,14 @@ DISPUTE_KINDS = ("figure", "date", "speaker", "sequence", "status", "responsibil
 
 def _page(total: int, p: Paging, items: list[Any]) -> JSONResponse:
     return JSONResponse({"total": total, "limit": p.limit, "offset": p.offset, "items": items})
+
+
+def _with_reviews(store, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``items`` with ``reviews``: the review decisions that target each (who, when, action, value, why)."""
+    found = reviews_for(store, [i["id"] for i in items])
+    for i in items:
+        i["reviews"] = found.get(i["id"], [])
+    return items
 
 
 #: fusion map -> (fused kind, facet) that says the same thing when fusion stored no map
@@ -188,7 +196,7 @@ def list_quotes(
     )
     clusters = links(store, "quote_cluster", [r["id"] for r in rows])
     canonical = links(store, "actor_canonical", [r["speaker_actor_id"] for r in rows if r.get("speaker_actor_id")])
-    return _page(total, page, [quote_public(r, clusters.get(r["id"]), canonical) for r in rows])
+    return _page(total, page, _with_reviews(store, [quote_public(r, clusters.get(r["id"]), canonical) for r in rows]))
 
 
 @router.get("/claims", response_model=s.Page[s.ClaimPublic], summary="Numeric claims from every analyzed article")
@@ -220,7 +228,7 @@ def list_claims(
     )
     owners = links(store, "claim_incident", [r["id"] for r in rows])
     canonical = links(store, "actor_canonical", [r["claimant_actor_id"] for r in rows if r.get("claimant_actor_id")])
-    return _page(total, page, [claim_public(r, owners.get(r["id"]), canonical) for r in rows])
+    return _page(total, page, _with_reviews(store, [claim_public(r, owners.get(r["id"]), canonical) for r in rows]))
 
 
 # ---------------------------------------------------------------------- incidents and disputes
@@ -243,12 +251,12 @@ def list_incidents(
         "incident", type=f.type or None, story_id=f.story, since=f.since, until=f.until, facets=facets,
         order=_order(order), limit=page.limit, offset=page.offset,
     )
-    return _page(total, page, [incident_public(i) for i in items])
+    return _page(total, page, _with_reviews(store, [incident_public(i) for i in items]))
 
 
 @router.get("/incidents/{incident_id}", response_model=s.IncidentPublic)
 def get_incident(store: StoreDep, incident_id: str):
-    return JSONResponse(incident_public(store.fused_one("incident", incident_id)))
+    return JSONResponse(_with_reviews(store, [incident_public(store.fused_one("incident", incident_id))])[0])
 
 
 @router.get("/disputes", response_model=s.Page[s.DisputePublic], summary="Disputes: where outlets disagree")

@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from .deps import FiltersDep, PageDep, StoreDep, cached
-from .views import passage, segments
+from .views import passage, reviews_for, segments
 
 router = APIRouter(include_in_schema=False)
 NAV = [
@@ -139,7 +139,11 @@ def incident(request: Request, store: StoreDep, incident_id: str):
     followed_by_ids = store.facet_owners("incident", "follows", [incident_id]).get(incident_id, [])
     followed_by = store.fused_many("incident", followed_by_ids)
     actors = store.fused_many("actor", inc.get("actor_ids", []))
+    reviews = reviews_for(store, [incident_id, *claim_ids])
+    claim_reviews = {c.get("category", "") + str(n): [d for cid in c.get("claim_ids", []) for d in reviews.get(cid, [])]
+                     for n, c in enumerate(inc.get("casualties", []))}
     return render(request, "incident.html", {
+        "reviews": reviews[incident_id], "claim_reviews": claim_reviews,
         "inc": inc, "accounts": accounts, "claims": claims, "meta": store.article_meta(c["article_id"] for c in claims.values()),
         "disputes": disputes, "follows": list(follows.values()), "followed_by": list(followed_by.values()),
         "actors": actors, "killed": killed,

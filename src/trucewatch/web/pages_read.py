@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from ..records import to_dict
 from .deps import PageDep, Paging, StoreDep, _iso, cached, outlet_names
 from .pages import render
-from .views import analysis_spans, segments
+from .views import analysis_spans, reviews_for, segments
 
 router = APIRouter(include_in_schema=False)
 NAV = [
@@ -43,6 +43,7 @@ def quotes(request: Request, store: StoreDep, speaker: str | None = None,
         "speakers": speakers, "speaker": speaker, "items": items, "total": total, "page": page,
         "clusters_of": clusters_of, "clusters": clusters, "n_clusters": n_clusters,
         "cluster_outlets": cluster_outlets, "speaker_disputes": speaker_disputes, "meta": meta,
+        "reviews": reviews_for(store, [q["id"] for q in items]),
     })
 
 

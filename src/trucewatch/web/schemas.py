@@ -22,6 +22,7 @@ __all__ = [
     "Page",
     "QuoteClusterPublic",
     "QuotePublic",
+    "ReviewPublic",
     "SearchHit",
     "StoryPublic",
 ]
@@ -63,6 +64,19 @@ class ActorPublic(_Open):
     roles: list[str]
 
 
+class ReviewPublic(_Open):
+    """One human review decision that targets the record it is listed on (from the append-only log)."""
+
+    id: str
+    target_kind: str
+    target_id: str
+    action: str
+    value: str | None
+    reviewer: str
+    reason: str
+    at: str
+
+
 class QuotePublic(_Open):
     id: str
     article_id: str
@@ -74,6 +88,7 @@ class QuotePublic(_Open):
     start: int
     end: int
     cluster_id: str | None
+    reviews: list[ReviewPublic] = Field(default_factory=list, description="Review decisions on this quote")
 
 
 class ClaimPublic(_Open):
@@ -90,6 +105,7 @@ class ClaimPublic(_Open):
     start: int
     end: int
     incident_id: str | None
+    reviews: list[ReviewPublic] = Field(default_factory=list, description="Review decisions on this claim")
 
 
 class PlacePublic(_Open):
@@ -127,6 +143,7 @@ class IncidentPublic(_Open):
     independent_sources: int
     corroboration: str
     casualties: list[CasualtyPublic]
+    reviews: list[ReviewPublic] = Field(default_factory=list, description="Review decisions on this incident")
 
 
 class DisputeSidePublic(_Open):

@@ -20,6 +20,7 @@ __all__ = [
     "incident_public",
     "passage",
     "quote_public",
+    "reviews_for",
     "segments",
 ]
 
@@ -143,3 +144,32 @@ def analysis_spans(analysis: Mapping[str, Any] | None) -> list[tuple[int, int, s
     for t in analysis.get("times", []):
         spans.append((t["start"], t["end"], "hl-time", f"time: {t.get('date_start') or t.get('reason') or ''}"))
     return spans
+
+
+# ---------------------------------------------------------------------- review decisions
+
+#: Above this many ids, read the whole (small, append-only) review log once instead of one query per id.
+_REVIEW_QUERIES = 4
+
+
+def reviews_for(store, ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """The review decisions that target each of ``ids`` (in the order they were recorded), as JSON-ready dicts.
+
+    Every id is a key (an empty list when nothing targets it). Decisions are shown wherever
+    their record appears: who, when, action, value, why.
+    """
+    wanted = list(dict.fromkeys(i for i in ids if i))
+    out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}
+    if not wanted:
+        return out
+    if len(wanted) <= _REVIEW_QUERIES:
+        rows = [r for i in wanted for r in store.reviews(i)]
+    else:
+        keep = set(wanted)
+        rows = [r for r in store.reviews() if r.target_id in keep]
+    for r in rows:
+        out[r.target_id].append({
+            "id": r.id, "target_kind": r.target_kind, "target_id": r.target_id, "action": r.action,
+            "value": r.value, "reviewer": r.reviewer, "reason": r.reason, "at": r.at,
+        })
+    return out
