@@ -163,6 +163,23 @@ def test_one_sided_accusation_in_a_two_party_agreement_names_the_other_side(stor
     assert vs[0].accusers == ("Ecuador",) and vs[0].accused == ("Peru",)
 
 
+def test_an_incident_at_an_unresolved_place_counts_when_its_account_accuses_a_party(story):
+    arts, ans, fusion = story
+    text = arts[2].text
+    ev = event("a3", text, "accused", "accusation")
+    unresolved = dataclasses.replace(place("Quebrada Seca", "EC"), country_code=None, resolved_name=None)
+    inc = Incident("in-unres", "shelling", "2025-05-19", "2025-05-19", "day", places=(unresolved,),
+                   mentions=(IncidentMention("a3", ev.id, ev.start, ev.end),), article_ids=("a3",))
+    _, vs = agree.derive(arts, ans, dataclasses.replace(fusion, incidents=(inc,)))
+    assert [(v.incident_id, v.accused) for v in vs] == [("in-unres", ("Peru",))]
+    # with nobody accusing or denying, countries merely named do not place the incident
+    a3 = next(n for n in ans if n.article_id == "a3")
+    bare = dataclasses.replace(a3, events=tuple(e for e in a3.events if e.type not in ("accusation", "denial")))
+    ans2 = [bare if n.article_id == "a3" else n for n in ans]
+    _, vs = agree.derive(arts, ans2, dataclasses.replace(fusion, incidents=(inc,)))
+    assert vs == []
+
+
 # ---------------------------------------------------------------------------- text helpers
 
 

@@ -64,7 +64,7 @@ def violations_from(
         when = _d(inc.date_start)
         if when is None:
             continue
-        codes = _territory_of(inc, canon)
+        codes = _territory_of(inc, canon) or _countries_told(inc, articles, analyses)
         seen: set[str] = set()
         for code in sorted(codes):
             for ag in by_code.get(code, ()):
@@ -88,6 +88,26 @@ def _territory_of(inc: Incident, canon: Mapping[str, object]) -> set[str]:
     if codes:
         return codes
     return {c for c in (party_of_actor(_as_actor(canon.get(i))) for i in (*inc.acting, *inc.target, *inc.actor_ids)) if c}
+
+
+def _countries_told(inc: Incident, articles: Mapping[str, Article], analyses: Mapping[str, Analysis]) -> set[str]:
+    """When no place of the incident is resolved and no side is known: the countries named in the
+    sentences that tell of it where someone accuses or denies ("X accused Y of firing mortar rounds
+    into Z district")."""
+    codes: set[str] = set()
+    for im in inc.mentions:
+        art, an = articles.get(im.article_id), analyses.get(im.article_id)
+        if art is None:
+            continue
+        ev = next((e for e in an.events if e.id == im.event_id), None) if an else None
+        s0, s1 = (ev.sentence_start, ev.sentence_end) if ev else (im.start, im.end)
+        alleged = an is not None and any(
+            e.type in (*cues.ACCUSATION_TYPES, *cues.DENIAL_TYPES) and s0 <= e.sentence_start <= s1 + DENIAL_WINDOW_CHARS
+            for e in an.events
+        )
+        if alleged:  # only an account where someone accuses or denies names the parties concerned
+            codes.update(c.code for c in countries_in(art.text[s0:s1]) if not c.via_capital)
+    return codes
 
 
 def _as_actor(c) -> Actor | None:
