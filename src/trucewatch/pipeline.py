@@ -155,9 +155,13 @@ def analyze(
     force: bool = False,
     processes: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    res=None,
+    only: Sequence[str] | None = None,
 ):
     """Analyze every stored article that has no analysis made by the current pipeline version
-    (all of them with ``force``) and store the analyses. Returns an
+    (all of them with ``force``; of those, only the ids in ``only`` when given) and store the analyses.
+    ``res``: resources already loaded by :func:`trucewatch.analyze.load_resources` (a server keeps one
+    set and passes it to every call; used by the local engine in one process). Returns an
     :class:`~trucewatch.analyze.AnalyzeReport`; articles that cannot be analyzed are
     :class:`~trucewatch.records.Skip` records in it. ``progress(done, total)`` is called per article.
     Raises :class:`~trucewatch.errors.ModelError` when the spaCy model cannot be loaded.
@@ -171,6 +175,9 @@ def analyze(
     started = time.perf_counter()
     version = analyze_stage.pipeline_version(settings)
     ids = store.ids_needing_analysis(version, force)
+    if only is not None:
+        wanted = set(only)
+        ids = [i for i in ids if i in wanted]
     report = analyze_stage.AnalyzeReport(pipeline_version=version, up_to_date=store.count("article") - len(ids))
     if not ids:
         return report
@@ -180,7 +187,8 @@ def analyze(
         from .errors import ConfigError
 
         raise ConfigError(f"Unknown analyze engine {settings.engine!r}; use local or dask (TRUCEWATCH_ENGINE / --engine).")
-    res = analyze_stage.load_resources(settings) if procs <= 1 and engine == "local" else None
+    if res is None or procs > 1 or engine != "local":
+        res = analyze_stage.load_resources(settings) if procs <= 1 and engine == "local" else None
 
     def articles():
         for i in range(0, len(ids), 500):

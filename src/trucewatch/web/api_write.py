@@ -2,17 +2,18 @@
 
 An article posted as text, HTML or a URL goes through the same pipeline as
 ``trucewatch add`` + ``analyze`` + ``fuse``: :func:`trucewatch.pipeline.ingest`,
-then :func:`~trucewatch.pipeline.analyze` (which only analyzes articles not
-yet analyzed, so the cost is one article's) and
-:func:`~trucewatch.pipeline.fuse` (incremental). Writes are serialised by a
-lock; the request returns when the store is up to date.
+then :func:`~trucewatch.pipeline.analyze` of the new article only, with the
+analysis resources the app keeps loaded (:class:`~trucewatch.web.writer.Writer`:
+the spaCy model is loaded on the first post, not on every one), and
+:func:`~trucewatch.pipeline.fuse` (incremental). Writes are serialised by the
+app's write lock, so two fusions never run at once; the request returns when
+the store is up to date.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,6 @@ from .deps import StoreDep, TokenDep
 from .schemas import ArticleIn, IngestResult
 
 router = APIRouter(prefix="/api", tags=["write"])
-
-_WRITE_LOCK = threading.Lock()
 
 
 async def _payload(request: Request) -> ArticleIn:
@@ -91,18 +90,20 @@ def _ingest(art: ArticleIn, settings, store) -> dict[str, Any]:
 async def post_article(request: Request, store: StoreDep, _token: TokenDep):
     art = await _payload(request)
     settings = request.app.state.settings
+    writer = request.app.state.writer
     from starlette.concurrency import run_in_threadpool
 
     def work() -> dict[str, Any]:
-        with _WRITE_LOCK:
+        with writer.locked():
             report = _ingest(art, settings, store)
             added = [article_id for _source, article_id in report.added]
             duplicates = [article_id for _source, article_id in report.duplicates]
             skipped = [{"source": k.source, "reason": k.reason} for k in report.skipped]
             analyzed, fused = 0, False
             if added:
-                ar = pipeline.analyze(settings, store)
+                ar = pipeline.analyze(writer.local, store, processes=1, res=writer.resources(), only=added)
                 analyzed = int(getattr(ar, "analyzed", 0) or 0)
+                skipped += [{"source": k.source, "reason": k.reason} for k in getattr(ar, "skipped", [])]
                 pipeline.fuse(settings, store)
                 fused = True
             return {"added": added, "duplicates": duplicates, "skipped": skipped, "analyzed": analyzed, "fused": fused}

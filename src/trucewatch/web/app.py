@@ -25,6 +25,7 @@ from ..settings import Settings
 from ..store import Store, open_store
 from .cache import AggregateCache
 from .security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from .writer import Writer
 
 __all__ = ["ROUTER_MODULES", "create_app"]
 
@@ -45,6 +46,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store if store is not None else open_store(settings)
     app.state.cache = AggregateCache()
+    app.state.writer = Writer(settings)  # write lock + analysis resources, loaded on the first posted article
     app.state.store.optimize()  # planner statistics for the browse indexes
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.auto_reload = False  # templates ship with the package; skip a stat() per render

@@ -10,7 +10,6 @@ append-only (a later decision supersedes an earlier one; both stay).
 from __future__ import annotations
 
 import json
-import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -28,7 +27,6 @@ from .views import reviews_for
 router = APIRouter(include_in_schema=True)
 NAV = [("Ledger", "/ledger", 55)]
 
-_LOCK = threading.Lock()
 REVIEW_STATUSES = ("unreviewed", "confirmed", "rejected")
 
 
@@ -91,7 +89,7 @@ def _apply(request: Request, store, data: dict[str, Any]) -> Review:
             value=data.get("value") or None, reason=data.get("reason") or "",
             reviewer=data.get("reviewer") or settings.reviewer or "web",
         )
-        with _LOCK:
+        with request.app.state.writer.locked():  # the app's write lock: never two fusions at once
             agree.apply_review(store, review)
             if review.action == "annotate":
                 pass
