@@ -122,3 +122,11 @@ def test_quoted_as_saying_and_a_bare_role_resolve_to_the_person():
 def test_according_to_a_statement_from_someone():
     qs = quotes("“The convoy was hit twice,” according to a statement from the aid agency.")
     assert qs[0].speaker == "aid agency" and qs[0].cue == "according to"
+
+
+def test_pronoun_after_a_given_name_the_model_took_for_a_place_is_that_person():
+    # "Camden" alone is tagged as a place; it is the subject, so the later "he" is Camden Hale, not the mediator.
+    text = ("Defence Minister Camden Hale and the mediator, Deputy Foreign Minister Marta Kovacs, signed the accord on "
+            "Monday. Camden made clear that the commitment had limits. The truce “lasts only while nobody fires across "
+            "the line”, he told reporters.")
+    assert [q.speaker for q in quotes(text)] == ["Camden Hale"]

@@ -368,6 +368,8 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
             if person is not None:
                 person.aliases.add(name)
                 idx.add_mention(person, s, t)
+                if e.root.dep_ in ("nsubj", "nsubjpass"):
+                    idx.person_subjects.append((s, person))  # "he" later on means this person
                 continue
         if label == "PERSON":
             if headline_only.get(name, False) or any(ch.isdigit() for ch in name) or name.islower():
