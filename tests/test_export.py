@@ -155,3 +155,26 @@ def test_analyze_runs_fusion_afterwards_unless_no_fuse():
     assert fuse_cli._fuse_after_analyze in analyze_cli.AFTER_ANALYZE
     r = CliRunner().invoke(cli, ["analyze", "--help"])
     assert r.exit_code == 0 and "--no-fuse" in r.output
+
+
+def test_export_quotes_and_claims_carry_reviewers_corrections(fused, settings):
+    from trucewatch import agree
+
+    store, _, ids = fused
+    agree.apply_review(store, agree.make_review("quote", ids["A2.sollen"], "set-speaker", value="Oren Valt",
+                                                reason="the wire corrected it", reviewer="qa"))
+    agree.apply_review(store, agree.make_review("claim", ids["A2.nine"], "set-figure", value="4",
+                                                reason="ministry revised", reviewer="qa"))
+    pipeline.fuse(settings, store)
+    doc = build_export(store)
+    validate_export(doc)
+    q = next(q for q in doc["quotes"] if q["id"] == ids["A2.sollen"])
+    assert q["speaker"] == "Oren Valt" and q["speaker_actor_id"] is None
+    assert q["review"]["action"] == "set-speaker" and q["review"]["before"] == "Mira Sollen" and q["review"]["reviewer"] == "qa"
+    c = next(c for c in doc["claims"] if c["id"] == ids["A2.nine"])
+    assert (c["value"], c["low"], c["high"]) == (4, 4, 4)
+    assert c["review"]["before"] == 9 and c["review"]["value"] == "4"
+    untouched = next(q for q in doc["quotes"] if q["id"] == ids["A1.valt"])
+    assert untouched["review"] is None
+    # the figure dispute the correction settles is gone from the export too
+    assert not [d for d in doc["disputes"] if d["kind"] == "figure"]

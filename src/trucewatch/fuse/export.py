@@ -17,6 +17,7 @@ from .. import __version__
 from ..errors import TrucewatchError
 from ..records import to_dict
 from .persist import load_fusion
+from .reviews import apply_to_analysis
 
 __all__ = ["EXPORT_SCHEMA_VERSION", "build_export", "export_schema", "validate_export"]
 
@@ -53,6 +54,23 @@ def _place(p: dict[str, Any]) -> dict[str, Any]:
     return {k: p.get(k) for k in keys}
 
 
+def _corrections(reviews) -> dict[tuple[str, str], Any]:
+    """The last set-speaker / set-figure review of each quote and claim."""
+    out = {}
+    for r in sorted(reviews, key=lambda r: (r.at, r.id)):
+        if (r.target_kind, r.action) in (("quote", "set-speaker"), ("claim", "set-figure")):
+            out[(r.target_kind, r.target_id)] = r
+    return out
+
+
+def _review_note(r, before) -> dict[str, Any] | None:
+    """What a reviewer changed, shown next to the corrected value (None when nobody did)."""
+    if r is None:
+        return None
+    return {"action": r.action, "value": r.value, "before": before, "reviewer": r.reviewer, "reason": r.reason,
+            "at": r.at, "review_id": r.id}
+
+
 def build_export(store, *, story_id: str | None = None, since: str | None = None) -> dict[str, Any]:
     """The export document for ``store`` (optionally one story, or only what happened ``since`` an ISO date)."""
     fusion = load_fusion(store)
@@ -81,10 +99,16 @@ def build_export(store, *, story_id: str | None = None, since: str | None = None
     ]
     inc_ids = {i.id for i in incidents}
 
+    reviews = store.reviews()
+    corrections = _corrections(reviews)
     quotes, claims, events = [], [], []
-    for an in store.iter_analyses():
-        if an.article_id not in art_ids:
+    for analysed in store.iter_analyses():
+        if analysed.article_id not in art_ids:
             continue
+        # reviewers' speaker and figure corrections, as fusion applied them
+        an = apply_to_analysis(analysed, reviews) if corrections else analysed
+        before_q = {q.id: q for q in analysed.quotes}
+        before_c = {c.id: c for c in analysed.claims}
         for q in an.quotes:
             quotes.append({
                 "id": q.id, "article_id": q.article_id, "text": q.text, "speaker": q.speaker,
@@ -92,9 +116,11 @@ def build_export(store, *, story_id: str | None = None, since: str | None = None
                 "cue": q.cue, "direct": q.direct, "start": q.start, "end": q.end,
                 "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
                 "cluster_id": quote_cluster.get(q.id),
+                "review": _review_note(corrections.get(("quote", q.id)), before_q[q.id].speaker),
             })
         for c in an.claims:
             iid = claim_incident.get(c.id)
+            old = before_c[c.id]
             claims.append({
                 "id": c.id, "article_id": c.article_id, "value": c.value, "low": c.low, "high": c.high,
                 "original": c.original, "category": c.category, "counted": c.counted, "predicate": c.predicate,
@@ -102,6 +128,8 @@ def build_export(store, *, story_id: str | None = None, since: str | None = None
                 "claimant_actor_id": actor_canonical.get(c.claimant_actor_id) if c.claimant_actor_id else None,
                 "hedge": c.hedge, "start": c.start, "end": c.end,
                 "incident_id": iid if iid in inc_ids else None, "event_id": c.event_id,
+                "review": _review_note(corrections.get(("claim", c.id)),
+                                       old.value if old.low == old.high else f"{old.low:g}-{old.high:g}"),
             })
         for e in an.events:
             iid = incident_of_event.get(e.id)
