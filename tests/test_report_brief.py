@@ -283,3 +283,12 @@ def test_violation_table_shows_killed_and_injured_apart(doc):
     assert drone.cells[-2:] == ("2", "5")
     mortar = next(r for r in table.rows if r is not drone)
     assert mortar.cells[-2:] == ("—", "—")
+
+
+def test_a_reviewed_speaker_is_shown_with_the_review(doc):
+    q = next(q for q in doc["quotes"] if q["id"] == "q9") if any(q["id"] == "q9" for q in doc["quotes"]) else None
+    q = q or next(q for q in doc["quotes"] if not q.get("cluster_id"))
+    q["review"] = {"action": "set-speaker", "value": q["speaker"], "before": "Someone Else", "reviewer": "qa",
+                   "reason": "checked", "at": "2026-04-10T00:00:00+00:00"}
+    texts = [s.text for g in build_brief(doc).section("quotes").groups for s in g.sentences]
+    assert any("Speaker set by review (qa); the outlet named Someone Else." in t for t in texts), texts

@@ -159,7 +159,9 @@ def quotes_section(ctx: "_Ctx") -> Section:
         names.setdefault(key, (name, roles))
         how = q.get("cue") or "said"
         kind = "" if q.get("direct", True) else " (indirect)"
-        text = f"“{_shorten(q.get('text') or '')}” — {how}{kind}, reported by {index.outlet(q['article_id'])}."
+        rv = q.get("review") or {}
+        fixed = f" Speaker set by review ({rv.get('reviewer')}); the outlet named {rv.get('before') or 'nobody'}." if rv else ""
+        text = f"“{_shorten(q.get('text') or '')}” — {how}{kind}, reported by {index.outlet(q['article_id'])}.{fixed}"
         by_speaker[key].append(Sentence(text, (c,), tag="quote"))
     groups = []
     if disputed:
