@@ -364,6 +364,7 @@ def fuse_with_cache(
         art_list,
         [g.article_ids for g in copy_groups] + [i.article_ids for i in incidents],
         named,
+        incidents,
     )
     story_of = {aid: s.id for s in story_list for aid in s.article_ids}
     by_story: dict[str, list[str]] = defaultdict(list)

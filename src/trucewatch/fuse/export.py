@@ -63,6 +63,13 @@ def _corrections(reviews) -> dict[tuple[str, str], Any]:
     return out
 
 
+def _figure(c) -> float | str | None:
+    """A claim's figure as written before review: its value, or "low-high" for a range."""
+    if c.low is not None and c.high is not None and c.low != c.high:
+        return f"{c.low:g}-{c.high:g}"
+    return c.value
+
+
 def _review_note(r, before) -> dict[str, Any] | None:
     """What a reviewer changed, shown next to the corrected value (None when nobody did)."""
     if r is None:
@@ -128,8 +135,7 @@ def build_export(store, *, story_id: str | None = None, since: str | None = None
                 "claimant_actor_id": actor_canonical.get(c.claimant_actor_id) if c.claimant_actor_id else None,
                 "hedge": c.hedge, "start": c.start, "end": c.end,
                 "incident_id": iid if iid in inc_ids else None, "event_id": c.event_id,
-                "review": _review_note(corrections.get(("claim", c.id)),
-                                       old.value if old.low == old.high else f"{old.low:g}-{old.high:g}"),
+                "review": _review_note(corrections.get(("claim", c.id)), _figure(old)),
             })
         for e in an.events:
             iid = incident_of_event.get(e.id)
