@@ -87,6 +87,24 @@ def _ingest_texts(store, texts: dict[str, str]) -> list[str]:
     return ids
 
 
+def test_a_non_english_skip_is_recorded_and_not_retried_unless_forced(settings, store):
+    import dataclasses
+
+    from trucewatch.records import RawInput
+
+    ids = _ingest_texts(store, {"a.txt": TEXT})
+    fr = dataclasses.replace(store.article(ids[0]), id="fr1", language="fr", source_path="fr.txt",
+                             text="Le ministre a dit que les pourparlers avaient échoué.", raw_sha256="0" * 64)
+    store.add_article(fr, RawInput("fr.txt", "txt", fr.text.encode()))
+    first = pipeline.analyze(settings, store)
+    assert first.analyzed == 1 and [s.article_id for s in first.skipped] == ["fr1"] and first.skipped[0].lasting
+    assert "not English" in store.get_state(pipeline.SKIP_STATE + "fr1")
+    again = pipeline.analyze(settings, store)
+    assert again.analyzed == 0 and not again.skipped and again.skipped_before == 1
+    forced = pipeline.analyze(settings, store, force=True)
+    assert forced.analyzed == 1 and [s.article_id for s in forced.skipped] == ["fr1"]
+
+
 def test_pipeline_analyze_stores_analyses_and_redoes_only_when_asked(settings, store):
     ids = _ingest_texts(store, {"a.txt": TEXT, "b.txt": "Officials said 12 people were injured."})
     seen = []

@@ -148,6 +148,10 @@ def agree(settings: Settings, store: Store, fusion=None):
     return agreements, violations
 
 
+#: State key prefix + article id -> why analyze skipped the article for a lasting reason.
+SKIP_STATE = "analyze:skip:"
+
+
 def analyze(
     settings: Settings,
     store: Store,
@@ -178,7 +182,12 @@ def analyze(
     if only is not None:
         wanted = set(only)
         ids = [i for i in ids if i in wanted]
-    report = analyze_stage.AnalyzeReport(pipeline_version=version, up_to_date=store.count("article") - len(ids))
+    # Articles skipped for a lasting reason (not English, no text) are not tried again unless forced.
+    skipped_before = {} if force else store.states(SKIP_STATE)
+    n_ids = len(ids)
+    ids = [i for i in ids if SKIP_STATE + i not in skipped_before]
+    report = analyze_stage.AnalyzeReport(pipeline_version=version, up_to_date=store.count("article") - n_ids,
+                                         skipped_before=n_ids - len(ids))
     if not ids:
         return report
     procs = processes if processes is not None else settings.processes
@@ -195,6 +204,7 @@ def analyze(
             yield from store.articles(ids[i:i + 500])
 
     pending = []
+    lasting: dict[str, str] = {}
     done = 0
     if engine == "dask":  # batches as tasks on a Dask cluster (docs/scale.md)
         from .analyze.dask_engine import analyze_dask
@@ -206,6 +216,8 @@ def analyze(
         done += 1
         if isinstance(result, Skip):
             report.skipped.append(result)
+            if result.lasting and result.article_id:
+                lasting[SKIP_STATE + result.article_id] = result.reason
         else:
             pending.append(result)
             report.analyzed += 1
@@ -220,6 +232,9 @@ def analyze(
             progress(done, len(ids))
     if pending:
         store.save_analyses(pending)
+    if lasting or force:
+        # Record lasting skips; a forced run that now analyzes an article forgets its old skip.
+        store.set_states(lasting, delete_keys=[SKIP_STATE + i for i in ids if SKIP_STATE + i not in lasting] if force else ())
     report.seconds = time.perf_counter() - started
     return report
 

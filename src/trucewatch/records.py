@@ -137,6 +137,8 @@ class Skip:
     source: str
     stage: Literal["ingest", "analyze", "fuse"]
     reason: str
+    article_id: str | None = None  # the stored article, when the skip is about one (analyze)
+    lasting: bool = False  # True when trying again gives the same skip (not English, no text, too long)
 
 
 # --------------------------------------------------------------------------- analyze

@@ -160,14 +160,16 @@ def load_resources(settings: Settings, nlp: Any = None) -> Resources:
 
 
 def _precheck(article: Article, res: Resources) -> Skip | None:
+    """A lasting skip (the same on every run until the article or ``--force`` changes it), else None."""
     source = article.source_path or article.url or article.id
+    reason = None
     if not article.text or not article.text.strip():
-        return Skip(source, "analyze", "the article has no text")
-    if article.language not in ("en", "und", ""):
-        return Skip(source, "analyze", f"not English ({article.language}); only English articles are analyzed")
-    if len(article.text) > res.nlp.max_length:
-        return Skip(source, "analyze", f"the text is longer than the model's limit of {res.nlp.max_length} characters")
-    return None
+        reason = "the article has no text"
+    elif article.language not in ("en", "und", ""):
+        reason = f"not English ({article.language}); only English articles are analyzed"
+    elif len(article.text) > res.nlp.max_length:
+        reason = f"the text is longer than the model's limit of {res.nlp.max_length} characters"
+    return Skip(source, "analyze", reason, article_id=article.id, lasting=True) if reason else None
 
 
 def analyze_article(article: Article, res: Resources) -> Analysis | Skip:
@@ -228,7 +230,8 @@ def analyze_batch(articles: Iterable[Article], settings: Settings, res: Resource
         try:
             results[i] = analysis_from_doc(doc, a, res)
         except Exception as e:  # one bad article must not stop the batch; the reason is kept
-            results[i] = Skip(a.source_path or a.url or a.id, "analyze", f"analysis failed: {type(e).__name__}: {e}")
+            results[i] = Skip(a.source_path or a.url or a.id, "analyze", f"analysis failed: {type(e).__name__}: {e}",
+                              article_id=a.id)
     for i in range(len(ordered)):
         yield results[i]
 
@@ -320,6 +323,7 @@ class AnalyzeReport:
     analyzed: int = 0
     skipped: list[Skip] = dataclasses.field(default_factory=list)
     up_to_date: int = 0  # articles whose stored analysis was already made by this version
+    skipped_before: int = 0  # articles a past run skipped for a lasting reason (not English ...); not retried
     quotes: int = 0
     claims: int = 0
     events: int = 0

@@ -73,6 +73,9 @@ def analyze(ctx: Context, force: bool, processes: int | None, batch_size: int | 
         f"{len(report.skipped)} skipped. Found {report.actors} actors, {report.quotes} quotes, "
         f"{report.claims} claims, {report.events} events."
     )
+    if report.skipped_before:
+        ctx.console.print(f"{report.skipped_before} article(s) skipped by an earlier run (not English, no text or too "
+                          "long) were not tried again; use --force to retry them.", style="dim")
     ctx.console.print(f"pipeline version {report.pipeline_version}", style="dim")
     for step in AFTER_ANALYZE:
         step(ctx, settings, report)
