@@ -187,3 +187,22 @@ def test_negated_events_are_not_incidents_and_analyses_without_articles_are_igno
     g = fuse(articles[1:], [dataclasses.replace(an, events=(ev,)), *analyses[1:]])
     assert all(m.event_id != "e_neg" for i in g.incidents for m in i.mentions)
     assert articles[0].id not in {a for i in g.incidents for a in i.article_ids}
+
+
+def test_a_merged_incident_keeps_the_reviewed_id_whichever_member_comes_first(world):
+    from trucewatch.fuse.reviews import apply_to_clusters, cluster_id
+    from trucewatch.records import Review
+
+    clusters = [["e5", "e6"], ["e1", "e2"], ["e9"]]
+    target = cluster_id(["e5", "e6"])
+    merge = Review("r1", "incident", target, "merge", cluster_id(["e1", "e2"]), "qa", "same", "2026-01-01T00:00:00")
+    named: dict[str, str] = {}
+    out = apply_to_clusters(clusters, [merge], {}, named)
+    assert out == [["e1", "e2", "e5", "e6"], ["e9"]]
+    assert cluster_id(out[0], named) == target
+    # a later split of that incident finds it by the same id and the rest keeps it
+    split = Review("r2", "incident", target, "split", "e1", "qa", "not the same", "2026-01-02T00:00:00")
+    named = {}
+    out = apply_to_clusters(clusters, [merge, split], {}, named)
+    assert sorted(out) == [["e1"], ["e2", "e5", "e6"], ["e9"]]
+    assert cluster_id(["e2", "e5", "e6"], named) == target

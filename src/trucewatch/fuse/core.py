@@ -125,14 +125,15 @@ def fuse_with_cache(
     block_cache = cache.blocks
     changed: set[str] = set()
     clusters = inc.cluster_mentions(inc.units(infos), block_cache, stats, changed)
-    clusters = rv.apply_to_clusters(clusters, reviews, {e: ev.article_id for e, ev in events.items()})
+    named_clusters: dict[str, str] = {}
+    clusters = rv.apply_to_clusters(clusters, reviews, {e: ev.article_id for e, ev in events.items()}, named_clusters)
     stats["t_incidents_cluster"] = time.perf_counter() - t0
     info_by_id = {m.id: m for m in infos}
     incident_of: dict[str, str] = {}
     incident_days: dict[str, tuple[int, int]] = {}  # explicit dates of each incident's mentions
     describe: dict[str, str] = {}
     for members in clusters:
-        iid = rv.incident_id(members)
+        iid = rv.cluster_id(members, named_clusters)
         for m in members:
             incident_of[m] = iid
         types = Counter(events[m].type for m in members)
@@ -319,7 +320,7 @@ def fuse_with_cache(
     # ---- incidents
     incidents: list[Incident] = []
     for members in clusters:
-        iid = rv.incident_id(members)
+        iid = rv.cluster_id(members, named_clusters)
         evs = [events[m] for m in members]
         ms = [info_by_id[m] for m in members if m in info_by_id]
         dated = []

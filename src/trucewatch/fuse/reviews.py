@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from ..records import Analysis, Review, stable_id
 
-__all__ = ["apply_to_analysis", "apply_to_clusters", "incident_id"]
+__all__ = ["apply_to_analysis", "apply_to_clusters", "cluster_id", "incident_id"]
 
 
 def _ids(value: str | None) -> list[str]:
@@ -65,27 +65,47 @@ def incident_id(member_ids: list[str]) -> str:
 
 
 def apply_to_clusters(
-    clusters: list[list[str]], reviews: Iterable[Review], article_of: dict[str, str]
+    clusters: list[list[str]], reviews: Iterable[Review], article_of: dict[str, str],
+    named: dict[str, str] | None = None,
 ) -> list[list[str]]:
-    """Clusters of event ids after merge/split decisions (applied in time order)."""
+    """Clusters of event ids after merge/split decisions (applied in time order). An incident that
+    absorbs others, or keeps the rest after a split, keeps its id even when its first member changes:
+    ``named`` (filled in when given) maps such a cluster's first member to that id; see
+    :func:`cluster_id`."""
+    names: dict[str, str] = named if named is not None else {}
     cl = [list(c) for c in clusters]
     for r in _ordered(reviews):
         if r.target_kind != "incident" or r.action not in ("merge", "split"):
             continue
-        ids = {incident_id(c): i for i, c in enumerate(cl)}
+        ids = {cluster_id(c, names): i for i, c in enumerate(cl)}
         if r.target_id not in ids:
             continue
         target = ids[r.target_id]
         if r.action == "merge":
             others = [ids[x] for x in _ids(r.value) if x in ids and ids[x] != target]
+            if not others:
+                continue
+            names.pop(min(cl[target]), None)
             for o in others:
+                names.pop(min(cl[o]), None)
                 cl[target].extend(cl[o])
+            names[min(cl[target])] = r.target_id
             cl = [sorted(c) for i, c in enumerate(cl) if i not in set(others)]
         else:
             wanted = set(_ids(r.value))
             out = [e for e in cl[target] if e in wanted or article_of.get(e) in wanted]
             keep = [e for e in cl[target] if e not in out]
             if out and keep:
+                names.pop(min(cl[target]), None)
                 cl[target] = keep
+                names[min(keep)] = r.target_id
                 cl.append(sorted(out))
+    for k in [k for k, v in names.items() if v == incident_id([k])]:
+        del names[k]  # the natural id: nothing to remember
     return sorted((sorted(c) for c in cl), key=lambda c: c[0])
+
+
+def cluster_id(members: list[str], named: dict[str, str] | None = None) -> str:
+    """The id of a cluster of event ids: the one a review decision gave it, else :func:`incident_id`."""
+    first = min(members)
+    return (named or {}).get(first) or incident_id(members)
