@@ -92,3 +92,13 @@ def test_ledger_shows_decisions_on_the_violation_and_its_incident(env):
     assert "Two observers saw the first shells" in html and "dev" in html
     assert "Review decisions on its incident" in html
     assert "Checked the artillery positions on satellite images" in html
+
+
+def test_article_reader_shows_decisions_on_its_quotes_and_figures(env):
+    b = env["b"]
+    a1 = env["client"].get(f"/articles/{b.articles['a1']}").text
+    assert b.quotes["a1"] == env["quote"] and b.claims["a1"] == env["claim"]  # both reviewed items are a1's
+    assert "Review decisions on this quote" in a1 and "Colonel Iris Tann" in a1
+    assert "Review decisions on this figure" in a1 and "The hospital list has five names" in a1
+    a4 = env["client"].get(f"/articles/{b.articles['a4']}").text
+    assert "Review decisions" not in a4

@@ -98,8 +98,10 @@ def article(request: Request, store: StoreDep, article_id: str):
     copy_ids = store.facet_owners("copy", "article", [art.id]).get(art.id, [])
     copies = list(store.fused_many("copy", copy_ids).values())
     meta = store.article_meta(a for g in copies for a in g.get("article_ids", []))
+    item_ids = [x["id"] for key in ("quotes", "claims") for x in (ad or {}).get(key, [])]
     return render(request, "article.html", {
         "art": art, "analysis": ad, "segments": segs, "incidents": incidents, "copies": copies, "meta": meta,
+        "reviews": reviews_for(store, item_ids),
     })
 
 
