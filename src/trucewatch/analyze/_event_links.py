@@ -124,12 +124,15 @@ def status(tok: Token, gov: Token, key: str, negated: bool, time: TimeExpr | Non
 
 RESPONSE_NOUNS = frozenset("retaliation response revenge reprisal".split())
 #: Nouns that refer back to a violent event told before ("Following the violence, ...").
+#: At most this many characters between the antecedent's sentence and the sentence that refers back to it.
+MAX_GAP = 400
 ANAPHORS = frozenset("violence incident incidents escalation unrest flare-up provocation aggression".split())
 
 
 def with_relations(found: list[tuple[EventMention, Token]], violent: frozenset[str] = frozenset()) -> list[EventMention]:
     """Mentions with their relations; a bare "In retaliation," or an anaphor ("after the violence") points at the
-    last ``violent`` mention before it in the same or the previous sentence."""
+    last ``violent`` mention before it in the same sentence or the previous sentence that has mentions (at most
+    :data:`MAX_GAP` characters back)."""
     trig_tokens: dict[int, EventMention] = {}
     for em, head in found:
         trig_tokens[head.i] = em
@@ -167,7 +170,7 @@ def _antecedent(rel: Relation, em: EventMention, found: list[tuple[EventMention,
         return rel  # "in retaliation for the killing of ...": about something we did not type, not an anaphor
     k = sent_no[em.sentence_start]
     prior = [o for o, _ in found if o.type in violent and o.id != em.id and o.end <= rel.start
-             and k - 1 <= sent_no[o.sentence_start] <= k]
+             and k - 1 <= sent_no[o.sentence_start] <= k and em.sentence_start - o.sentence_end <= MAX_GAP]
     return replace(rel, target_event_id=prior[-1].id) if prior else rel
 
 
