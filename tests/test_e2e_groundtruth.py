@@ -177,3 +177,11 @@ def test_the_28_march_drone_attack_is_its_own_incident(world):
     assert len(drone) == 1, [(i.date_start, i.type) for i in fusion.incidents]
     assert any(p.name == "Choam Ksant" for p in drone[0].places)
     assert [(c.category, c.best) for c in drone[0].casualties] == [("injured", 2.0)]
+
+
+def test_the_28_march_drone_violation(world):
+    store, _, _ = world
+    found = [v for v in store.fused("violation") if v["date"] == "2026-03-28"]
+    assert len(found) == 1, [v["date"] for v in store.fused("violation")]
+    assert found[0]["accused"] == ["Thailand"]
+    assert found[0]["accusers"] == ["Cambodia"]

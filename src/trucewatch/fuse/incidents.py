@@ -141,6 +141,7 @@ class MentionInfo:
     fingerprint: str
     start: int = 0  # trigger offset in the article
     members: tuple[str, ...] = ()  # for a unit: the mention ids it stands for
+    timed: bool = False  # has a resolved time expression of its own (however vague)
 
     @property
     def anchored(self) -> bool:
@@ -180,7 +181,7 @@ def mention_features(
         repr((ev.id, ev.type, lo, hi, explicit, [place_key(p) + str(place_level(p)) + str(p.admin1) + str(p.country_code) for p in places], sorted(actors), sorted(sides), sorted(words))).encode()
     ).hexdigest()[:16]
     return MentionInfo(ev.id, art.id, ev.type, fam, lo, hi, explicit, places, actors, sides, words, tuple(keys), fp,
-                       ev.start, (ev.id,))
+                       ev.start, (ev.id,), ev.time is not None and bool(ev.time.date_start))
 
 
 def _keys(places, actors, words) -> tuple[str, ...]:
@@ -219,7 +220,12 @@ def units(mentions: Iterable[MentionInfo]) -> list[MentionInfo]:
             for f in floating:
                 # "the strikes" refers to an earlier strike rather than to a nearer shelling: same type first,
                 # then the nearest mention before it (anaphora points back), then the nearest after it
-                near = min(anchored, key=lambda a: (a.type != f.type, a.start > f.start, abs(a.start - f.start), a.id))
+                # ("fighting earlier this month" has a time of its own, however vague: it is no anaphor
+                # and simply joins the nearest)
+                if f.timed:
+                    near = min(anchored, key=lambda a: (abs(a.start - f.start), a.start < f.start, a.id))
+                else:
+                    near = min(anchored, key=lambda a: (a.type != f.type, a.start > f.start, abs(a.start - f.start), a.id))
                 groups[near.id].append(f)
         elif floating:
             groups[floating[0].id] = floating
