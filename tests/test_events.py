@@ -230,12 +230,13 @@ def test_dateline_place_is_not_the_place_of_an_event(text, expected, dateline):
         ("Islamabad accused the Taliban of staging attacks.", "attacks", []),
         ("Pakistan's defence minister warned that the talks had failed.", "talks", []),
         ("Officials in Kabul said fighting continued overnight.", "fighting", []),
+        ("Islamabad accused the Taliban-led government in Kabul of failing to curb militancy.", "accused", []),
         # a place where it happens is kept, also as a modifier of the trigger or of a place noun
         ("Fresh clashes broke out in Afghanistan's Kandahar province.", "clashes", ["Kandahar"]),
         ("The Istanbul talks ended without a deal.", "talks", ["Istanbul"]),
         ("A Doha-brokered truce took effect on Sunday.", "truce", ["Doha"]),
     ],
-    ids=["said-in", "said-in-but-own-place", "metonymy", "possessor", "officials-in", "province", "modifier", "brokered"],
+    ids=["said-in", "said-in-but-own-place", "metonymy", "possessor", "officials-in", "government-in", "province", "modifier", "brokered"],
 )
 def test_event_places_are_where_the_event_happened(text, trigger, expected):
     assert places_of(analyse(text), trigger) == expected

@@ -594,6 +594,10 @@ def _place_role(doc: Doc, p: Place, trig_toks: set[int], actor_spans: list[tuple
                 return None  # "the Taliban-led government in Kabul": where the actor is, not the event
             if owner.lemma_.lower() in PERSON_NOUNS:
                 return None  # "officials in Kabul"
+            before = doc[head.i - 1] if head.i > 0 else None
+            if owner.pos_ == "VERB" and before is not None and before.lemma_.lower() in PERSON_NOUNS \
+                    and before.dep_ in ("dobj", "pobj") and before.head.i == owner.i:
+                return None  # "accused the government in Kabul of ...", attached to the verb by the parser
             if prep in LOC_PREPS:
                 return "loc"
             return "obj" if prep in ("on", "against") else None
