@@ -230,7 +230,7 @@ def test_dateline_place_is_not_the_place_of_an_event(text, expected, dateline):
         ("Islamabad accused the Taliban of staging attacks.", "attacks", []),
         ("Pakistan's defence minister warned that the talks had failed.", "talks", []),
         ("Officials in Kabul said fighting continued overnight.", "fighting", []),
-        ("Islamabad accused the Taliban-led government in Kabul of failing to curb militancy.", "accused", []),
+        ("Estavia accused the army-led government in Herat of failing to rein in the rebels.", "accused", []),
         # a place where it happens is kept, also as a modifier of the trigger or of a place noun
         ("Fresh clashes broke out in Afghanistan's Kandahar province.", "clashes", ["Kandahar"]),
         ("The Istanbul talks ended without a deal.", "talks", ["Istanbul"]),
