@@ -274,6 +274,9 @@ def claims_from(doc: Doc, article: Article, actors: ActorIndex, quotes: list[Quo
         if i <= taken_until or not _is_numeric(tok, lex):
             i += 1
             continue
+        if tok.lower_ == "one" and i > 0 and doc[i - 1].lower_ in ("no", "not"):
+            i += 1
+            continue  # "no one was hurt", "not one shell": a negation, not a count of one
         if tok.ent_type_ in ("DATE", "TIME") and _bare_numbers(doc, tok):
             pass  # the model tagged "between 10 and 15" as a date: it is a plain number
         elif tok.ent_type_ in _SKIP_ENTS:
