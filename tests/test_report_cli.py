@@ -44,7 +44,9 @@ def test_demo_writes_every_report_and_prints_a_summary(demo):
     doc = json.loads((demo["out"] / "trucewatch.json").read_text(encoding="utf-8"))
     first = [line for line in demo["output"].splitlines() if " incidents (" in line][0]
     assert first.startswith(f"{len(doc['incidents'])} incidents (")
-    assert f"{len(doc['disputes'])} disputes" in first and f"{len(doc['articles'])} articles from" in first
+    assert f"{len(doc['disputes'])} disputes" in first
+    n_outlets = len({a["outlet"] for a in doc["articles"] if a["outlet"]})
+    assert f"{len(doc['articles'])} articles ({n_outlets} named outlets)" in first
     assert len(doc["articles"]) >= 12 and doc["incidents"]
 
 
