@@ -46,7 +46,7 @@ def test_demo_writes_every_report_and_prints_a_summary(demo):
     assert first.startswith(f"{len(doc['incidents'])} incidents (")
     assert f"{len(doc['disputes'])} disputes" in first
     n_outlets = len({a["outlet"] for a in doc["articles"] if a["outlet"]})
-    assert f"{len(doc['articles'])} articles ({n_outlets} named outlets)" in first
+    assert f"{len(doc['articles'])} articles from {n_outlets} named outlets, " in first
     assert len(doc["articles"]) >= 12 and doc["incidents"]
 
 

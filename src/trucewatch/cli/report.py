@@ -134,14 +134,14 @@ def demo_cmd(ctx: Context, out_dir: Path, sources: tuple[str, ...]) -> None:
     articles = doc.get("articles") or []
     outlets = {a.get("outlet") for a in articles if a.get("outlet")}
     unnamed = sum(1 for a in articles if not a.get("outlet"))
-    outlet_words = f"{len(outlets)} named outlets" + (f", {unnamed} with no outlet named" if unnamed else "")
+    outlet_words = f"from {len(outlets)} named outlets" + (f" ({unnamed} naming none)" if unnamed else "")
     n_copies = sum(len(g.get("article_ids") or []) - 1 for g in doc.get("copies") or [])
     corroborated = sum(1 for i in incidents if i.get("corroboration") == "corroborated")
     contested = sum(1 for i in incidents if i.get("corroboration") == "contested")
     click.echo(
         f"{len(incidents)} incidents ({corroborated} corroborated, {contested} contested), "
-        f"{len(doc.get('disputes') or [])} disputes, {len(articles)} articles ({outlet_words}) "
-        f"({len(doc.get('articles') or []) - n_copies} independent reports), "
+        f"{len(doc.get('disputes') or [])} disputes, {len(articles)} articles {outlet_words}, "
+        f"{len(articles) - n_copies} independent reports, "
         f"{len(doc.get('agreements') or [])} agreements, {len(doc.get('violations') or [])} alleged violations."
     )
     click.echo("Wrote:")
