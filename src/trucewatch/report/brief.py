@@ -303,22 +303,7 @@ def casualties_section(ctx: _Ctx) -> Section:
                     continue
                 used.add(cid)
                 est_cites.append(c)
-                rows.append(
-                    Row(
-                        (
-                            _side_label(est),
-                            ctx.index.who(claim.get("claimant")) or ctx.index.outlet(claim["article_id"]),
-                            claim.get("original") or fmt_number(claim.get("value")),
-                            claim.get("hedge") or "—",
-                            ctx.index.outlet(claim["article_id"]),
-                            fmt_number(claim.get("low")),
-                            fmt_number(claim.get("value")),
-                            fmt_number(claim.get("high")),
-                        ),
-                        (c,),
-                        tag="claim",
-                    )
-                )
+                rows.append(_claim_row(ctx, est, claim, c))
             if est_cites:
                 n = len(est.get("claimants") or est_cites)
                 rows.append(
@@ -344,22 +329,7 @@ def casualties_section(ctx: _Ctx) -> Section:
             c = ctx.claim_cite(claim)
             if c:
                 est = {"category": claim.get("category"), "side": claim.get("side"), "counted": claim.get("counted")}
-                rows.append(
-                    Row(
-                        (
-                            _side_label(est),
-                            ctx.index.who(claim.get("claimant")) or ctx.index.outlet(claim["article_id"]),
-                            claim.get("original") or fmt_number(claim.get("value")),
-                            claim.get("hedge") or "—",
-                            ctx.index.outlet(claim["article_id"]),
-                            fmt_number(claim.get("low")),
-                            fmt_number(claim.get("value")),
-                            fmt_number(claim.get("high")),
-                        ),
-                        (c,),
-                        tag="claim",
-                    )
-                )
+                rows.append(_claim_row(ctx, est, claim, c))
         if rows:
             groups.append(
                 Group(
@@ -468,4 +438,22 @@ def build_brief(doc: dict[str, Any], *, story_id: str | None = None, since: str 
             "agreements": len(index.agreements),
             "violations": len(index.violations),
         },
+    )
+
+
+def _claim_row(ctx, est: dict, claim: dict, cite) -> Row:
+    """One casualty-table row: a claimant's figure, hedge, outlet and bounds, cited."""
+    return Row(
+        (
+            _side_label(est),
+            ctx.index.who(claim.get("claimant")) or ctx.index.outlet(claim["article_id"]),
+            claim.get("original") or fmt_number(claim.get("value")),
+            claim.get("hedge") or "—",
+            ctx.index.outlet(claim["article_id"]),
+            fmt_number(claim.get("low")),
+            fmt_number(claim.get("value")),
+            fmt_number(claim.get("high")),
+        ),
+        (cite,),
+        tag="claim",
     )
