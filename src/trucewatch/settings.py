@@ -38,6 +38,11 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "max_request_bytes": (2_000_000, "Largest HTTP request body the web API accepts"),
     "engine": ("local", "Where analyze runs: local (process pool) or dask"),
     "dask_scheduler": ("", "Dask scheduler address for engine=dask (empty: a local cluster)"),
+    "web_threads": (4, "Threads of the web server for slow handlers (writes, the ledger); reads run on its event loop"),
+    "web_cache_mb": (64, "Memory for the web server's cache of whole GET answers, in MiB (0: no cache); dropped when data changes"),
+    "db_pool_size": (24, "Database connections kept open per process (the web server's threads share them)"),
+    "sqlite_mmap_mb": (2048, "SQLite memory-mapped I/O per connection, in MiB (0: off); reads skip a copy per page"),
+    "sqlite_cache_mb": (32, "SQLite page cache per connection, in MiB"),
 }
 
 
@@ -61,6 +66,11 @@ class Settings:
     max_request_bytes: int = SETTINGS["max_request_bytes"][0]
     engine: str = SETTINGS["engine"][0]
     dask_scheduler: str = SETTINGS["dask_scheduler"][0]
+    web_threads: int = SETTINGS["web_threads"][0]
+    web_cache_mb: int = SETTINGS["web_cache_mb"][0]
+    db_pool_size: int = SETTINGS["db_pool_size"][0]
+    sqlite_mmap_mb: int = SETTINGS["sqlite_mmap_mb"][0]
+    sqlite_cache_mb: int = SETTINGS["sqlite_cache_mb"][0]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":

@@ -9,6 +9,7 @@ queried.
 
 from __future__ import annotations
 
+import functools
 import json
 import zlib
 from collections.abc import Iterable, Iterator
@@ -28,7 +29,7 @@ from ._browse import BrowseMixin
 
 __all__ = ["Store", "open_store", "SCHEMA_HEAD"]
 
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -42,7 +43,9 @@ def _dumps(value: Any) -> str:
 
 def open_store(settings: Settings | str) -> "Store":
     """Open the store named by ``settings.db`` (a path or a URL), creating and migrating it as needed."""
-    url = settings.db_url if isinstance(settings, Settings) else Settings(db=settings).db_url
+    if not isinstance(settings, Settings):
+        settings = Settings(db=settings)
+    url = settings.db_url
     if url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///"):])
         if path.exists() and path.is_dir():
@@ -50,14 +53,19 @@ def open_store(settings: Settings | str) -> "Store":
         if not path.parent.exists():
             raise StoreError(f"The folder {path.parent} does not exist; create it or choose another --db path.")
     try:
-        engine = create_engine(url, future=True, **({} if url.startswith("sqlite") else {"pool_pre_ping": True}))
+        # A pool as large as the web server's busy threads: a connection opened past the pool is closed
+        # after one use, and a fresh SQLite connection starts with a cold page cache.
+        pool = {"pool_size": max(1, settings.db_pool_size), "max_overflow": max(1, settings.db_pool_size)}
+        engine = create_engine(url, future=True, **pool, **({} if url.startswith("sqlite") else {"pool_pre_ping": True}))
     except ImportError as e:
         hint = " Install the PostgreSQL driver: pip install 'trucewatch[postgres]'." if url.startswith("postgresql") else ""
         raise StoreError(f"Cannot open the store {_safe_url(url)}: {e}.{hint}") from None
     except SQLAlchemyError as e:
         raise StoreError(f"Cannot open the store {_safe_url(url)}: {e}. Check the --db value or TRUCEWATCH_DB.") from None
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", functools.partial(
+            _sqlite_pragmas, mmap_bytes=max(0, settings.sqlite_mmap_mb) << 20, cache_kib=max(1, settings.sqlite_cache_mb) << 10,
+        ))
     store = Store(engine)
     store.migrate()
     return store
@@ -73,12 +81,15 @@ def _safe_url(url: str) -> str:
         return url
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, _record, *, mmap_bytes: int = 0, cache_kib: int = 2048) -> None:
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA cache_size=-{int(cache_kib)}")  # negative: KiB, not pages
+    cur.execute(f"PRAGMA mmap_size={int(mmap_bytes)}")
+    cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
 
 

@@ -10,11 +10,12 @@ the tool for batch stages such as fusion and reports.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, select, text
+import orjson
+
+from sqlalchemy import and_, bindparam, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from . import tables as t
@@ -54,6 +55,39 @@ def _facet_values(kind: str, facet: str, record_ids):
     return select(exact(f.value)).where(f.kind == kind, f.facet == facet, f.record_id.in_(record_ids))
 
 
+# Statements the web app runs on every request, built once: building a Core statement and its cache key
+# costs more than SQLite's answer to these indexed lookups.
+_fr, _rf, _ai, _art = t.fused_record.c, t.record_facet.c, t.article_item.c, t.article.c
+_FUSED_MANY = select(_fr.id, _fr.data_json).where(_fr.kind == bindparam("kind"), _fr.id.in_(bindparam("ids", expanding=True)))
+_FACET_MAP = (
+    select(_rf.record_id, _rf.value)
+    .where(_rf.kind == bindparam("kind"), _rf.facet == bindparam("facet"), _rf.record_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_rf.record_id, _rf.value)
+)
+_FACET_OWNERS = select(_rf.record_id, _rf.value).where(
+    _rf.kind == bindparam("kind"), _rf.facet == bindparam("facet"), _rf.value.in_(bindparam("values", expanding=True))
+)
+_ARTICLE_META_Q = select(*_ARTICLE_META).where(_art.id.in_(bindparam("ids", expanding=True)))
+_ARTICLE_TEXTS = select(_art.id, _art.text).where(_art.id.in_(bindparam("ids", expanding=True)))
+_ITEMS_BY_ID = select(_ai.data_json, _ai.published, _ai.outlet).where(
+    _ai.kind == bindparam("kind"), _ai.id.in_(bindparam("ids", expanding=True))
+)
+_DATA_VERSION = text("SELECT n FROM data_version WHERE id = 1")
+
+
+def _loads(data: str | bytes) -> Any:
+    return orjson.loads(data)
+
+
+def _frozen(value: Any) -> Hashable:
+    """A hashable form of a filter value (dicts and lists nested), for cache keys."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
 class BrowseMixin:
     """Read-side queries used by :mod:`trucewatch.web`. Needs ``self.engine``."""
 
@@ -75,7 +109,7 @@ class BrowseMixin:
         if self.engine.dialect.name not in ("sqlite", "postgresql"):
             return -1
         with self.engine.connect() as conn:
-            return conn.execute(text("SELECT n FROM data_version WHERE id = 1")).scalar() or 0
+            return conn.execute(_DATA_VERSION).scalar() or 0
 
     # ------------------------------------------------------------------ fused records
 
@@ -94,6 +128,7 @@ class BrowseMixin:
         order: str = "date",
         limit: int = 50,
         offset: int = 0,
+        total_memo: Callable[[Hashable, Callable[[], int]], int] | None = None,
     ) -> Page:
         """One page of fused records of ``kind`` matching every filter given, and the total.
 
@@ -105,7 +140,8 @@ class BrowseMixin:
         listing at least that many articles (quote clusters seen in 2+ articles). ``story_id`` follows the
         story's incidents or articles as fits the kind. ``since``/``until`` keep
         records whose date interval overlaps the range. ``order`` is ``date``
-        (oldest first), ``-date`` (newest first) or ``id``.
+        (oldest first), ``-date`` (newest first) or ``id``. ``total_memo(key, count)`` may return a total
+        remembered for the same filters (a cache valid while the data is unchanged) instead of counting.
         """
         c = t.fused_record.c
         cond = self._fused_cond(
@@ -123,17 +159,23 @@ class BrowseMixin:
             ordering = (c.id,)
         else:
             ordering = (c.date_start, c.id)
+        count = select(func.count()).select_from(t.fused_record).where(cond)
+        # The page's ids through the covering index (kind, date_start, id), then only this page's JSON, in one
+        # statement: OFFSET over the wide rows themselves would read every skipped record.
+        page = select(c.id.label("pid"), c.date_start.label("pdate")).where(cond).order_by(*ordering)
+        page = page.limit(limit).offset(offset).subquery("page")
+        r = t.fused_record.alias("r")
+        outer = {"-date": (page.c.pdate.desc(), page.c.pid.desc()), "id": (page.c.pid,)}.get(order, (page.c.pdate, page.c.pid))
+        rows_q = select(r.c.data_json).join_from(page, r, and_(r.c.kind == kind, r.c.id == page.c.pid)).order_by(*outer)
         with self.engine.connect() as conn:
-            total = conn.execute(select(func.count()).select_from(t.fused_record).where(cond)).scalar_one()
-            # Page through the covering index (kind, date_start, id) first, then read only this page's JSON:
-            # OFFSET over wide rows would read every skipped record.
-            page_ids = [r[0] for r in conn.execute(
-                select(c.id).where(cond).order_by(*ordering).limit(limit).offset(offset)
-            )]
-            data = dict(conn.execute(
-                select(c.id, c.data_json).where(c.kind == kind, c.id.in_(page_ids))
-            ).all()) if page_ids else {}
-        return total, [json.loads(data[i]) for i in page_ids if i in data]
+            if total_memo is None:
+                total = conn.execute(count).scalar_one()
+            else:
+                key = ("browse_fused", kind, _frozen(type), story_id, since, until, _frozen(facets),
+                       _frozen(incident_filter), _frozen(ids), min_articles)
+                total = total_memo(key, lambda: conn.execute(count).scalar_one())
+            rows = conn.execute(rows_q).scalars().all() if total else []
+        return total, [_loads(d) for d in rows]
 
     def _fused_cond(self, kind, *, type=None, story_id=None, since=None, until=None, facets=None,
                     incident_filter=None, ids=None):
@@ -203,10 +245,23 @@ class BrowseMixin:
         c = t.fused_record.c
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
-                for rid, data in conn.execute(
-                    select(c.id, c.data_json).where(c.kind == kind, c.id.in_(ids[i : i + 500]))
-                ):
-                    out[rid] = json.loads(data)
+                for rid, data in conn.execute(_FUSED_MANY, {"kind": kind, "ids": ids[i : i + 500]}):
+                    out[rid] = _loads(data)
+        return out
+
+    def fused_names(self, kind: str, ids: Iterable[str]) -> dict[str, str]:
+        """id -> ``name`` of the fused records of ``kind`` (actors ...), read without parsing whole records."""
+        ids = list(dict.fromkeys(ids))
+        pg = self.engine.dialect.name == "postgresql"
+        name = "(data_json::jsonb ->> 'name')" if pg else "json_extract(data_json, '$.name')"
+        q = text(f"SELECT id, {name} FROM fused_record WHERE kind = :kind AND id IN :ids").bindparams(
+            bindparam("ids", expanding=True)
+        )
+        out: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                for rid, value in conn.execute(q, {"kind": kind, "ids": ids[i : i + 500]}):
+                    out[rid] = value if value is not None else rid
         return out
 
     def fused_counts(self) -> dict[str, int]:
@@ -231,11 +286,7 @@ class BrowseMixin:
         f = t.record_facet.c
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
-                for rid, value in conn.execute(
-                    select(f.record_id, f.value)
-                    .where(f.kind == kind, f.facet == facet, f.record_id.in_(ids[i : i + 500]))
-                    .order_by(f.record_id, f.value)
-                ):
+                for rid, value in conn.execute(_FACET_MAP, {"kind": kind, "facet": facet, "ids": ids[i : i + 500]}):
                     out[rid].append(value)
         return out
 
@@ -246,9 +297,7 @@ class BrowseMixin:
         f = t.record_facet.c
         with self.engine.connect() as conn:
             for i in range(0, len(vals), 500):
-                for rid, value in conn.execute(
-                    select(f.record_id, f.value).where(f.kind == kind, f.facet == facet, f.value.in_(vals[i : i + 500]))
-                ):
+                for rid, value in conn.execute(_FACET_OWNERS, {"kind": kind, "facet": facet, "values": vals[i : i + 500]}):
                     out.setdefault(value, []).append(rid)
         return out
 
@@ -332,7 +381,7 @@ class BrowseMixin:
         out: dict[str, dict[str, Any]] = {}
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
-                for r in conn.execute(select(*_ARTICLE_META).where(t.article.c.id.in_(ids[i : i + 500]))):
+                for r in conn.execute(_ARTICLE_META_Q, {"ids": ids[i : i + 500]}):
                     out[r.id] = dict(r._mapping)
         return out
 
@@ -342,7 +391,7 @@ class BrowseMixin:
         out: dict[str, str] = {}
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
-                for rid, txt in conn.execute(select(t.article.c.id, t.article.c.text).where(t.article.c.id.in_(ids[i : i + 500]))):
+                for rid, txt in conn.execute(_ARTICLE_TEXTS, {"ids": ids[i : i + 500]}):
                     out[rid] = txt
         return out
 
@@ -487,7 +536,7 @@ class BrowseMixin:
             ).all()
         out = []
         for r in rows:
-            d = json.loads(r[0])
+            d = _loads(r[0])
             d["published"], d["outlet"] = r[1], r[2]
             out.append(d)
         return total, out
@@ -499,10 +548,8 @@ class BrowseMixin:
         out: dict[str, dict[str, Any]] = {}
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
-                for data, published, outlet in conn.execute(
-                    select(c.data_json, c.published, c.outlet).where(c.kind == kind, c.id.in_(ids[i : i + 500]))
-                ):
-                    d = json.loads(data)
+                for data, published, outlet in conn.execute(_ITEMS_BY_ID, {"kind": kind, "ids": ids[i : i + 500]}):
+                    d = _loads(data)
                     d["published"], d["outlet"] = published, outlet
                     out[d["id"]] = d
         return out

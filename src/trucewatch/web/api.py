@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from .responses import JSONResponse
 
 from . import schemas as s
-from .deps import FiltersDep, PageDep, Paging, StoreDep, _split, actor_ids, cached, outlet_names, reject_unknown_params
-from .views import article_public, claim_public, dispute_public, incident_public, quote_public, reviews_for
+from .deps import (FiltersDep, PageDep, Paging, StoreDep, _split, actor_ids, cached, outlet_names,
+                   reject_unknown_params, reviews, total_memo)
+from .views import article_public, claim_public, dispute_public, incident_public, quote_public
 
 router = APIRouter(prefix="/api", tags=["read"], dependencies=[Depends(reject_unknown_params)])
 
@@ -26,9 +27,9 @@ def _page(total: int, p: Paging, items: list[Any]) -> JSONResponse:
     return JSONResponse({"total": total, "limit": p.limit, "offset": p.offset, "items": items})
 
 
-def _with_reviews(store, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _with_reviews(request: Request, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``items`` with ``reviews``: the review decisions that target each (who, when, action, value, why)."""
-    found = reviews_for(store, [i["id"] for i in items])
+    found = reviews(request, [i["id"] for i in items])
     for i in items:
         i["reviews"] = found.get(i["id"], [])
     return items
@@ -70,7 +71,7 @@ def _order(order: str) -> str:
 
 
 @router.get("/stats", summary="Counts of everything in the store")
-def stats(request: Request, store: StoreDep) -> JSONResponse:
+async def stats(request: Request, store: StoreDep) -> JSONResponse:
     counts = cached(request, "fused_counts", store.fused_counts)
     first, last = cached(request, "date_span", store.article_date_span)
     return JSONResponse({
@@ -86,7 +87,7 @@ def stats(request: Request, store: StoreDep) -> JSONResponse:
 
 
 @router.get("/articles", response_model=s.Page[s.ArticlePublic], summary="Articles, newest or oldest first")
-def list_articles(
+async def list_articles(
     request: Request,
     store: StoreDep,
     page: PageDep,
@@ -113,7 +114,7 @@ def list_articles(
 
 
 @router.get("/articles/{article_id}", response_model=s.ArticlePublic, summary="One article (and its analysis)")
-def get_article(store: StoreDep, article_id: str, analysis: bool = False):
+async def get_article(store: StoreDep, article_id: str, analysis: bool = False):
     total, rows = store.browse_articles(ids=[article_id], limit=1)
     if not rows:
         raise HTTPException(404, f"No article {article_id!r} in the store; GET /api/articles lists them.")
@@ -130,7 +131,7 @@ def get_article(store: StoreDep, article_id: str, analysis: bool = False):
 
 
 @router.get("/actors", response_model=s.Page[s.ActorPublic], summary="Canonical actors across articles")
-def list_actors(
+async def list_actors(request: Request, 
     store: StoreDep,
     page: PageDep,
     kind: Multi = None,
@@ -148,13 +149,13 @@ def list_actors(
         facets["outlet"] = _split(outlet)
     total, items = store.browse_fused(
         "actor", type=_split(kind) or None, story_id=story, facets=facets, order="id",
-        limit=page.limit, offset=page.offset,
+        limit=page.limit, offset=page.offset, total_memo=total_memo(request)
     )
     return _page(total, page, items)
 
 
 @router.get("/actors/{actor_id}", response_model=s.ActorPublic)
-def get_actor(store: StoreDep, actor_id: str):
+async def get_actor(store: StoreDep, actor_id: str):
     return JSONResponse(store.fused_one("actor", actor_id))
 
 
@@ -162,7 +163,7 @@ def get_actor(store: StoreDep, actor_id: str):
 
 
 @router.get("/quotes", response_model=s.Page[s.QuotePublic], summary="Quotes from every analyzed article")
-def list_quotes(
+async def list_quotes(
     request: Request,
     store: StoreDep,
     page: PageDep,
@@ -196,11 +197,11 @@ def list_quotes(
     )
     clusters = links(store, "quote_cluster", [r["id"] for r in rows])
     canonical = links(store, "actor_canonical", [r["speaker_actor_id"] for r in rows if r.get("speaker_actor_id")])
-    return _page(total, page, _with_reviews(store, [quote_public(r, clusters.get(r["id"]), canonical) for r in rows]))
+    return _page(total, page, _with_reviews(request, [quote_public(r, clusters.get(r["id"]), canonical) for r in rows]))
 
 
 @router.get("/claims", response_model=s.Page[s.ClaimPublic], summary="Numeric claims from every analyzed article")
-def list_claims(
+async def list_claims(
     request: Request,
     store: StoreDep,
     page: PageDep,
@@ -228,14 +229,14 @@ def list_claims(
     )
     owners = links(store, "claim_incident", [r["id"] for r in rows])
     canonical = links(store, "actor_canonical", [r["claimant_actor_id"] for r in rows if r.get("claimant_actor_id")])
-    return _page(total, page, _with_reviews(store, [claim_public(r, owners.get(r["id"]), canonical) for r in rows]))
+    return _page(total, page, _with_reviews(request, [claim_public(r, owners.get(r["id"]), canonical) for r in rows]))
 
 
 # ---------------------------------------------------------------------- incidents and disputes
 
 
 @router.get("/incidents", response_model=s.Page[s.IncidentPublic], summary="Incidents fused across outlets")
-def list_incidents(
+async def list_incidents(request: Request, 
     store: StoreDep,
     page: PageDep,
     f: FiltersDep,
@@ -249,18 +250,18 @@ def list_incidents(
         facets["article"] = _split(article)
     total, items = store.browse_fused(
         "incident", type=f.type or None, story_id=f.story, since=f.since, until=f.until, facets=facets,
-        order=_order(order), limit=page.limit, offset=page.offset,
+        order=_order(order), limit=page.limit, offset=page.offset, total_memo=total_memo(request)
     )
-    return _page(total, page, _with_reviews(store, [incident_public(i) for i in items]))
+    return _page(total, page, _with_reviews(request, [incident_public(i) for i in items]))
 
 
 @router.get("/incidents/{incident_id}", response_model=s.IncidentPublic)
-def get_incident(store: StoreDep, incident_id: str):
-    return JSONResponse(_with_reviews(store, [incident_public(store.fused_one("incident", incident_id))])[0])
+async def get_incident(request: Request, store: StoreDep, incident_id: str):
+    return JSONResponse(_with_reviews(request, [incident_public(store.fused_one("incident", incident_id))])[0])
 
 
 @router.get("/disputes", response_model=s.Page[s.DisputePublic], summary="Disputes: where outlets disagree")
-def list_disputes(
+async def list_disputes(request: Request, 
     store: StoreDep,
     page: PageDep,
     f: FiltersDep,
@@ -284,13 +285,13 @@ def list_disputes(
         facets["article"] = _split(article)
     total, items = store.browse_fused(
         "dispute", type=kinds or None, story_id=f.story, facets=facets, incident_filter=inc_filter or None,
-        order="id", limit=page.limit, offset=page.offset,
+        order="id", limit=page.limit, offset=page.offset, total_memo=total_memo(request)
     )
     return _page(total, page, [dispute_public(d) for d in items])
 
 
 @router.get("/disputes/{dispute_id}", response_model=s.DisputePublic)
-def get_dispute(store: StoreDep, dispute_id: str):
+async def get_dispute(store: StoreDep, dispute_id: str):
     return JSONResponse(dispute_public(store.fused_one("dispute", dispute_id)))
 
 
@@ -298,32 +299,32 @@ def get_dispute(store: StoreDep, dispute_id: str):
 
 
 @router.get("/stories", response_model=s.Page[s.StoryPublic], summary="Stories: articles grouped by subject")
-def list_stories(store: StoreDep, page: PageDep, article: Multi = None):
+async def list_stories(request: Request, store: StoreDep, page: PageDep, article: Multi = None):
     facets = {"article": _split(article)} if article else {}
-    total, items = store.browse_fused("story", facets=facets, order="id", limit=page.limit, offset=page.offset)
+    total, items = store.browse_fused("story", facets=facets, order="id", limit=page.limit, offset=page.offset, total_memo=total_memo(request))
     return _page(total, page, items)
 
 
 @router.get("/stories/{story_id}", response_model=s.StoryPublic)
-def get_story(store: StoreDep, story_id: str):
+async def get_story(store: StoreDep, story_id: str):
     return JSONResponse(store.fused_one("story", story_id))
 
 
 @router.get("/copies", response_model=s.Page[s.CopyPublic], summary="Groups of articles that copy one report")
-def list_copies(store: StoreDep, page: PageDep, article: Multi = None, outlet: Multi = None, story: str | None = None):
+async def list_copies(request: Request, store: StoreDep, page: PageDep, article: Multi = None, outlet: Multi = None, story: str | None = None):
     facets = {}
     if article:
         facets["article"] = _split(article)
     if outlet:
         facets["outlet"] = _split(outlet)
     total, items = store.browse_fused("copy", facets=facets, story_id=story, order="id",
-                                      limit=page.limit, offset=page.offset)
+                                      limit=page.limit, offset=page.offset, total_memo=total_memo(request))
     return _page(total, page, items)
 
 
 @router.get("/quote-clusters", response_model=s.Page[s.QuoteClusterPublic],
             summary="The same utterance as reported by several outlets")
-def list_quote_clusters(store: StoreDep, page: PageDep, speaker: Multi = None, article: Multi = None,
+async def list_quote_clusters(request: Request, store: StoreDep, page: PageDep, speaker: Multi = None, article: Multi = None,
                         story: str | None = None):
     facets = {}
     if speaker:
@@ -331,12 +332,12 @@ def list_quote_clusters(store: StoreDep, page: PageDep, speaker: Multi = None, a
     if article:
         facets["article"] = _split(article)
     total, items = store.browse_fused("quote_cluster", facets=facets, story_id=story, order="id",
-                                      limit=page.limit, offset=page.offset)
+                                      limit=page.limit, offset=page.offset, total_memo=total_memo(request))
     return _page(total, page, items)
 
 
 @router.get("/search", response_model=s.Page[s.SearchHit], summary="Full-text search over articles (SQLite FTS5)")
-def search(store: StoreDep, page: PageDep, q: Annotated[str, Query(min_length=1, max_length=500)]):
+async def search(store: StoreDep, page: PageDep, q: Annotated[str, Query(min_length=1, max_length=500)]):
     """FTS5 query syntax (words, "phrases", prefix*, OR, NOT). Up to 1000 matches are ranked (bm25) and
     counted; past that ``total`` stays at 1000, the header ``X-Total-Capped: true`` is set and the
     newest-ingested articles come first."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import JSONResponse
+from .responses import JSONResponse
 from pydantic import ValidationError
 
 from .. import pipeline

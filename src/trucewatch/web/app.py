@@ -8,13 +8,15 @@ for the navigation bar. To add a page (e.g. the ledger), add a module under
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from .responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
@@ -23,7 +25,8 @@ from .. import __version__
 from ..errors import NotFoundError, TrucewatchError
 from ..settings import Settings
 from ..store import Store, open_store
-from .cache import AggregateCache
+from . import markup
+from .cache import AggregateCache, ResponseCache
 from .security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from .writer import Writer
 
@@ -36,7 +39,16 @@ ROUTER_MODULES: list[str] = ["api", "api_write", "docs", "pages", "pages_read", 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     """The web app over the store named by ``settings`` (or the open ``store`` given)."""
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        # Reads run on the event loop; the thread pool serves the slow handlers (writes, the ledger).
+        # A few threads: more only contend for the GIL.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = max(1, settings.web_threads)
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
+        default_response_class=JSONResponse,
         title="trucewatch",
         version=__version__,
         description="Incidents, disputes, quotes and claims fused from many news reports, with citations.",
@@ -53,6 +65,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     templates.env.globals["version"] = __version__
     templates.env.filters["num"] = _num
     templates.env.globals["page_url"] = _page_url
+    templates.env.globals.update(markup.GLOBALS)
     app.state.templates = templates
     nav: list[tuple[str, str, int]] = []
     for name in ROUTER_MODULES:
@@ -62,6 +75,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     templates.env.globals["nav"] = [(label, path) for label, path, _ in sorted(nav, key=lambda n: n[2])]
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _errors(app)
+    app.add_middleware(ResponseCache, store_of=lambda scope: app.state.store, max_bytes=settings.web_cache_mb << 20)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

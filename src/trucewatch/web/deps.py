@@ -13,7 +13,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request
 
 from ..store import Store
+from .cache import request_version
 from .security import token_matches
+from .views import review_index, reviews_for
 
 __all__ = [
     "Filters",
@@ -53,7 +55,19 @@ PageDep = Annotated[Paging, Depends(paging)]
 
 def cached(request: Request, key, compute):
     """``compute()`` through the app's aggregate cache (dropped whenever the store's data changes)."""
-    return request.app.state.cache.get(request.app.state.store, key, compute)
+    store = request.app.state.store
+    return request.app.state.cache.get(store, key, compute, version=request_version(request.scope, store))
+
+
+def total_memo(request: Request):
+    """A ``total_memo`` for :meth:`Store.browse_fused`: totals of the same filters counted once per data version."""
+    return lambda key, count: cached(request, key, count)
+
+
+def reviews(request: Request, ids) -> dict[str, list[dict]]:
+    """:func:`~trucewatch.web.views.reviews_for` through an index of the review log cached per data version."""
+    store = request.app.state.store
+    return reviews_for(store, ids, index=cached(request, "review_index", lambda: review_index(store)))
 
 
 def outlet_names(request: Request, names: list[str]) -> list[str]:

@@ -10,5 +10,5 @@ NAV = [("API", "/docs", 90)]
 
 
 @router.get("/docs", response_class=HTMLResponse)
-def docs(request: Request):
+async def docs(request: Request):
     return request.app.state.templates.TemplateResponse(request, "docs.html", {})

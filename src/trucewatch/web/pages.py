@@ -15,8 +15,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from .deps import FiltersDep, PageDep, StoreDep, cached
-from .views import passage, reviews_for, segments
+from .deps import FiltersDep, PageDep, StoreDep, cached, reviews, total_memo
+from .views import passage, segments
 
 router = APIRouter(include_in_schema=False)
 NAV = [
@@ -47,16 +47,16 @@ def harmed(inc: dict[str, Any]) -> float:
 
 def _actor_names(store, incidents: list[dict[str, Any]]) -> dict[str, str]:
     ids = {a for i in incidents for a in i.get("actor_ids", [])}
-    return {k: v.get("name", k) for k, v in store.fused_many("actor", ids).items()}
+    return store.fused_names("actor", ids)
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, store: StoreDep):
+async def overview(request: Request, store: StoreDep):
     counts = cached(request, "fused_counts", store.fused_counts)
     outlets = cached(request, "outlet_counts", store.outlet_counts)
-    _, stories = store.browse_fused("story", order="id", limit=12)
-    _, latest = store.browse_fused("incident", order="-date", limit=10)
-    n_disputes, disputes = store.browse_fused("dispute", order="id", limit=8)
+    _, stories = store.browse_fused("story", order="id", limit=12, total_memo=total_memo(request))
+    _, latest = store.browse_fused("incident", order="-date", limit=10, total_memo=total_memo(request))
+    n_disputes, disputes = store.browse_fused("dispute", order="id", limit=8, total_memo=total_memo(request))
     first, last = cached(request, "date_span", store.article_date_span)
     meta = store.article_meta({a for d in disputes for side in d.get("sides", []) for a in side.get("article_ids", [])})
     dispute_incidents = store.fused_many("incident", {d["incident_id"] for d in disputes if d.get("incident_id")})
@@ -79,12 +79,12 @@ def overview(request: Request, store: StoreDep):
 
 
 @router.get("/incidents", response_class=HTMLResponse)
-def incidents(request: Request, store: StoreDep, page: PageDep, f: FiltersDep, order: str = "-date"):
+async def incidents(request: Request, store: StoreDep, page: PageDep, f: FiltersDep, order: str = "-date"):
     if order not in ("date", "-date"):
         raise HTTPException(400, "'order' must be 'date' or '-date'.")
     total, items = store.browse_fused(
         "incident", type=f.type or None, story_id=f.story, since=f.since, until=f.until, facets=f.facets(store),
-        order=order, limit=page.limit, offset=page.offset,
+        order=order, limit=page.limit, offset=page.offset, total_memo=total_memo(request)
     )
     return render(request, "incidents.html", {
         "items": items, "total": total, "page": page, "f": f, "killed": killed,
@@ -95,7 +95,7 @@ def incidents(request: Request, store: StoreDep, page: PageDep, f: FiltersDep, o
 
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
-def incident(request: Request, store: StoreDep, incident_id: str):
+async def incident(request: Request, store: StoreDep, incident_id: str):
     inc = store.fused_one("incident", incident_id)
     by_article: dict[str, list[dict[str, Any]]] = {}
     for m in inc.get("mentions", []):
@@ -134,16 +134,16 @@ def incident(request: Request, store: StoreDep, incident_id: str):
         copy_of = [copy_groups[g] for g in copies.get(aid, []) if g in copy_groups and copy_groups[g]["original_id"] != aid]
         accounts.append({"article": meta[aid], "passages": passages[:3], "copy_of": copy_of,
                          "anchor": anchor})
-    _, disputes = store.browse_fused("dispute", facets={"incident": [incident_id]}, order="id", limit=50)
+    _, disputes = store.browse_fused("dispute", facets={"incident": [incident_id]}, order="id", limit=50, total_memo=total_memo(request))
     follows = store.fused_many("incident", inc.get("follows_from", []))
     followed_by_ids = store.facet_owners("incident", "follows", [incident_id]).get(incident_id, [])
     followed_by = store.fused_many("incident", followed_by_ids)
     actors = store.fused_many("actor", inc.get("actor_ids", []))
-    reviews = reviews_for(store, [incident_id, *claim_ids])
-    claim_reviews = {c.get("category", "") + str(n): [d for cid in c.get("claim_ids", []) for d in reviews.get(cid, [])]
+    found = reviews(request, [incident_id, *claim_ids])
+    claim_reviews = {c.get("category", "") + str(n): [d for cid in c.get("claim_ids", []) for d in found.get(cid, [])]
                      for n, c in enumerate(inc.get("casualties", []))}
     return render(request, "incident.html", {
-        "reviews": reviews[incident_id], "claim_reviews": claim_reviews,
+        "reviews": found[incident_id], "claim_reviews": claim_reviews,
         "inc": inc, "accounts": accounts, "claims": claims, "meta": store.article_meta(c["article_id"] for c in claims.values()),
         "disputes": disputes, "follows": list(follows.values()), "followed_by": list(followed_by.values()),
         "actors": actors, "killed": killed,
@@ -151,10 +151,10 @@ def incident(request: Request, store: StoreDep, incident_id: str):
 
 
 @router.get("/timeline", response_class=HTMLResponse)
-def timeline(request: Request, store: StoreDep, f: FiltersDep):
+async def timeline(request: Request, store: StoreDep, f: FiltersDep):
     total, items = store.browse_fused(
         "incident", type=f.type or None, story_id=f.story, since=f.since, until=f.until, facets=f.facets(store),
-        order="date", limit=MAX_TIMELINE,
+        order="date", limit=MAX_TIMELINE, total_memo=total_memo(request)
     )
     names = _actor_names(store, items)
     outlets = store.facet_map("incident", "outlet", [i["id"] for i in items])
@@ -174,10 +174,10 @@ def timeline(request: Request, store: StoreDep, f: FiltersDep):
 
 
 @router.get("/map", response_class=HTMLResponse)
-def map_page(request: Request, store: StoreDep, f: FiltersDep):
+async def map_page(request: Request, store: StoreDep, f: FiltersDep):
     total, items = store.browse_fused(
         "incident", type=f.type or None, story_id=f.story, since=f.since, until=f.until, facets=f.facets(store),
-        order="date", limit=MAX_TIMELINE,
+        order="date", limit=MAX_TIMELINE, total_memo=total_memo(request)
     )
     markers = []
     unplaced = 0
@@ -198,7 +198,7 @@ def map_page(request: Request, store: StoreDep, f: FiltersDep):
 
 
 @router.get("/favicon.ico")
-def favicon():
+async def favicon():
     return Response(status_code=204)
 
 
@@ -208,7 +208,7 @@ def _countries() -> bytes:
 
 
 @router.get("/data/countries.geojson")
-def countries():
+async def countries():
     """Country outlines (Natural Earth-derived, bundled in trucewatch/data) for the map."""
     if not COUNTRIES.is_file():
         raise HTTPException(404, "The bundled country outlines (trucewatch/data/countries.geojson) are missing.")

@@ -8,9 +8,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ..records import to_dict
-from .deps import PageDep, Paging, StoreDep, _iso, cached, outlet_names
+from .deps import PageDep, Paging, StoreDep, _iso, cached, outlet_names, reviews, total_memo
 from .pages import render
-from .views import analysis_spans, reviews_for, segments
+from .views import analysis_spans, segments
 
 router = APIRouter(include_in_schema=False)
 NAV = [
@@ -23,7 +23,7 @@ DISPUTE_KINDS = ("figure", "date", "speaker", "sequence", "status", "responsibil
 
 
 @router.get("/quotes", response_class=HTMLResponse)
-def quotes(request: Request, store: StoreDep, speaker: str | None = None,
+async def quotes(request: Request, store: StoreDep, speaker: str | None = None,
            limit: Annotated[int, Query(ge=1, le=500)] = 20, offset: Annotated[int, Query(ge=0)] = 0):
     page = Paging(limit, offset)
     speakers = cached(request, ("label_top", "quote"), lambda: store.label_top("quote", 40))
@@ -37,21 +37,21 @@ def quotes(request: Request, store: StoreDep, speaker: str | None = None,
                    for q, cs in clusters_of.items()}
     n_clusters, clusters = store.browse_biggest("quote_cluster", min_articles=2, limit=30)
     cluster_outlets = store.facet_map("quote_cluster", "outlet", [c["id"] for c in clusters])
-    _, speaker_disputes = store.browse_fused("dispute", type="speaker", order="id", limit=30)
+    _, speaker_disputes = store.browse_fused("dispute", type="speaker", order="id", limit=30, total_memo=total_memo(request))
     meta = store.article_meta({a for d in speaker_disputes for side in d.get("sides", []) for a in side.get("article_ids", [])})
     return render(request, "quotes.html", {
         "speakers": speakers, "speaker": speaker, "items": items, "total": total, "page": page,
         "clusters_of": clusters_of, "clusters": clusters, "n_clusters": n_clusters,
         "cluster_outlets": cluster_outlets, "speaker_disputes": speaker_disputes, "meta": meta,
-        "reviews": reviews_for(store, [q["id"] for q in items]),
+        "reviews": reviews(request, [q["id"] for q in items]),
     })
 
 
 @router.get("/disputes", response_class=HTMLResponse)
-def disputes(request: Request, store: StoreDep, page: PageDep, kind: str | None = None):
+async def disputes(request: Request, store: StoreDep, page: PageDep, kind: str | None = None):
     if kind and kind not in DISPUTE_KINDS:
         raise HTTPException(400, f"Unknown dispute kind {kind!r}; use one of {', '.join(DISPUTE_KINDS)}.")
-    total, items = store.browse_fused("dispute", type=kind, order="id", limit=page.limit, offset=page.offset)
+    total, items = store.browse_fused("dispute", type=kind, order="id", limit=page.limit, offset=page.offset, total_memo=total_memo(request))
     article_ids = {a for d in items for s in d.get("sides", []) for a in s.get("article_ids", [])}
     incidents = store.fused_many("incident", {d["incident_id"] for d in items if d.get("incident_id")})
     return render(request, "disputes.html", {
@@ -62,7 +62,7 @@ def disputes(request: Request, store: StoreDep, page: PageDep, kind: str | None 
 
 
 @router.get("/sources", response_class=HTMLResponse)
-def sources(request: Request, store: StoreDep, page: PageDep):
+async def sources(request: Request, store: StoreDep, page: PageDep):
     outlets = cached(request, "outlet_counts", store.outlet_counts)
     stats = cached(request, "copy_stats", store.copy_stats)
     rows = []
@@ -71,13 +71,13 @@ def sources(request: Request, store: StoreDep, page: PageDep):
         copies = in_groups - originals
         rows.append({"outlet": outlet or "(unknown outlet)", "articles": n, "copies": copies,
                      "originals": originals, "independent": n - copies})
-    total, groups = store.browse_fused("copy", order="id", limit=page.limit, offset=page.offset)
+    total, groups = store.browse_fused("copy", order="id", limit=page.limit, offset=page.offset, total_memo=total_memo(request))
     meta = store.article_meta(a for g in groups for a in g.get("article_ids", []))
     return render(request, "sources.html", {"rows": rows, "groups": groups, "total": total, "page": page, "meta": meta})
 
 
 @router.get("/articles", response_class=HTMLResponse)
-def articles(request: Request, store: StoreDep, page: PageDep, outlet: str | None = None,
+async def articles(request: Request, store: StoreDep, page: PageDep, outlet: str | None = None,
              since: str | None = None, until: str | None = None, story: str | None = None):
     unfiltered = not (outlet or since or until or story)
     total, items = store.browse_articles(
@@ -89,24 +89,24 @@ def articles(request: Request, store: StoreDep, page: PageDep, outlet: str | Non
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article(request: Request, store: StoreDep, article_id: str):
+async def article(request: Request, store: StoreDep, article_id: str):
     art = store.article(article_id)
     analysis = store.analysis(art.id)
     ad: dict[str, Any] | None = to_dict(analysis) if analysis else None
     segs = segments(art.text, analysis_spans(ad))
-    _, incidents = store.browse_fused("incident", facets={"article": [art.id]}, order="date", limit=50)
+    _, incidents = store.browse_fused("incident", facets={"article": [art.id]}, order="date", limit=50, total_memo=total_memo(request))
     copy_ids = store.facet_owners("copy", "article", [art.id]).get(art.id, [])
     copies = list(store.fused_many("copy", copy_ids).values())
     meta = store.article_meta(a for g in copies for a in g.get("article_ids", []))
     item_ids = [x["id"] for key in ("quotes", "claims") for x in (ad or {}).get(key, [])]
     return render(request, "article.html", {
         "art": art, "analysis": ad, "segments": segs, "incidents": incidents, "copies": copies, "meta": meta,
-        "reviews": reviews_for(store, item_ids),
+        "reviews": reviews(request, item_ids),
     })
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(request: Request, store: StoreDep, page: PageDep,
+async def search(request: Request, store: StoreDep, page: PageDep,
            q: Annotated[str, Query(max_length=500)] = ""):
     total, rows, capped = store.search_page(q, limit=page.limit, offset=page.offset) if q.strip() else (0, [], False)
     hits = []

@@ -13,16 +13,16 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from .. import agree, pipeline
 from ..errors import ConfigError, ReviewError, TrucewatchError
 from ..records import Agreement, Review, Violation, from_dict, to_dict
-from .deps import StoreDep, TokenDep, reject_unknown_params
+from .deps import StoreDep, TokenDep, reject_unknown_params, reviews
 from .pages import render
+from .responses import JSONResponse
 from .security import token_matches
-from .views import reviews_for
 
 router = APIRouter(include_in_schema=True)
 NAV = [("Ledger", "/ledger", 55)]
@@ -126,9 +126,9 @@ def ledger_page(request: Request, store: StoreDep, status: str | None = None, ms
         raise HTTPException(400, f"status must be one of {', '.join(REVIEW_STATUSES)}, not {status!r}.")
     doc = _ledger_doc(request, store)
     violations = [v for v in store.fused("violation") if not status or v.get("review_status") == status]
-    reviews = reviews_for(store, [i for v in violations for i in (v["id"], v.get("incident_id"))])
+    found = reviews(request, [i for v in violations for i in (v["id"], v.get("incident_id"))])
     return render(request, "ledger.html", {
-        "reviews": reviews,
+        "reviews": found,
         "doc": doc, "agreements": store.fused("agreement"), "violations": violations, "status": status,
         "statuses": REVIEW_STATUSES, "meta": store.article_meta({a for v in violations for a in v.get("article_ids", [])}),
         "msg": msg if msg in ("recorded",) else None,

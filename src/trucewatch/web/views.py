@@ -20,6 +20,7 @@ __all__ = [
     "incident_public",
     "passage",
     "quote_public",
+    "review_index",
     "reviews_for",
     "segments",
 ]
@@ -152,16 +153,43 @@ def analysis_spans(analysis: Mapping[str, Any] | None) -> list[tuple[int, int, s
 _REVIEW_QUERIES = 4
 
 
-def reviews_for(store, ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+def _review_dict(r) -> dict[str, Any]:
+    return {
+        "id": r.id, "target_kind": r.target_kind, "target_id": r.target_id, "action": r.action,
+        "value": r.value, "reviewer": r.reviewer, "reason": r.reason, "at": r.at,
+    }
+
+
+def review_index(store) -> dict[str, list[dict[str, Any]]]:
+    """target id -> the review decisions that target it (in the order recorded): the whole log, indexed."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in store.reviews():
+        out.setdefault(r.target_id, []).append(_review_dict(r))
+    return out
+
+
+def reviews_for(store, ids: Iterable[str], *, index: dict[str, list[dict[str, Any]]] | None = None
+                ) -> dict[str, list[dict[str, Any]]]:
     """The review decisions that target each of ``ids`` (in the order they were recorded), as JSON-ready dicts.
 
     Every id is a key (an empty list when nothing targets it). Decisions are shown wherever
-    their record appears: who, when, action, value, why.
+    their record appears: who, when, action, value, why. ``index`` (from :func:`review_index`)
+    answers without a query.
     """
     wanted = list(dict.fromkeys(i for i in ids if i))
+    if index is not None:
+        return {i: list(index.get(i, ())) for i in wanted}
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}
     if not wanted:
         return out
+    if len(wanted) <= _REVIEW_QUERIES:
+        rows = [r for i in wanted for r in store.reviews(i)]
+    else:
+        keep = set(wanted)
+        rows = [r for r in store.reviews() if r.target_id in keep]
+    for r in rows:
+        out[r.target_id].append(_review_dict(r))
+    return out
     if len(wanted) <= _REVIEW_QUERIES:
         rows = [r for i in wanted for r in store.reviews(i)]
     else:
