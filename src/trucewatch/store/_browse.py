@@ -10,6 +10,8 @@ the tool for batch stages such as fusion and reports.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -143,11 +145,49 @@ class BrowseMixin:
         (oldest first), ``-date`` (newest first) or ``id``. ``total_memo(key, count)`` may return a total
         remembered for the same filters (a cache valid while the data is unchanged) instead of counting.
         """
-        c = t.fused_record.c
-        cond = self._fused_cond(
+        key = ("browse_fused", kind, _frozen(type), story_id, since, until, _frozen(facets),
+               _frozen(incident_filter), _frozen(ids), min_articles)
+        count, rows_q = self._statements(key + (order,), lambda: self._fused_statements(
             kind, type=type, story_id=story_id, since=since, until=until, facets=facets,
-            incident_filter=incident_filter, ids=ids,
-        )
+            incident_filter=incident_filter, ids=ids, min_articles=min_articles, order=order,
+        ))
+        with self.engine.connect() as conn:
+            if total_memo is None:
+                total = conn.execute(count).scalar_one()
+            else:
+                total = total_memo(key, lambda: conn.execute(count).scalar_one())
+            rows = conn.execute(rows_q, {"page_limit": limit, "page_offset": offset}).scalars().all() if total else []
+        return total, [_loads(d) for d in rows]
+
+    #: Built statements kept per filter set (paging through one list reuses them).
+    STATEMENT_CACHE_SIZE = 256
+
+    def _statements(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """``build()``'s statements for ``key``, built once (least recently used dropped past the cache size).
+
+        Building a Core statement and its cache key costs more than SQLite's answer to a page query,
+        and paging through a list asks for the same statements again with another offset.
+        """
+        cache = self.__dict__.get("_statement_cache")
+        if cache is None:
+            cache = self.__dict__.setdefault("_statement_cache", (threading.Lock(), OrderedDict()))
+        lock, entries = cache
+        with lock:
+            found = entries.get(key)
+            if found is not None:
+                entries.move_to_end(key)
+                return found
+        built = build()
+        with lock:
+            entries[key] = built
+            while len(entries) > self.STATEMENT_CACHE_SIZE:
+                entries.popitem(last=False)
+        return built
+
+    def _fused_statements(self, kind: str, *, min_articles=None, order: str = "date", **filters):
+        """(count, page) statements of :meth:`browse_fused`; the page takes ``page_limit`` and ``page_offset``."""
+        c = t.fused_record.c
+        cond = self._fused_cond(kind, **filters)
         if min_articles is not None:
             f = t.record_facet.c
             cond = and_(cond, c.id.in_(
@@ -163,19 +203,11 @@ class BrowseMixin:
         # The page's ids through the covering index (kind, date_start, id), then only this page's JSON, in one
         # statement: OFFSET over the wide rows themselves would read every skipped record.
         page = select(c.id.label("pid"), c.date_start.label("pdate")).where(cond).order_by(*ordering)
-        page = page.limit(limit).offset(offset).subquery("page")
+        page = page.limit(bindparam("page_limit")).offset(bindparam("page_offset")).subquery("page")
         r = t.fused_record.alias("r")
         outer = {"-date": (page.c.pdate.desc(), page.c.pid.desc()), "id": (page.c.pid,)}.get(order, (page.c.pdate, page.c.pid))
         rows_q = select(r.c.data_json).join_from(page, r, and_(r.c.kind == kind, r.c.id == page.c.pid)).order_by(*outer)
-        with self.engine.connect() as conn:
-            if total_memo is None:
-                total = conn.execute(count).scalar_one()
-            else:
-                key = ("browse_fused", kind, _frozen(type), story_id, since, until, _frozen(facets),
-                       _frozen(incident_filter), _frozen(ids), min_articles)
-                total = total_memo(key, lambda: conn.execute(count).scalar_one())
-            rows = conn.execute(rows_q).scalars().all() if total else []
-        return total, [_loads(d) for d in rows]
+        return count, rows_q
 
     def _fused_cond(self, kind, *, type=None, story_id=None, since=None, until=None, facets=None,
                     incident_filter=None, ids=None):

@@ -20,15 +20,20 @@ def _get(obj: Any, name: str) -> Any:
     return getattr(obj, name, None)
 
 
+def _e(value: Any) -> str:
+    """``value`` escaped for HTML, as a plain string (cheaper to concatenate than Markup)."""
+    return str(escape(value))
+
+
 def badge(corroboration: str | None) -> Markup:
     """The corroboration badge: confirmed, corroborated, contested, single source ..."""
     label = corroboration or "single source"
-    return Markup('<span class="badge badge-{}">{}</span>').format(label.replace(" ", "-"), label)
+    return Markup(f'<span class="badge badge-{_e(label.replace(" ", "-"))}">{_e(label)}</span>')
 
 
 def type_tag(t: str | None) -> Markup:
     """An event or incident type as a coloured tag."""
-    return Markup('<span class="tag tag-{}">{}</span>').format(str(t).replace("_", "-"), (t or "unknown").replace("_", " "))
+    return Markup(f'<span class="tag tag-{_e(str(t).replace("_", "-"))}">{_e((t or "unknown").replace("_", " "))}</span>')
 
 
 def dates(i: Any) -> Markup:
@@ -36,14 +41,14 @@ def dates(i: Any) -> Markup:
     start = _get(i, "date_start")
     if not start:
         return Markup('<span class="muted">undated</span>')
-    out = escape(start)
+    out = _e(start)
     end = _get(i, "date_end")
     if end and end != start:
-        out += Markup(" – ") + escape(end)
+        out += " – " + _e(end)
     precision = _get(i, "date_precision")
     if precision and precision != "day":
-        out += Markup(' <span class="muted">({})</span>').format(precision)
-    return out
+        out += f' <span class="muted">({_e(precision)})</span>'
+    return Markup(out)
 
 
 def place_names(i: Any) -> Markup:
@@ -55,11 +60,11 @@ def place_names(i: Any) -> Markup:
     for p in places:
         name = _get(p, "resolved_name") or _get(p, "name")
         country = _get(p, "country")
-        part = escape(name)
+        part = _e(name)
         if country and country != name:
-            part += Markup(", ") + escape(country)
+            part += ", " + _e(country)
         parts.append(part)
-    return Markup("; ").join(parts)
+    return Markup("; ".join(parts))
 
 
 #: name -> function, registered as Jinja globals by :func:`trucewatch.web.app.create_app`.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import sys
 
 import httpx
@@ -63,7 +64,10 @@ def run_server(settings: Settings, store: Store, *, host: str, port: int, worker
                log_level: str = "info") -> None:
     """Serve the app with uvicorn on ``host:port`` until interrupted. Warns loudly off loopback.
 
-    With ``workers`` > 1, uvicorn starts that many processes, each opening the store itself.
+    With ``workers`` > 1, that many processes serve, each opening the store itself. Where the
+    system has ``SO_REUSEPORT`` (Linux, BSDs, macOS) each process listens on its own socket and the
+    kernel spreads new connections across them; with one shared socket, the first process to wake
+    accepts a whole burst of connections and the others idle while it queues them.
     """
     import dataclasses
     import os
@@ -76,8 +80,64 @@ def run_server(settings: Settings, store: Store, *, host: str, port: int, worker
     if workers > 1:
         for f in dataclasses.fields(settings):
             os.environ[f"TRUCEWATCH_{f.name.upper()}"] = str(getattr(settings, f.name))
+        if hasattr(socket, "SO_REUSEPORT"):
+            _run_reuseport_workers(host, port, workers, log_level)
+            return
         uvicorn.run("trucewatch.web.server:app_from_env", factory=True, workers=workers, host=host, port=port,
                     log_level=log_level, proxy_headers=False, server_header=False)
         return
     app = create_app(settings, store)
     uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False, server_header=False)
+
+
+def _reuseport_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _serve_worker(host: str, port: int, log_level: str) -> None:
+    """One worker process: its own listening socket on the shared port, its own app and store."""
+    import uvicorn
+
+    sock = _reuseport_socket(host, port)
+    config = uvicorn.Config("trucewatch.web.server:app_from_env", factory=True, log_level=log_level,
+                            proxy_headers=False, server_header=False)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _run_reuseport_workers(host: str, port: int, workers: int, log_level: str) -> None:
+    """Start ``workers`` processes listening with SO_REUSEPORT; stop them all when one dies or on a signal."""
+    import multiprocessing
+    import signal
+    import time
+
+    # Bind once here first: a port in use fails now, with one clear message, not in every worker.
+    probe = _reuseport_socket(host, port)
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_serve_worker, args=(host, port, log_level), daemon=False) for _ in range(workers)]
+    for p in procs:
+        p.start()
+    probe.close()
+    stopping = False
+
+    def stop(*_args) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while not stopping and all(p.is_alive() for p in procs):
+            time.sleep(0.2)
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        for p in procs:
+            p.join(timeout=10)
