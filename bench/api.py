@@ -4,13 +4,15 @@ For each size (10k and 100k articles by default) a synthetic store is written
 with fast bulk inserts (articles, analyses with quotes and claims, incidents,
 disputes, actors, stories, copies, quote clusters and the fusion maps; no
 spaCy), then a real ``trucewatch serve`` is started on 127.0.0.1 and 20
-asyncio clients (httpx) send requests to the main endpoints and pages, with
+asyncio clients (aiohttp, whose C parser keeps the load generator's own CPU
+use low: it shares the machine with the server) send requests to the main endpoints and pages, with
 random ids, offsets and filters, until each endpoint got ``--requests``
 answers or ``--seconds`` passed. Clients send the next request as soon as the
 last one is answered (closed loop, no think time: the harshest reading). A
 first pass with one client (``--single``) gives the service time without
-queueing. The machine's load average is printed: on a shared machine other
-jobs' CPU use shows up directly in these latencies.
+queueing. The machine's load average, and the CPU used by the server and by
+the clients, are printed: on a shared machine other jobs' CPU use shows up
+directly in these latencies.
 
     .venv/bin/python bench/api.py                       # 10k and 100k
     .venv/bin/python bench/api.py --sizes 10000 --requests 100
@@ -289,6 +291,21 @@ def serve(db: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the server did not start: " + proc.stderr.read())
 
 
+def _cpu_seconds(proc: subprocess.Popen) -> float:
+    """User + system CPU seconds of the server process and its worker processes so far."""
+    import psutil
+
+    root = psutil.Process(proc.pid)
+    total = 0.0
+    for p in [root, *root.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
 def report(size: int, times: dict[str, list[float]], wall: float) -> None:
     total = sum(len(v) for v in times.values())
     print(f"  {total} requests in {wall:.1f}s ({total / wall:.0f} req/s), latency in ms:")
@@ -339,9 +356,17 @@ def main() -> None:
                     times = asyncio.run(load(base, ids, 1, args.single, args.seconds))
                     report(size, times, time.perf_counter() - t0)
                 print(f"  {args.clients} concurrent clients:")
+                server_cpu = _cpu_seconds(proc)
+                client_cpu = time.process_time()
                 t0 = time.perf_counter()
                 times = asyncio.run(load(base, ids, args.clients, args.requests, args.seconds))
-                report(size, times, time.perf_counter() - t0)
+                wall = time.perf_counter() - t0
+                report(size, times, wall)
+                total = sum(len(v) for v in times.values())
+                server_cpu = _cpu_seconds(proc) - server_cpu
+                print(f"  CPU during the load: server {server_cpu / wall:.2f} cores "
+                      f"({server_cpu / max(1, total) * 1000:.1f} ms per request), "
+                      f"clients {(time.process_time() - client_cpu) / wall:.2f} cores")
             finally:
                 proc.terminate()
                 proc.wait(timeout=10)

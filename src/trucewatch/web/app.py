@@ -44,6 +44,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         # Reads run on the event loop; the thread pool serves the slow handlers (writes, the ledger).
         # A few threads: more only contend for the GIL.
         anyio.to_thread.current_default_thread_limiter().total_tokens = max(1, settings.web_threads)
+        # Compile every template now, not during some visitor's first request (a few hundred ms each).
+        for name in templates.env.list_templates(extensions=["html"]):
+            templates.env.get_template(name)
         yield
 
     app = FastAPI(
