@@ -14,7 +14,7 @@ from ._common import Context, cli, handle_errors, pass_ctx
 @click.option("--port", type=click.IntRange(0, 65535), default=None, metavar="N", help="Port (default 8000).")
 @click.option("--get", "get_path", default=None, metavar="/PATH", help="Render one page or API path to stdout and exit (no server).")
 @click.option("--new-token", is_flag=True, help="Make a new write token (printed once) even if one exists.")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, metavar="N", help="Server processes (uvicorn workers; default 1).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, metavar="N", help="Server processes (default 1); one per free core serves more clients at once.")
 @pass_ctx
 @handle_errors
 def serve(ctx: Context, host: str | None, port: int | None, get_path: str | None, new_token: bool, workers: int) -> None:
