@@ -351,7 +351,7 @@ def main() -> None:
             try:
                 if args.single:
                     # One client, one request at a time: the service time, without queueing.
-                    print(f"  1 client (service time):")
+                    print("  1 client (service time):")
                     t0 = time.perf_counter()
                     times = asyncio.run(load(base, ids, 1, args.single, args.seconds))
                     report(size, times, time.perf_counter() - t0)

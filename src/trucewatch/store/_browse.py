@@ -274,7 +274,6 @@ class BrowseMixin:
         """Fused records of ``kind`` by id (missing ids are left out)."""
         ids = list(dict.fromkeys(ids))
         out: dict[str, dict[str, Any]] = {}
-        c = t.fused_record.c
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
                 for rid, data in conn.execute(_FUSED_MANY, {"kind": kind, "ids": ids[i : i + 500]}):
@@ -315,7 +314,6 @@ class BrowseMixin:
         """record id -> its values of ``facet`` (sorted), for the ``kind`` records ``record_ids``."""
         ids = list(dict.fromkeys(record_ids))
         out: dict[str, list[str]] = {i: [] for i in ids}
-        f = t.record_facet.c
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
                 for rid, value in conn.execute(_FACET_MAP, {"kind": kind, "facet": facet, "ids": ids[i : i + 500]}):
@@ -326,7 +324,6 @@ class BrowseMixin:
         """facet value -> ids of the ``kind`` records that carry it (e.g. quote id -> cluster ids)."""
         vals = list(dict.fromkeys(values))
         out: dict[str, list[str]] = {}
-        f = t.record_facet.c
         with self.engine.connect() as conn:
             for i in range(0, len(vals), 500):
                 for rid, value in conn.execute(_FACET_OWNERS, {"kind": kind, "facet": facet, "values": vals[i : i + 500]}):
@@ -576,7 +573,6 @@ class BrowseMixin:
     def items_by_id(self, kind: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Quotes or claims by id, each with its article's ``published`` and ``outlet``."""
         ids = list(dict.fromkeys(ids))
-        c = t.article_item.c
         out: dict[str, dict[str, Any]] = {}
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):

@@ -149,9 +149,6 @@ def analysis_spans(analysis: Mapping[str, Any] | None) -> list[tuple[int, int, s
 
 # ---------------------------------------------------------------------- review decisions
 
-#: Above this many ids, read the whole (small, append-only) review log once instead of one query per id.
-_REVIEW_QUERIES = 4
-
 
 def _review_dict(r) -> dict[str, Any]:
     return {
@@ -173,31 +170,9 @@ def reviews_for(store, ids: Iterable[str], *, index: dict[str, list[dict[str, An
     """The review decisions that target each of ``ids`` (in the order they were recorded), as JSON-ready dicts.
 
     Every id is a key (an empty list when nothing targets it). Decisions are shown wherever
-    their record appears: who, when, action, value, why. ``index`` (from :func:`review_index`)
-    answers without a query.
+    their record appears: who, when, action, value, why. ``index`` is :func:`review_index`'s
+    answer when the caller cached it (the web app does, per data version); otherwise it is read.
     """
-    wanted = list(dict.fromkeys(i for i in ids if i))
-    if index is not None:
-        return {i: list(index.get(i, ())) for i in wanted}
-    out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}
-    if not wanted:
-        return out
-    if len(wanted) <= _REVIEW_QUERIES:
-        rows = [r for i in wanted for r in store.reviews(i)]
-    else:
-        keep = set(wanted)
-        rows = [r for r in store.reviews() if r.target_id in keep]
-    for r in rows:
-        out[r.target_id].append(_review_dict(r))
-    return out
-    if len(wanted) <= _REVIEW_QUERIES:
-        rows = [r for i in wanted for r in store.reviews(i)]
-    else:
-        keep = set(wanted)
-        rows = [r for r in store.reviews() if r.target_id in keep]
-    for r in rows:
-        out[r.target_id].append({
-            "id": r.id, "target_kind": r.target_kind, "target_id": r.target_id, "action": r.action,
-            "value": r.value, "reviewer": r.reviewer, "reason": r.reason, "at": r.at,
-        })
-    return out
+    if index is None:
+        index = review_index(store)
+    return {i: list(index.get(i, ())) for i in dict.fromkeys(i for i in ids if i)}
