@@ -106,6 +106,58 @@ def test_paging_with_reused_statements_matches_one_big_page(env):
     assert again == (total, rows) and list(memo.values()) == [total]
 
 
+def test_statements_are_built_per_filter_shape_with_values_bound_at_execution(env):
+    """Reads build one statement per *shape* of filters; values are bound each time (never a stale value)."""
+    settings, store, b = env
+    fresh = open_store(settings)  # its own statement cache, empty: builds for each call
+    try:
+        cases = [dict(facets={"actor": [a]}) for a in b.actors.values()]
+        cases += [dict(since=d) for d in ("2026-01-01", "2026-03-02", "2026-03-05", "2030-01-01")]
+        cases += [dict(incident_filter={"type": t}) for t in ("shelling", "airstrike", "drone_strike")]
+        answers = set()
+        for case in cases:
+            for kind in ("incident", "dispute"):
+                got = store.browse_fused(kind, limit=100, **case)
+                fresh.__dict__.pop("_statement_cache", None)
+                assert got == fresh.browse_fused(kind, limit=100, **case), (kind, case)
+                answers.add((kind, tuple(sorted(r["id"] for r in got[1]))))
+            art = store.browse_articles(limit=100, with_text=False, **{k: v for k, v in case.items() if k != "facets"})
+            fresh.__dict__.pop("_statement_cache", None)
+            assert art == fresh.browse_articles(limit=100, with_text=False, **{k: v for k, v in case.items() if k != "facets"})
+        assert len(answers) > 6  # the values do select different records
+        for label in ("General Mara Voss", "Kestrana", "nobody"):
+            got = store.browse_items("quote", label=[label])
+            fresh.__dict__.pop("_statement_cache", None)
+            assert got == fresh.browse_items("quote", label=[label])
+        # one statement pair per shape: 3 fused shapes x 2 kinds, 3 article shapes, 1 quote shape
+        assert len(store._statement_cache[1]) == 10
+    finally:
+        fresh.close()
+
+
+def test_start_up_renders_the_main_pages_so_first_visitors_hit_warm_caches(env):
+    settings, store, b = env
+    with TestClient(create_app(settings, store)) as client:
+        assert client.get("/").headers["x-cache"] == "hit"
+        assert client.get("/api/stats").headers["x-cache"] == "hit"
+    with TestClient(create_app(settings.replace(web_warm_up=False), store)) as client:
+        assert client.get("/").headers["x-cache"] == "miss"
+
+
+def test_a_server_app_moves_its_start_up_heap_out_of_the_collectors_reach(env):
+    import gc
+
+    settings, store, b = env
+    with TestClient(create_app(settings, store)) as client:
+        assert client.get("/").status_code == 200 and gc.get_freeze_count() == 0
+    try:
+        with TestClient(create_app(settings, store, server=True)) as client:
+            assert gc.get_freeze_count() > 1000
+            assert client.get("/").status_code == 200
+    finally:
+        gc.unfreeze()
+
+
 def test_row_markup_escapes_untrusted_text():
     evil = "<img src=x onerror=alert(1)>"
     assert markup.type_tag(evil) == Markup(

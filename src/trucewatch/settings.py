@@ -39,6 +39,7 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "engine": ("local", "Where analyze runs: local (process pool) or dask"),
     "dask_scheduler": ("", "Dask scheduler address for engine=dask (empty: a local cluster)"),
     "web_threads": (4, "Threads of the web server for slow handlers (writes, the ledger); reads run on its event loop"),
+    "web_warm_up": (True, "Render the main pages once at start-up, so that no visitor waits while the server fills its caches"),
     "web_cache_mb": (64, "Memory for the web server's cache of whole GET answers, in MiB (0: no cache); dropped when data changes"),
     "db_pool_size": (24, "Database connections kept open per process (the web server's threads share them)"),
     "sqlite_mmap_mb": (2048, "SQLite memory-mapped I/O per connection, in MiB (0: off); reads skip a copy per page"),
@@ -67,6 +68,7 @@ class Settings:
     engine: str = SETTINGS["engine"][0]
     dask_scheduler: str = SETTINGS["dask_scheduler"][0]
     web_threads: int = SETTINGS["web_threads"][0]
+    web_warm_up: bool = SETTINGS["web_warm_up"][0]
     web_cache_mb: int = SETTINGS["web_cache_mb"][0]
     db_pool_size: int = SETTINGS["db_pool_size"][0]
     sqlite_mmap_mb: int = SETTINGS["sqlite_mmap_mb"][0]

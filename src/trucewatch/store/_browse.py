@@ -45,16 +45,58 @@ _ARTICLE_META = (
 )
 
 
-def _facet_ids(kind: str, facet: str, values: Sequence[str]):
-    """Ids of ``kind`` records having any of ``values`` for ``facet`` (case-insensitive)."""
+def _story_values(facet: str, story):
+    """Values of ``facet`` (``incident``/``article``) of the story whose id is the bound ``story``."""
     f = t.record_facet.c
-    return select(f.record_id).where(f.kind == kind, f.facet == facet, f.value.in_(list(values)))
+    return select(exact(f.value)).where(f.kind == "story", f.facet == facet, f.record_id == story)
 
 
-def _facet_values(kind: str, facet: str, record_ids):
-    """Values of ``facet`` of the ``kind`` records ``record_ids`` (a list or a subquery)."""
-    f = t.record_facet.c
-    return select(exact(f.value)).where(f.kind == kind, f.facet == facet, f.record_id.in_(record_ids))
+#: The value of a shape marker in a filter's parameters (a name that shapes the statement, bound to nothing).
+_MARK = object()
+
+
+def _many(name: str):
+    """An ``IN`` list bound at execution (one statement serves every number of values)."""
+    return bindparam(name, expanding=True)
+
+
+def _fused_params(pre: str = "", *, type=None, story_id=None, since=None, until=None, facets=None,
+                  incident_filter=None, ids=None, min_articles=None) -> dict[str, Any]:
+    """The values of a :meth:`BrowseMixin.browse_fused` filter set as bound parameters named ``pre`` + filter.
+
+    The set of names is the filter set's *shape*: statements are built once per shape
+    (:meth:`BrowseMixin._fused_cond` reads only the names) and run with these values.
+    """
+    p: dict[str, Any] = {}
+    if type:
+        p[pre + "type"] = [type] if isinstance(type, str) else list(type)
+    if story_id:
+        p[pre + "story"] = story_id
+    if since:
+        p[pre + "since"] = since
+    if until:
+        p[pre + "until"] = until
+    for facet, values in (facets or {}).items():
+        p[f"{pre}facet_{facet}"] = list(values)
+    if incident_filter:
+        p[pre + "inc"] = _MARK  # the incident condition applies even with no sub-filter; not a bound value
+        p.update(_fused_params(pre + "inc_", **incident_filter))
+    if ids is not None:
+        p[pre + "ids"] = list(ids)
+    if min_articles is not None:
+        p[pre + "min_n"] = f"{min_articles:06d}"
+    return p
+
+
+def _shape(params: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(sorted(params))
+
+
+def _bound(params: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
+    """The execution parameters of ``params`` (markers left out) with ``extra``."""
+    out = {k: v for k, v in params.items() if v is not _MARK}
+    out.update(extra)
+    return out
 
 
 # Statements the web app runs on every request, built once: building a Core statement and its cache key
@@ -70,11 +112,35 @@ _FACET_OWNERS = select(_rf.record_id, _rf.value).where(
     _rf.kind == bindparam("kind"), _rf.facet == bindparam("facet"), _rf.value.in_(bindparam("values", expanding=True))
 )
 _ARTICLE_META_Q = select(*_ARTICLE_META).where(_art.id.in_(bindparam("ids", expanding=True)))
+_ARTICLE_ROWS_TEXT = select(*_ARTICLE_META, _art.text).where(_art.id.in_(bindparam("ids", expanding=True)))
 _ARTICLE_TEXTS = select(_art.id, _art.text).where(_art.id.in_(bindparam("ids", expanding=True)))
 _ITEMS_BY_ID = select(_ai.data_json, _ai.published, _ai.outlet).where(
     _ai.kind == bindparam("kind"), _ai.id.in_(bindparam("ids", expanding=True))
 )
+_BIGGEST = and_(_rf.kind == bindparam("kind"), _rf.facet == "n_articles", _rf.value >= bindparam("min_n"))
+_BIGGEST_COUNT = select(func.count()).select_from(t.record_facet).where(_BIGGEST)
+_BIGGEST_PAGE = (select(_rf.record_id).where(_BIGGEST).order_by(_rf.value.desc(), _rf.record_id.desc())
+                 .limit(bindparam("page_limit")).offset(bindparam("page_offset")))
 _DATA_VERSION = text("SELECT n FROM data_version WHERE id = 1")
+_FTS_COUNT = text("SELECT count(*) FROM (SELECT rowid FROM article_fts WHERE article_fts MATCH :q LIMIT :cap)")
+
+
+def _fts_page(order: str):
+    return text(
+        "SELECT a.id, snippet(article_fts, 1, char(57344), char(57345), ' … ', 16) AS snippet "
+        "FROM article_fts JOIN article a ON a.rowid = article_fts.rowid WHERE article_fts MATCH :q "
+        f"ORDER BY {order} LIMIT :n OFFSET :o"
+    )
+
+
+_FTS_RANKED = _fts_page("rank")
+_FTS_NEWEST = _fts_page("article_fts.rowid DESC")
+_NAMES = {
+    dialect: text(f"SELECT id, {name} FROM fused_record WHERE kind = :kind AND id IN :ids").bindparams(
+        bindparam("ids", expanding=True)
+    )
+    for dialect, name in (("postgresql", "(data_json::jsonb ->> 'name')"), ("sqlite", "json_extract(data_json, '$.name')"))
+}
 
 
 def _loads(data: str | bytes) -> Any:
@@ -145,28 +211,30 @@ class BrowseMixin:
         (oldest first), ``-date`` (newest first) or ``id``. ``total_memo(key, count)`` may return a total
         remembered for the same filters (a cache valid while the data is unchanged) instead of counting.
         """
-        key = ("browse_fused", kind, _frozen(type), story_id, since, until, _frozen(facets),
-               _frozen(incident_filter), _frozen(ids), min_articles)
-        count, rows_q = self._statements(key + (order,), lambda: self._fused_statements(
-            kind, type=type, story_id=story_id, since=since, until=until, facets=facets,
-            incident_filter=incident_filter, ids=ids, min_articles=min_articles, order=order,
-        ))
+        params = _fused_params(type=type, story_id=story_id, since=since, until=until, facets=facets,
+                               incident_filter=incident_filter, ids=ids, min_articles=min_articles)
+        count, rows_q = self._statements(("browse_fused", kind, order, _shape(params)),
+                                         lambda: self._fused_statements(kind, params, order))
+        args = _bound(params)
         with self.engine.connect() as conn:
             if total_memo is None:
-                total = conn.execute(count).scalar_one()
+                total = conn.execute(count, args).scalar_one()
             else:
-                total = total_memo(key, lambda: conn.execute(count).scalar_one())
-            rows = conn.execute(rows_q, {"page_limit": limit, "page_offset": offset}).scalars().all() if total else []
+                key = ("browse_fused", kind, _frozen(params))
+                total = total_memo(key, lambda: conn.execute(count, args).scalar_one())
+            rows = conn.execute(rows_q, {**args, "page_limit": limit, "page_offset": offset}).scalars().all() if total else []
         return total, [_loads(d) for d in rows]
 
-    #: Built statements kept per filter set (paging through one list reuses them).
+    #: Built statements kept per filter shape (which filters are given, not their values).
     STATEMENT_CACHE_SIZE = 256
 
     def _statements(self, key: Hashable, build: Callable[[], Any]) -> Any:
         """``build()``'s statements for ``key``, built once (least recently used dropped past the cache size).
 
-        Building a Core statement and its cache key costs more than SQLite's answer to a page query,
-        and paging through a list asks for the same statements again with another offset.
+        Building a Core statement and its cache key costs more than SQLite's answer to a page query.
+        Keys are filter *shapes* and every value is a bound parameter, so a handful of statements serve
+        every request: none is rebuilt, and no stream of discarded statements keeps the garbage
+        collector busy.
         """
         cache = self.__dict__.get("_statement_cache")
         if cache is None:
@@ -184,15 +252,11 @@ class BrowseMixin:
                 entries.popitem(last=False)
         return built
 
-    def _fused_statements(self, kind: str, *, min_articles=None, order: str = "date", **filters):
-        """(count, page) statements of :meth:`browse_fused`; the page takes ``page_limit`` and ``page_offset``."""
+    def _fused_statements(self, kind: str, params: Mapping[str, Any], order: str = "date"):
+        """(count, page) statements of :meth:`browse_fused` for the filter shape ``params``; the page also
+        takes ``page_limit`` and ``page_offset``."""
         c = t.fused_record.c
-        cond = self._fused_cond(kind, **filters)
-        if min_articles is not None:
-            f = t.record_facet.c
-            cond = and_(cond, c.id.in_(
-                select(f.record_id).where(f.kind == kind, f.facet == "n_articles", f.value >= f"{min_articles:06d}")
-            ))
+        cond = self._fused_cond(kind, params)
         if order == "-date":
             ordering = (c.date_start.desc(), c.id.desc())
         elif order == "id":
@@ -209,42 +273,49 @@ class BrowseMixin:
         rows_q = select(r.c.data_json).join_from(page, r, and_(r.c.kind == kind, r.c.id == page.c.pid)).order_by(*outer)
         return count, rows_q
 
-    def _fused_cond(self, kind, *, type=None, story_id=None, since=None, until=None, facets=None,
-                    incident_filter=None, ids=None):
+    def _fused_cond(self, kind: str, params: Mapping[str, Any], pre: str = ""):
+        """The condition on ``fused_record`` for the filter shape ``params`` (names from :func:`_fused_params`)."""
         c = t.fused_record.c
         f = t.record_facet.c
         where = [c.kind == kind]
-        if type:
-            where.append(c.type.in_([type] if isinstance(type, str) else list(type)))
-        if story_id:
-            where.append(self._story_cond(kind, story_id))
-        if since:
-            where.append(func.coalesce(c.date_end, c.date_start) >= since)
-        if until:
-            where.append(c.date_start <= until)
-        for facet, values in (facets or {}).items():
-            where.append(c.id.in_(_facet_ids(kind, facet, values)))
-        if incident_filter:
-            inc = select(c.id).where(self._fused_cond("incident", **incident_filter))
+        if pre + "type" in params:
+            where.append(c.type.in_(_many(pre + "type")))
+        if pre + "story" in params:
+            where.append(self._story_cond(kind, bindparam(pre + "story")))
+        if pre + "since" in params:
+            where.append(func.coalesce(c.date_end, c.date_start) >= bindparam(pre + "since"))
+        if pre + "until" in params:
+            where.append(c.date_start <= bindparam(pre + "until"))
+        facet_pre = pre + "facet_"
+        for name in sorted(params):
+            if name.startswith(facet_pre):
+                facet = name[len(facet_pre):]
+                where.append(c.id.in_(select(f.record_id).where(f.kind == kind, f.facet == facet, f.value.in_(_many(name)))))
+        if pre + "inc" in params:
+            inc = select(c.id).where(self._fused_cond("incident", params, pre + "inc_"))
             where.append(c.id.in_(select(f.record_id).where(f.kind == kind, f.facet == "incident", exact(f.value).in_(inc))))
-        if ids is not None:
-            where.append(c.id.in_(list(ids)))
+        if pre + "ids" in params:
+            where.append(c.id.in_(_many(pre + "ids")))
+        if pre + "min_n" in params:
+            where.append(c.id.in_(
+                select(f.record_id).where(f.kind == kind, f.facet == "n_articles", f.value >= bindparam(pre + "min_n"))
+            ))
         return and_(*where)
 
-    def _story_cond(self, kind: str, story_id: str):
-        """A condition keeping ``kind`` records that belong to story ``story_id``."""
+    def _story_cond(self, kind: str, story):
+        """A condition keeping ``kind`` records that belong to the story whose id is the bound ``story``."""
         c = t.fused_record.c
         f = t.record_facet.c
-        story_incidents = _facet_values("story", "incident", [story_id])
-        story_articles = _facet_values("story", "article", [story_id])
+        story_incidents = _story_values("incident", story)
+        story_articles = _story_values("article", story)
         if kind == "story":
-            return c.id == story_id
+            return c.id == story
         if kind == "incident":
-            return (c.story_id == story_id) | c.id.in_(story_incidents)
+            return (c.story_id == story) | c.id.in_(story_incidents)
         if kind in ("dispute", "violation", "agreement"):
             incidents = select(t.fused_record.c.id).where(
                 t.fused_record.c.kind == "incident",
-                (t.fused_record.c.story_id == story_id) | t.fused_record.c.id.in_(story_incidents),
+                (t.fused_record.c.story_id == story) | t.fused_record.c.id.in_(story_incidents),
             )
             return c.id.in_(
                 select(f.record_id).where(f.kind == kind, f.facet == "incident", exact(f.value).in_(incidents))
@@ -253,13 +324,10 @@ class BrowseMixin:
 
     def browse_biggest(self, kind: str, *, min_articles: int = 2, limit: int = 50, offset: int = 0) -> Page:
         """Records of ``kind`` listing at least ``min_articles`` articles, most articles first (index-only paging)."""
-        f = t.record_facet.c
-        cond = and_(f.kind == kind, f.facet == "n_articles", f.value >= f"{min_articles:06d}")
+        args = {"kind": kind, "min_n": f"{min_articles:06d}"}
         with self.engine.connect() as conn:
-            total = conn.execute(select(func.count()).select_from(t.record_facet).where(cond)).scalar_one()
-            page_ids = [r[0] for r in conn.execute(
-                select(f.record_id).where(cond).order_by(f.value.desc(), f.record_id.desc()).limit(limit).offset(offset)
-            )]
+            total = conn.execute(_BIGGEST_COUNT, args).scalar_one()
+            page_ids = [r[0] for r in conn.execute(_BIGGEST_PAGE, {**args, "page_limit": limit, "page_offset": offset})]
         data = self.fused_many(kind, page_ids)
         return total, [data[i] for i in page_ids if i in data]
 
@@ -283,11 +351,7 @@ class BrowseMixin:
     def fused_names(self, kind: str, ids: Iterable[str]) -> dict[str, str]:
         """id -> ``name`` of the fused records of ``kind`` (actors ...), read without parsing whole records."""
         ids = list(dict.fromkeys(ids))
-        pg = self.engine.dialect.name == "postgresql"
-        name = "(data_json::jsonb ->> 'name')" if pg else "json_extract(data_json, '$.name')"
-        q = text(f"SELECT id, {name} FROM fused_record WHERE kind = :kind AND id IN :ids").bindparams(
-            bindparam("ids", expanding=True)
-        )
+        q = _NAMES["postgresql" if self.engine.dialect.name == "postgresql" else "sqlite"]
         out: dict[str, str] = {}
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
@@ -369,40 +433,62 @@ class BrowseMixin:
         :meth:`browse_fused` such as ``{"type": "airstrike"}``) keeps articles
         that report a matching incident.
         """
+        p: dict[str, Any] = {}
+        if since:
+            p["since"] = since
+        if until:
+            p["until"] = until
+        if outlet:
+            p["outlet"] = list(outlet)
+        if language:
+            p["language"] = language
+        if story_id:
+            p["story"] = story_id
+        if actor:
+            p["actor"] = list(actor)
+        if incident_filter:
+            p["inc"] = _MARK
+            p.update(_fused_params("inc_", **incident_filter))
+        if ids is not None:
+            p["ids"] = list(ids)
+        count, page_q = self._statements(("browse_articles", order, _shape(p)), lambda: self._article_statements(p, order))
+        rows_q = _ARTICLE_ROWS_TEXT if with_text else _ARTICLE_META_Q
+        args = _bound(p)
+        with self.engine.connect() as conn:
+            total = known_total if known_total is not None else conn.execute(count, args).scalar_one()
+            # Ids first through the (published, id) index, then the rows of this page only.
+            page_ids = [r[0] for r in conn.execute(page_q, _bound(p, page_limit=limit, page_offset=offset))]
+            rows = {r.id: dict(r._mapping) for r in conn.execute(rows_q, {"ids": page_ids})} if page_ids else {}
+        return total, [rows[i] for i in page_ids if i in rows]
+
+    def _article_statements(self, params: Mapping[str, Any], order: str):
+        """(count, page ids) statements of :meth:`browse_articles` for the filter shape ``params``."""
         a = t.article.c
         f = t.record_facet.c
         where = []
-        if since:
-            where.append(a.published >= since)
-        if until:
-            where.append(a.published <= until)
-        if outlet:
+        if "since" in params:
+            where.append(a.published >= bindparam("since"))
+        if "until" in params:
+            where.append(a.published <= bindparam("until"))
+        if "outlet" in params:
             # Exact names, so the outlet index is used; callers match case first (see outlet_names).
-            where.append(a.outlet.in_(list(outlet)))
-        if language:
-            where.append(a.language == language)
-        if story_id:
-            where.append(a.id.in_(_facet_values("story", "article", [story_id])))
-        if actor:
-            where.append(a.id.in_(select(exact(f.value)).where(f.kind == "actor", f.facet == "article", f.record_id.in_(list(actor)))))
-        if incident_filter:
-            inc = select(t.fused_record.c.id).where(self._fused_cond("incident", **incident_filter))
+            where.append(a.outlet.in_(_many("outlet")))
+        if "language" in params:
+            where.append(a.language == bindparam("language"))
+        if "story" in params:
+            where.append(a.id.in_(_story_values("article", bindparam("story"))))
+        if "actor" in params:
+            where.append(a.id.in_(select(exact(f.value)).where(f.kind == "actor", f.facet == "article", f.record_id.in_(_many("actor")))))
+        if "inc" in params:
+            inc = select(t.fused_record.c.id).where(self._fused_cond("incident", params, "inc_"))
             where.append(a.id.in_(select(exact(f.value)).where(f.kind == "incident", f.facet == "article", f.record_id.in_(inc))))
-        if ids is not None:
-            where.append(a.id.in_(list(ids)))
-        cols = list(_ARTICLE_META) + ([a.text] if with_text else [])
+        if "ids" in params:
+            where.append(a.id.in_(_many("ids")))
         ordering = (a.published.desc(), a.id.desc()) if order == "-date" else (a.published, a.id)
         cond = and_(True, *where)
-        with self.engine.connect() as conn:
-            total = known_total if known_total is not None else conn.execute(
-                select(func.count()).select_from(t.article).where(cond)
-            ).scalar_one()
-            # Ids first through the (published, id) index, then the rows of this page only.
-            page_ids = [r[0] for r in conn.execute(
-                select(a.id).where(cond).order_by(*ordering).limit(limit).offset(offset)
-            )]
-            rows = {r.id: dict(r._mapping) for r in conn.execute(select(*cols).where(a.id.in_(page_ids)))} if page_ids else {}
-        return total, [rows[i] for i in page_ids if i in rows]
+        count = select(func.count()).select_from(t.article).where(cond)
+        page = select(a.id).where(cond).order_by(*ordering).limit(bindparam("page_limit")).offset(bindparam("page_offset"))
+        return count, page
 
     def article_meta(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Article metadata without the text, by id (missing ids are left out)."""
@@ -483,22 +569,11 @@ class BrowseMixin:
                 total, rows, capped = _pg.search(conn, q, limit=limit, offset=offset, cap=cap, start="\ue000", stop="\ue001")
             meta = self.article_meta(r["id"] for r in rows)
             return total, [{**meta.get(r["id"], {}), **r} for r in rows], capped
-        count_sql = text(
-            "SELECT count(*) FROM (SELECT rowid FROM article_fts WHERE article_fts MATCH :q LIMIT :cap)"
-        )
-
-        def page_sql(order: str):
-            return text(
-                "SELECT a.id, snippet(article_fts, 1, char(57344), char(57345), ' … ', 16) AS snippet "
-                "FROM article_fts JOIN article a ON a.rowid = article_fts.rowid WHERE article_fts MATCH :q "
-                f"ORDER BY {order} LIMIT :n OFFSET :o"
-            )
 
         def run(conn, qq: str):
-            total = conn.execute(count_sql, {"q": qq, "cap": cap + 1}).scalar_one()
+            total = conn.execute(_FTS_COUNT, {"q": qq, "cap": cap + 1}).scalar_one()
             capped = total > cap
-            order = "article_fts.rowid DESC" if capped else "rank"
-            rows = conn.execute(page_sql(order), {"q": qq, "n": limit, "o": offset}).all()
+            rows = conn.execute(_FTS_NEWEST if capped else _FTS_RANKED, {"q": qq, "n": limit, "o": offset}).all()
             return min(total, cap), [{"id": r[0], "snippet": r[1]} for r in rows], capped
 
         with self.engine.connect() as conn:
@@ -533,42 +608,59 @@ class BrowseMixin:
         case-insensitively; ``ids`` restricts to those item ids. ``known_total``
         skips the count (a caller that cached it for the unfiltered list).
         """
-        c = t.article_item.c
-        where = [c.kind == kind]
+        p: dict[str, Any] = {}
         if article_id:
-            where.append(c.article_id.in_([article_id] if isinstance(article_id, str) else list(article_id)))
+            p["article"] = [article_id] if isinstance(article_id, str) else list(article_id)
         if label:
-            where.append(c.label.in_(list(label)))
+            p["label"] = list(label)
         if category:
-            where.append(c.category == category)
+            p["category"] = category
         if outlet:
-            where.append(c.outlet.in_(list(outlet)))
+            p["outlet"] = list(outlet)
         if since:
-            where.append(c.published >= since)
+            p["since"] = since
         if until:
-            where.append(c.published <= until)
+            p["until"] = until
         if story_id:
-            where.append(c.article_id.in_(_facet_values("story", "article", [story_id])))
+            p["story"] = story_id
         if ids is not None:
-            where.append(c.id.in_(list(ids)))
-        cond = and_(*where)
+            p["ids"] = list(ids)
+        count, page_q = self._statements(("browse_items", kind, _shape(p)), lambda: self._item_statements(kind, p))
         with self.engine.connect() as conn:
-            total = known_total if known_total is not None else conn.execute(
-                select(func.count()).select_from(t.article_item).where(cond)
-            ).scalar_one()
-            rows = conn.execute(
-                select(c.data_json, c.published, c.outlet)
-                .where(cond)
-                .order_by(c.published.desc(), c.id)
-                .limit(limit)
-                .offset(offset)
-            ).all()
+            total = known_total if known_total is not None else conn.execute(count, p).scalar_one()
+            rows = conn.execute(page_q, {**p, "page_limit": limit, "page_offset": offset}).all()
         out = []
         for r in rows:
             d = _loads(r[0])
             d["published"], d["outlet"] = r[1], r[2]
             out.append(d)
         return total, out
+
+    def _item_statements(self, kind: str, params: Mapping[str, Any]):
+        """(count, page) statements of :meth:`browse_items` for the filter shape ``params``."""
+        c = t.article_item.c
+        where = [c.kind == kind]
+        if "article" in params:
+            where.append(c.article_id.in_(_many("article")))
+        if "label" in params:
+            where.append(c.label.in_(_many("label")))
+        if "category" in params:
+            where.append(c.category == bindparam("category"))
+        if "outlet" in params:
+            where.append(c.outlet.in_(_many("outlet")))
+        if "since" in params:
+            where.append(c.published >= bindparam("since"))
+        if "until" in params:
+            where.append(c.published <= bindparam("until"))
+        if "story" in params:
+            where.append(c.article_id.in_(_story_values("article", bindparam("story"))))
+        if "ids" in params:
+            where.append(c.id.in_(_many("ids")))
+        cond = and_(*where)
+        count = select(func.count()).select_from(t.article_item).where(cond)
+        page = (select(c.data_json, c.published, c.outlet).where(cond).order_by(c.published.desc(), c.id)
+                .limit(bindparam("page_limit")).offset(bindparam("page_offset")))
+        return count, page
 
     def items_by_id(self, kind: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Quotes or claims by id, each with its article's ``published`` and ``outlet``."""

@@ -57,7 +57,7 @@ def exposure_warning(host: str) -> str | None:
 
 def app_from_env():
     """The app for a uvicorn worker process (``--workers``): settings from ``TRUCEWATCH_*`` variables."""
-    return create_app(Settings.from_env())
+    return create_app(Settings.from_env(), server=True)
 
 
 def run_server(settings: Settings, store: Store, *, host: str, port: int, workers: int = 1,
@@ -86,7 +86,7 @@ def run_server(settings: Settings, store: Store, *, host: str, port: int, worker
         uvicorn.run("trucewatch.web.server:app_from_env", factory=True, workers=workers, host=host, port=port,
                     log_level=log_level, proxy_headers=False, server_header=False)
         return
-    app = create_app(settings, store)
+    app = create_app(settings, store, server=True)
     uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False, server_header=False)
 
 
