@@ -328,7 +328,8 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=150, help="requests per endpoint")
     ap.add_argument("--seconds", type=float, default=120, help="time limit of the load phase per size")
     ap.add_argument("--keep", metavar="DIR", help="keep the synthetic stores in DIR (reused when present)")
-    ap.add_argument("--workers", type=int, default=1, help="server processes (trucewatch serve --workers)")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                    help="server processes (trucewatch serve --workers); default one per CPU, as docs/web.md advises")
     ap.add_argument("--single", type=int, default=30, metavar="N",
                     help="first measure N requests per endpoint from one client (0: skip)")
     args = ap.parse_args()
