@@ -90,6 +90,20 @@ def test_violations_only_after_the_agreement_and_in_the_parties_territory(derive
     assert all(v.review_status == "unreviewed" and v.decisions == () for v in vs)
 
 
+def test_a_users_event_types_say_whether_they_can_breach_a_ceasefire(story):
+    """Types of a user's events_file carry their own ``violent`` flag; word rules do not know them."""
+    articles, analyses, fusion = story
+    shell = next(i for i in fusion.incidents if i.id == "in-shell")
+    renamed = dataclasses.replace(fusion, incidents=tuple(
+        dataclasses.replace(i, type="siege") if i is shell else i for i in fusion.incidents))
+    assert not is_violating("siege")
+    assert [v.incident_id for v in agree.derive(articles, analyses, renamed)[1]] == ["in-raid"]
+    got = agree.derive(articles, analyses, renamed, violent={"siege": True})[1]
+    assert [v.incident_id for v in got] == ["in-shell", "in-raid"]
+    # and a user may say that one of their types never breaches one
+    assert [v.incident_id for v in agree.derive(articles, analyses, fusion, violent={"shelling": False})[1]] == ["in-raid"]
+
+
 def test_accused_accusers_and_a_denial_make_a_contested_violation(derived):
     shell, raid = derived[1]
     assert shell.accused == ("Peru",)

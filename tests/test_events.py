@@ -320,6 +320,31 @@ def test_taxonomy_extension_file_adds_a_type(tmp_path):
     assert [e.type for e in events] == ["siege"]
 
 
+def test_events_file_setting_reaches_analysis_and_the_pipeline_version(tmp_path):
+    """The events_file setting: analysis resources load it once, mentions use it, the version names it."""
+    from trucewatch.analyze import analyze_article, load_resources, pipeline_version
+    from trucewatch.analyze.taxonomy import user_taxonomy, violence_overrides
+    from trucewatch.settings import Settings
+
+    f = tmp_path / "events.yaml"
+    f.write_text("types:\n  siege:\n    label: siege / blockade\n    violent: true\n    verbs: [besiege]\n"
+                 "    nouns: [siege]\n  talks:\n    nouns: [conclave]\n", encoding="utf-8")
+    plain = Settings.from_env(env={})
+    settings = Settings.from_env(env={"TRUCEWATCH_EVENTS_FILE": str(f)})
+    assert settings.events_file == str(f)
+    assert pipeline_version(plain) + f"+events." in pipeline_version(settings)
+    assert user_taxonomy("") is None and violence_overrides(user_taxonomy(str(f))) == {"siege": True}
+    art = article("Militia fighters besieged the border town of Varka on Monday. Envoys met at a conclave in Doha.")
+    res = load_resources(settings, nlp=nlp())
+    types = sorted(e.type for e in analyze_article(art, res).events)
+    assert types == ["siege", "talks"]
+    base = sorted(e.type for e in analyze_article(art, load_resources(plain, nlp=nlp())).events)
+    assert "siege" not in base and "talks" not in base
+    before = pipeline_version(settings)
+    f.write_text("types:\n  siege:\n    label: siege\n    violent: true\n    verbs: [encircle]\n", encoding="utf-8")
+    assert pipeline_version(settings) != before  # an edited file redoes the analyses
+
+
 def test_bad_taxonomy_extension_is_a_config_error(tmp_path):
     f = tmp_path / "tax.yaml"
     f.write_text("types:\n  newtype:\n    nouns: [foo]\n", encoding="utf-8")

@@ -128,6 +128,27 @@ def test_acled_mapping_table_uses_only_acled_types():
     assert acled_type("something_new") == ("Strategic developments", "Other")
 
 
+def test_a_users_event_types_keep_the_acled_types_their_file_states(doc, tmp_path):
+    """An events_file type stating an ACLED mapping is exported with it; others fall back to word rules."""
+    from trucewatch.analyze.taxonomy import load_extension
+
+    f = tmp_path / "events.yaml"
+    f.write_text("types:\n  siege:\n    label: siege\n    violent: true\n    verbs: [besiege]\n"
+                 "    acled_event_type: Strategic developments\n    acled_sub_event_type: Non-violent transfer of territory\n"
+                 "  village_raid:\n    label: raid on a village\n    verbs: [storm]\n", encoding="utf-8")
+    tax = load_extension(f)
+    assert acled_type("siege") == ("Strategic developments", "Other")
+    assert acled_type("siege", tax) == ("Strategic developments", "Non-violent transfer of territory")
+    assert acled_type("village_raid", tax) == ("Battles", "Armed clash")  # no mapping stated: the word rule
+    assert acled_type("airstrike", tax) == acled_type("airstrike")
+    clash = next(i for i in doc["incidents"] if i["id"] == "inc-clash")
+    clash["type"] = "siege"
+    row = next(r for r in parse(to_csv(doc, tax)) if r["event_id_cnty"] == "TJK-inc-clash")
+    assert (row["event_type"], row["sub_event_type"]) == ("Strategic developments", "Non-violent transfer of territory")
+    feature = next(f for f in to_geojson(doc, tax)["features"] if f["properties"]["id"] == "inc-clash")
+    assert feature["properties"]["sub_event_type"] == "Non-violent transfer of territory"
+
+
 def test_acled_table_agrees_with_the_analysis_taxonomy():
     """Report keeps its own copy (stages don't import each other); where the taxonomy names an ACLED type they agree."""
     from trucewatch.analyze.taxonomy import TAXONOMY

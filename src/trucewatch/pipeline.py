@@ -138,10 +138,13 @@ def agree(settings: Settings, store: Store, fusion=None):
 
     if fusion is None:
         fusion = load_fusion(store)
+    from .analyze.taxonomy import user_taxonomy, violence_overrides
+
     declared = agree_stage.load_declared(settings.agreements_file)
     reviews = store.reviews()
     agreements, violations = agree_stage.derive(
-        store.iter_articles(), store.iter_analyses(), fusion, declared=declared, reviews=reviews
+        store.iter_articles(), store.iter_analyses(), fusion, declared=declared, reviews=reviews,
+        violent=violence_overrides(user_taxonomy(settings.events_file)),
     )
     store.replace_fused("agreement", [to_dict(a) for a in agreements])
     store.replace_fused("violation", [to_dict(v) for v in violations])

@@ -30,6 +30,7 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "processes": (1, "Worker processes for analyze"),
     "aliases_file": ("", "YAML file of extra actor aliases (see docs/aliases.md)"),
     "gazetteer_file": ("", "YAML file of extra gazetteer entries (see docs/gazetteer.md)"),
+    "events_file": ("", "YAML file of extra event types and trigger words (see docs/events.md)"),
     "agreements_file": ("", "YAML file declaring or correcting agreements (see docs/agreements.md)"),
     "rules_file": ("", "YAML file of penalty rules (see docs/ledger.md)"),
     "reviewer": ("", "Name recorded with review decisions (default: the login name)"),
@@ -59,6 +60,7 @@ class Settings:
     processes: int = SETTINGS["processes"][0]
     aliases_file: str = SETTINGS["aliases_file"][0]
     gazetteer_file: str = SETTINGS["gazetteer_file"][0]
+    events_file: str = SETTINGS["events_file"][0]
     agreements_file: str = SETTINGS["agreements_file"][0]
     rules_file: str = SETTINGS["rules_file"][0]
     reviewer: str = SETTINGS["reviewer"][0]

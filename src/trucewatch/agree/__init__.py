@@ -14,7 +14,7 @@ the rules and the file formats.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from ..records import Agreement, Analysis, Article, Dispute, Fusion, Review, Violation
@@ -65,12 +65,15 @@ def derive(
     *,
     declared: Sequence[Declaration] = (),
     reviews: Sequence[Review] = (),
+    violent: Mapping[str, bool] | None = None,
 ) -> tuple[list[Agreement], list[Violation]]:
     """Agreements and alleged violations from analyzed articles and their fusion (a pure function).
 
     ``declared`` (the agreements file) and agreement decisions in ``reviews`` correct, add or drop
     agreements; violation decisions in ``reviews`` set each violation's ``review_status`` and
-    ``decisions``. Same input in any order gives the same output and ids.
+    ``decisions``. ``violent`` says, for event types of a user's taxonomy, whether an incident of that
+    type can breach a ceasefire (:func:`~trucewatch.analyze.taxonomy.violence_overrides`). Same input in
+    any order gives the same output and ids.
     """
     by_id = {a.id: a for a in articles}
     analyses_by_id = {a.article_id: a for a in analyses if a.article_id in by_id}
@@ -78,7 +81,7 @@ def derive(
     status_disputes = [d for d in fusion.disputes if d.kind == "status"]
     agreements = [_with_fusion_disputes(a, status_disputes) for a in agreements]
     agreements = apply_declarations(agreements, (*declared, *declarations_from_reviews(reviews)))
-    violations = violations_from(agreements, fusion, by_id, analyses_by_id)
+    violations = violations_from(agreements, fusion, by_id, analyses_by_id, violent=violent)
     violations = reviewed_violations(violations, reviews)
     return agreements, violations
 

@@ -42,8 +42,14 @@ def violations_from(
     fusion: Fusion,
     articles: Mapping[str, Article],
     analyses: Mapping[str, Analysis],
+    *,
+    violent: Mapping[str, bool] | None = None,
 ) -> list[Violation]:
-    """Alleged violations of ``agreements`` among ``fusion.incidents`` (unreviewed), sorted by date then id."""
+    """Alleged violations of ``agreements`` among ``fusion.incidents`` (unreviewed), sorted by date then id.
+
+    ``violent`` (event type -> can breach a ceasefire) overrides :func:`~._cues.is_violating` for the types
+    it names: a user's own event types."""
+    violent = violent or {}
     canon = {a.id: a for a in fusion.actors}
     claims_by_incident: dict[str, list[str]] = {}
     for cid, iid in fusion.claim_incident.items():
@@ -59,7 +65,7 @@ def violations_from(
                 by_code.setdefault(code, []).append(a)
     out = []
     for inc in fusion.incidents:
-        if not cues.is_violating(inc.type) or not inc.date_start:
+        if not violent.get(inc.type or "", cues.is_violating(inc.type)) or not inc.date_start:
             continue
         when = _d(inc.date_start)
         if when is None:

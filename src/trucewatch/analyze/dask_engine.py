@@ -53,7 +53,7 @@ PLUGIN_NAME = "trucewatch-resources"
 
 def _key(settings: Settings) -> tuple:
     """The settings that decide what :func:`load_resources` loads."""
-    return (settings.spacy_model, settings.aliases_file, settings.gazetteer_file)
+    return (settings.spacy_model, settings.aliases_file, settings.gazetteer_file, settings.events_file)
 
 
 class ResourceCache:

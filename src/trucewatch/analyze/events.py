@@ -79,17 +79,18 @@ def _default_lexicon() -> Lexicon:
 
 
 def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Sequence[Place], times: Sequence[TimeExpr],
-                claims: Sequence[Claim], quotes: Sequence[Quote], *, taxonomy: Mapping[str, EventType] | None = None
-                ) -> list[EventMention]:
+                claims: Sequence[Claim], quotes: Sequence[Quote], *, taxonomy: Mapping[str, EventType] | None = None,
+                event_lexicon: Lexicon | None = None) -> list[EventMention]:
     """Event mentions of ``doc`` (a parse of ``article.text``), sorted by position, with relations resolved.
 
     ``actors``, ``places``, ``times``, ``claims`` and ``quotes`` are the records
     already found in the same article; mentions point at them (actor ids, claim
     ids, quote ids) or embed them (places, time). ``taxonomy`` defaults to
-    :data:`~trucewatch.analyze.taxonomy.TAXONOMY`.
+    :data:`~trucewatch.analyze.taxonomy.TAXONOMY`; ``event_lexicon`` is its lexicon when the caller built it
+    once (:func:`~trucewatch.analyze.taxonomy.lexicon`) for many articles.
     """
     tax = TAXONOMY if taxonomy is None else taxonomy
-    lex = _default_lexicon() if taxonomy is None else lexicon(taxonomy)
+    lex = event_lexicon or (_default_lexicon() if taxonomy is None else lexicon(taxonomy))
     actor_spans = sorted((s, e, a.id) for a in actors for s, e in a.mentions)
     anchor = article.published[:10] if article.published else None
     found: list[tuple[EventMention, Token]] = []

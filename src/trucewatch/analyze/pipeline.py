@@ -19,7 +19,7 @@ import dataclasses
 import hashlib
 import importlib.metadata
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,16 +32,16 @@ from ..records import Analysis, Article, Skip
 from ..settings import Settings
 from . import places as places_mod
 
-try:  # events.py is being written alongside this module; until it lands, analyses carry no events.
-    from . import events as events_mod
-except ImportError:  # pragma: no cover - removed once events.py exists
-    events_mod = None
+from . import events as events_mod
 from . import timex as timex_mod
 from .actors import actors_from
 from .aliases import DATA, CountryTable, UserActor, learn_aliases, load_user_aliases
 from .claims import claims_from
 from .components import Lexicon, add_components, lexicon
 from .quotes import quotes_from
+from .taxonomy import EventType, user_taxonomy
+from .taxonomy import Lexicon as EventLexicon
+from .taxonomy import lexicon as event_lexicon
 
 __all__ = [
     "AnalyzeReport",
@@ -104,11 +104,15 @@ def _model_version(name: str) -> str:
 
 
 def pipeline_version(settings: Settings) -> str:
-    """``<model>-<model version>+rules.<hash>+aliases.<hash>+gaz.<hash>``: changes when any of them changes."""
-    return (
+    """``<model>-<model version>+rules.<hash>+aliases.<hash>+gaz.<hash>[+events.<hash>]``: changes when any of
+    them changes (the events part only when an ``events_file`` is set)."""
+    version = (
         f"{_model_version(settings.spacy_model)}+rules.{RULES_HASH}"
         f"+aliases.{_file_hash(settings.aliases_file)}+gaz.{_file_hash(settings.gazetteer_file)}"
     )
+    if settings.events_file:
+        version += f"+events.{_file_hash(settings.events_file)}"
+    return version
 
 
 #: The pipeline version for the default settings (default model, no user files); see :func:`pipeline_version`.
@@ -145,10 +149,13 @@ class Resources:
     user_actors: tuple[UserActor, ...]
     gazetteer: Any
     version: str
+    taxonomy: Mapping[str, EventType] | None = None  # the events_file's extended taxonomy (None: the built-in one)
+    event_lex: EventLexicon | None = None  # its trigger lexicon, built once
 
 
 def load_resources(settings: Settings, nlp: Any = None) -> Resources:
-    """Load the model (unless ``nlp`` is given), word lists, aliases and gazetteer for ``settings``."""
+    """Load the model (unless ``nlp`` is given), word lists, aliases, gazetteer and event types for ``settings``."""
+    taxonomy = user_taxonomy(settings.events_file)
     return Resources(
         nlp=nlp if nlp is not None else load_nlp(settings.spacy_model),
         lex=lexicon(),
@@ -156,6 +163,8 @@ def load_resources(settings: Settings, nlp: Any = None) -> Resources:
         user_actors=load_user_aliases(settings.aliases_file),
         gazetteer=places_mod.Gazetteer.load(settings),
         version=pipeline_version(settings),
+        taxonomy=taxonomy,
+        event_lex=event_lexicon(taxonomy) if taxonomy is not None else None,
     )
 
 
@@ -192,7 +201,8 @@ def analysis_from_doc(doc, article: Article, res: Resources) -> Analysis:
     context = {e.country for e in idx.ents if e.kind in ("country", "government") and e.country}
     places = places_mod.places_from(doc, res.gazetteer, article, context)
     actors = idx.freeze()
-    events = events_mod.events_from(doc, article, actors, places, times, claims, quotes) if events_mod else []
+    events = events_mod.events_from(doc, article, actors, places, times, claims, quotes, taxonomy=res.taxonomy,
+                                    event_lexicon=res.event_lex)
     # Each claim points at the event mention of its sentence.
     claim_event: dict[str, str] = {}
     for ev in events:

@@ -38,6 +38,8 @@ __all__ = [
     "lexicon",
     "load_extension",
     "register",
+    "user_taxonomy",
+    "violence_overrides",
 ]
 
 
@@ -224,3 +226,16 @@ def load_extension(path: str | Path, taxonomy: Mapping[str, EventType] | None = 
                 phrases=spec.get("phrases") or (), context=" ".join(spec.get("needs_context") or ()))
         out = register(out, et)
     return out
+
+
+def user_taxonomy(events_file: str) -> dict[str, EventType] | None:
+    """The built-in taxonomy extended by the ``events_file`` setting, or None when it is unset."""
+    return load_extension(Path(events_file).expanduser()) if events_file else None
+
+
+def violence_overrides(taxonomy: Mapping[str, EventType] | None) -> dict[str, bool]:
+    """key -> violent, for the types of ``taxonomy`` that are new or whose ``violent`` flag differs from
+    the built-in one (what the agreements stage needs to know of a user's taxonomy)."""
+    if not taxonomy:
+        return {}
+    return {k: t.violent for k, t in taxonomy.items() if k not in TAXONOMY or TAXONOMY[k].violent != t.violent}

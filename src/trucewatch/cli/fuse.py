@@ -88,13 +88,19 @@ def _write_jsonl(ctx: Context, out: TextIO, story: str | None, since: str | None
 def _write_csv(ctx: Context, out: TextIO, story: str | None, since: str | None) -> None:
     from .. import report
 
-    out.write(report.to_csv(build_export(ctx.store, story_id=story, since=since)))
+    from ..analyze.taxonomy import user_taxonomy
+
+    doc = build_export(ctx.store, story_id=story, since=since)
+    out.write(report.to_csv(doc, user_taxonomy(ctx.settings.events_file)))
 
 
 def _write_geojson(ctx: Context, out: TextIO, story: str | None, since: str | None) -> None:
     from .. import report
 
-    json.dump(report.to_geojson(build_export(ctx.store, story_id=story, since=since)), out, ensure_ascii=False, indent=1)
+    from ..analyze.taxonomy import user_taxonomy
+
+    doc = build_export(ctx.store, story_id=story, since=since)
+    json.dump(report.to_geojson(doc, user_taxonomy(ctx.settings.events_file)), out, ensure_ascii=False, indent=1)
     out.write("\n")
 
 

@@ -129,7 +129,9 @@ def demo_cmd(ctx: Context, out_dir: Path, sources: tuple[str, ...]) -> None:
     with err.status("Fusing…") as status:
         pipeline.fuse(settings, store, progress=lambda msg: status.update(f"Fusing: {msg}"))
     doc = build_export(store)
-    paths = report.write_reports(doc, out_dir)
+    from ..analyze.taxonomy import user_taxonomy
+
+    paths = report.write_reports(doc, out_dir, user_taxonomy(settings.events_file))
     incidents = doc.get("incidents") or []
     articles = doc.get("articles") or []
     outlets = {a.get("outlet") for a in articles if a.get("outlet")}

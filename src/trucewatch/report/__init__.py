@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from .brief import build_brief
@@ -49,8 +50,10 @@ def render(brief: Brief, fmt: str = "md") -> str:
     return FORMATS[fmt](brief)
 
 
-def write_reports(doc: dict[str, Any], out_dir: str | Path) -> dict[str, Path]:
+def write_reports(doc: dict[str, Any], out_dir: str | Path, taxonomy: Mapping[str, Any] | None = None) -> dict[str, Path]:
     """Write brief.html, brief.md, incidents.csv, incidents.geojson and trucewatch.json into ``out_dir``.
+
+    ``taxonomy`` (a user's ``events_file`` taxonomy) gives the ACLED types of the user's event types.
 
     Returns the paths by kind (html, md, csv, geojson, json). The folder is created if needed.
     """
@@ -66,7 +69,7 @@ def write_reports(doc: dict[str, Any], out_dir: str | Path) -> dict[str, Path]:
     }
     paths["html"].write_text(render_html(brief), encoding="utf-8")
     paths["md"].write_text(render_markdown(brief), encoding="utf-8")
-    paths["csv"].write_text(to_csv(doc), encoding="utf-8", newline="")
-    paths["geojson"].write_text(json.dumps(to_geojson(doc), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    paths["csv"].write_text(to_csv(doc, taxonomy), encoding="utf-8", newline="")
+    paths["geojson"].write_text(json.dumps(to_geojson(doc, taxonomy), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     paths["json"].write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return paths

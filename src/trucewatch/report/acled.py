@@ -14,6 +14,8 @@ not produce an agreement are not events in ACLED's sense and are exported as
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 __all__ = ["ACLED_TYPES", "acled_type", "geo_precision", "time_precision"]
 
@@ -108,12 +110,18 @@ def _key(event_type: str | None) -> str:
     return re.sub(r"[^a-z0-9]+", "_", (event_type or "").lower()).strip("_")
 
 
-def acled_type(event_type: str | None) -> tuple[str, str]:
+def acled_type(event_type: str | None, taxonomy: Mapping[str, Any] | None = None) -> tuple[str, str]:
     """(ACLED event_type, sub_event_type) for a trucewatch event type.
+
+    ``taxonomy`` (a user's extended taxonomy, from the ``events_file`` setting) wins where it states an
+    ACLED event type for the key.
 
     >>> acled_type("airstrike")
     ('Explosions/Remote violence', 'Air/drone strike')
     """
+    stated = (taxonomy or {}).get(event_type or "")
+    if stated is not None and stated.acled_event_type:
+        return stated.acled_event_type, stated.acled_sub_event_type or "Other"
     key = _key(event_type)
     if key in ACLED_TYPES:
         return ACLED_TYPES[key]

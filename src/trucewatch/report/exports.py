@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from typing import Any
 
 import jsonschema
@@ -57,13 +58,15 @@ def _iso3(place: dict[str, Any] | None) -> str:
     return "XXX"
 
 
-def incident_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """One dict per incident with the :data:`COLUMNS` keys (numbers as numbers, missing values as None)."""
+def incident_rows(doc: dict[str, Any], taxonomy: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """One dict per incident with the :data:`COLUMNS` keys (numbers as numbers, missing values as None).
+
+    ``taxonomy``: a user's extended event taxonomy (``events_file``), for the ACLED types it states."""
     index = DocIndex(doc)
     rows = []
     for inc in ordered_incidents(list(index.incidents.values())):
         place = primary_place(inc)
-        event_type, sub_type = acled_type(inc.get("type"))
+        event_type, sub_type = acled_type(inc.get("type"), taxonomy)
         acting = index.actor_names(inc.get("acting") or [])
         target = index.actor_names(inc.get("target") or [])
         if not acting and not target:
@@ -112,17 +115,17 @@ def incident_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def to_csv(doc: dict[str, Any]) -> str:
+def to_csv(doc: dict[str, Any], taxonomy: Mapping[str, Any] | None = None) -> str:
     """The incidents of ``doc`` as CSV text with the header :data:`COLUMNS` (RFC 4180, ``\\r\\n`` line ends)."""
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(COLUMNS)
-    for row in incident_rows(doc):
+    for row in incident_rows(doc, taxonomy):
         w.writerow([fmt_number(row[c]) if isinstance(row[c], float) else ("" if row[c] is None else row[c]) for c in COLUMNS])
     return buf.getvalue()
 
 
-def to_geojson(doc: dict[str, Any]) -> dict[str, Any]:
+def to_geojson(doc: dict[str, Any], taxonomy: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A GeoJSON FeatureCollection (RFC 7946) of the incidents that have coordinates, one Point each.
 
     Properties carry the CSV columns plus ``id``, ``type``, ``date_precision``,
@@ -132,7 +135,7 @@ def to_geojson(doc: dict[str, Any]) -> dict[str, Any]:
     index = DocIndex(doc)
     features = []
     unlocated = 0
-    for inc, row in zip(ordered_incidents(list(index.incidents.values())), incident_rows(doc)):
+    for inc, row in zip(ordered_incidents(list(index.incidents.values())), incident_rows(doc, taxonomy)):
         if row["latitude"] is None or row["longitude"] is None:
             unlocated += 1
             continue
