@@ -282,6 +282,20 @@ def test_sequence_both_ways_for_fusion():
     assert b["attacked"] == [("after", "airstrike")]
 
 
+def test_an_end_after_another_event_does_not_put_the_event_after_it():
+    """"Exchanges that eased after the truce" began before it: only their easing came after."""
+    events = analyse("The shelling of the depot sparked heavy cross-border exchanges that only eased after "
+                     "Norland brokered a ceasefire on Monday.")
+    fire = next(e for e in events if e.type in ("cross_border_fire", "armed_clash"))
+    truce = one(events, "ceasefire")
+    shelling = one(events, "shelling")
+    assert truce.id not in {r.target_event_id for r in fire.relations}
+    assert [(r.kind, r.target_event_id) for r in fire.relations] == [("after", shelling.id)]
+    came = analyse("Heavy fighting that broke out after Norland brokered a ceasefire on Monday killed four troops.")
+    fight = next(e for e in came if e.type in ("armed_clash", "cross_border_fire"))
+    assert [r.target_event_id for r in fight.relations] == [one(came, "ceasefire").id]
+
+
 def test_after_a_time_is_not_a_relation():
     e = one(analyse("The air strikes began shortly after 11am on Sunday."), "airstrike")
     assert e.relations == ()

@@ -60,3 +60,46 @@ def test_an_unplaced_act_after_an_accusation_takes_its_time_and_place():
     assert owner.date_start == "2025-05-10"
     assert f.claim_incident[claim] == owner.id
     assert all(m.event_id == attack for m in owner.mentions)
+
+
+def test_an_act_told_as_retaliation_is_another_incident_and_keeps_its_figures():
+    """"In retaliation, X attacked ..." is a second incident: it must not fold into the act it answers,
+    nor reach forward to a later incident of the article; the figure of the next sentence (no event of its
+    own) goes with the act just told, so the two sides' figures meet in one dispute."""
+    text = ("The trouble began with blasts in Tavo, which Ostria blamed on Varenia. "
+            "In retaliation, Ostrian fighters attacked Varenian border posts, claiming to have killed 40 soldiers. "
+            "Varenia, however, confirmed the deaths of 12 personnel. "
+            "Weeks later, on Friday night, both armies exchanged fire near Kel Ridge.")
+    b = ArticleBuilder("r1", "Plain Courier", "2025-06-14", text)
+    blasts = b.event("explosion", "blasts", places=[TAVO])
+    ostria = b.actor("Ostrian fighters", "armed_group", country="XO")
+    attack = b.event("attack", "attacked", acting=[ostria], relations=[("retaliation", "In retaliation", blasts)])
+    fire = b.event("cross_border_fire", "exchanged fire", places=[KEL], time=("on Friday night", "2025-06-13"))
+    forty = b.claim("40 soldiers", 40, claimant="Ostrian fighters", claimant_actor=ostria, hedge="claimed", event=attack)
+    twelve = b.claim("12 personnel", 12, claimant="Varenia", hedge="confirmed")
+    art, an = b.build()
+    f = fuse([art], [an])
+    owner = {m.event_id: i.id for i in f.incidents for m in i.mentions}
+    assert owner[attack] != owner[blasts] and owner[attack] != owner[fire]
+    assert f.claim_incident[forty] == f.claim_incident[twelve] == owner[attack]
+    figures = [d for d in f.disputes if d.kind == "figure" and d.incident_id == owner[attack]]
+    assert len(figures) == 1
+
+
+def test_fresh_fire_is_a_new_incident_not_an_anaphor_of_an_earlier_one():
+    text = ("Shells hit Kel Ridge on Monday. Officials met in the capital to discuss the border. "
+            "Two farmers were hurt in fresh cross-border fire just hours before the meeting ended.")
+    b = ArticleBuilder("r2", "Plain Courier", "2025-06-14", text)
+    shells = b.event("shelling", "Shells hit", places=[KEL], time=("on Monday", "2025-06-09"))
+    fresh = b.event("cross_border_fire", "cross-border fire")
+    art, an = b.build()
+    f = fuse([art], [an])
+    owner = {m.event_id: i.id for i in f.incidents for m in i.mentions}
+    assert owner[fresh] != owner[shells]
+    # without the cue, the same sentence is read as a reference back to Monday's shelling
+    b2 = ArticleBuilder("r3", "Plain Courier", "2025-06-14", text.replace("fresh ", "the "))
+    shells2 = b2.event("shelling", "Shells hit", places=[KEL], time=("on Monday", "2025-06-09"))
+    fire2 = b2.event("cross_border_fire", "cross-border fire")
+    f2 = fuse(*map(lambda x: [x], b2.build()))
+    owner2 = {m.event_id: i.id for i in f2.incidents for m in i.mentions}
+    assert owner2[fire2] == owner2[shells2]

@@ -20,6 +20,10 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["STATUS_CUES", "governor", "status", "with_relations"]
 
 CAUSE_VERBS = frozenset("trigger spark prompt provoke cause".split())
+#: Verbs of an event's end or duration: "the exchanges eased after the ceasefire", "fighting ended after the
+#: talks" date the end, so the event itself began before that other event, not after it.
+END_VERBS = frozenset("ease end stop subside cease halt calm abate diminish decline slow die fade wane quieten quiet "
+                      "continue last persist linger drag rage".split())
 WISH_VERBS = frozenset("urge call ask demand want hope seek try push press encourage invite wish plead appeal".split())
 # Prepositions whose object describes the talks/ceasefire itself ("in place", "to an end", "under strain",
 # "without agreement"); "despite/after/amid the breakdown" name another event and are not read.
@@ -188,6 +192,8 @@ def _relations(head: Token, em: EventMention, trig_tokens: dict[int, EventMentio
     if gov.pos_ in ("VERB", "AUX"):
         anchors |= {c for c in gov.children if c.dep_ in ("dobj", "attr")}  # "shut the crossing in response to ..." 
     for anchor in sorted(anchors, key=lambda t: t.i):
+        if anchor is not head and anchor.pos_ in ("VERB", "AUX") and anchor.lemma_.lower() in END_VERBS:
+            continue  # "exchanges that only eased after the ceasefire": the easing came after, not the exchanges
         for c in anchor.children:
             low = c.lower_
             kind = None

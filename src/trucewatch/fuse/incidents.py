@@ -142,6 +142,8 @@ class MentionInfo:
     start: int = 0  # trigger offset in the article
     members: tuple[str, ...] = ()  # for a unit: the mention ids it stands for
     timed: bool = False  # has a resolved time expression of its own (however vague)
+    related: frozenset[str] = frozenset()  # mentions of its article it is stated to follow ("in retaliation for", "after")
+    new: bool = False  # introduced as another incident ("fresh clashes", "renewed shelling"), not an anaphor
 
     @property
     def anchored(self) -> bool:
@@ -180,8 +182,20 @@ def mention_features(
     fp = hashlib.sha1(
         repr((ev.id, ev.type, lo, hi, explicit, [place_key(p) + str(place_level(p)) + str(p.admin1) + str(p.country_code) for p in places], sorted(actors), sorted(sides), sorted(words))).encode()
     ).hexdigest()[:16]
+    related = frozenset(r.target_event_id for r in ev.relations if r.target_event_id)
     return MentionInfo(ev.id, art.id, ev.type, fam, lo, hi, explicit, places, actors, sides, words, tuple(keys), fp,
-                       ev.start, (ev.id,), ev.time is not None and bool(ev.time.date_start))
+                       ev.start, (ev.id,), ev.time is not None and bool(ev.time.date_start), related,
+                       _introduced_as_new(art.text, ev))
+
+
+#: Words before a trigger that introduce another incident rather than point back at one ("fresh clashes").
+NEW_CUES = frozenset("fresh new renewed another further additional".split())
+
+
+def _introduced_as_new(text: str, ev: EventMention) -> bool:
+    """Whether the trigger's noun phrase opens with a word of :data:`NEW_CUES` ("in fresh cross-border fire")."""
+    before = text[max(ev.sentence_start, ev.start - 40):ev.start].lower().replace("-", " ").split()
+    return bool(before) and any(w in NEW_CUES for w in before[-2:])
 
 
 def _keys(places, actors, words) -> tuple[str, ...]:
@@ -194,7 +208,10 @@ def units(mentions: Iterable[MentionInfo]) -> list[MentionInfo]:
     """Within-article coreference: each mention with neither its own date nor a specific place
     ("the fighting", "the attack") joins an anchored mention of its family in the same article (one
     of its own type first, else the nearest one before it, else the nearest after it); when an article has no anchored mention of a family, its floating mentions of that
-    family form one unit. Cross-article clustering then works on these units."""
+    family form one unit. A mention never joins a group holding a mention it is stated to follow or
+    that follows it ("in retaliation, fighters attacked ...": two incidents), and one introduced as
+    new ("fresh clashes") joins only an anchored mention of its own type; such mentions with nowhere
+    to go stand alone. Cross-article clustering then works on these units."""
     by: dict[tuple[str, str], list[MentionInfo]] = defaultdict(list)
     for m in mentions:
         by[(m.article_id, m.family)].append(m)
@@ -216,19 +233,43 @@ def units(mentions: Iterable[MentionInfo]) -> list[MentionInfo]:
                 groups[m.id] = [m]
         anchored = heads
         floating = [m for m in ms if not m.anchored]
-        if anchored:
-            for f in floating:
-                # "the strikes" refers to an earlier strike rather than to a nearer shelling: same type first,
-                # then the nearest mention before it (anaphora points back), then the nearest after it
-                # ("fighting earlier this month" has a time of its own, however vague: it is no anaphor
-                # and simply joins the nearest)
-                if f.timed:
-                    near = min(anchored, key=lambda a: (abs(a.start - f.start), a.start < f.start, a.id))
-                else:
-                    near = min(anchored, key=lambda a: (a.type != f.type, a.start > f.start, abs(a.start - f.start), a.id))
-                groups[near.id].append(f)
-        elif floating:
-            groups[floating[0].id] = floating
+        linked: dict[str, set[str]] = defaultdict(set)  # stated order between mentions, both ways
+        for m in ms:
+            for r in m.related:
+                linked[m.id].add(r)
+                linked[r].add(m.id)
+
+        def apart(f: MentionInfo, head: MentionInfo) -> bool:
+            return any(linked[f.id] & set(x.members) for x in groups[head.id])
+
+        loose: list[MentionInfo] = []
+        for f in floating:
+            # "the strikes" refers to an earlier strike rather than to a nearer shelling: same type first,
+            # then the nearest mention before it (anaphora points back), then the nearest after it
+            # ("fighting earlier this month" has a time of its own, however vague: it is no anaphor
+            # and simply joins the nearest)
+            options = [a for a in anchored if not apart(f, a) and (not f.new or a.type == f.type)]
+            if not f.timed and any(a.start < f.start for a in anchored):
+                # an anaphor points back: past an anchored mention it may not join, it does not reach forward
+                options = [a for a in options if a.start < f.start]
+            if not options:
+                loose.append(f)
+                continue
+            if f.timed:
+                near = min(options, key=lambda a: (abs(a.start - f.start), a.start < f.start, a.id))
+            else:
+                near = min(options, key=lambda a: (a.type != f.type, a.start > f.start, abs(a.start - f.start), a.id))
+            groups[near.id].append(f)
+        # floating mentions with no anchored one to join: one unit, except those stated to follow one another
+        # or introduced as new, which stand alone
+        rest: list[MentionInfo] = []
+        for f in loose:
+            if f.new or any(linked[f.id] & set(x.members) for x in rest) or (anchored and linked[f.id]):
+                groups[f.id] = [f]
+            else:
+                rest.append(f)
+        if rest:
+            groups[rest[0].id] = rest
         for group in groups.values():
             out.append(_merge_unit(group))
     return sorted(out, key=lambda u: u.id)
@@ -254,8 +295,9 @@ def _merge_unit(group: list[MentionInfo]) -> MentionInfo:
     typ = max(types, key=lambda t: (types[t], t == head.type, t))
     members = tuple(sorted(x for m in group for x in m.members))
     fp = hashlib.sha1("|".join(sorted(m.fingerprint for m in group)).encode()).hexdigest()[:16]
+    related = frozenset().union(*(m.related for m in group)) - set(members)
     return MentionInfo(members[0], head.article_id, typ, head.family, lo, hi, head.explicit, places, actors, sides, words,
-                       _keys(places, actors, words), fp, head.start, members)
+                       _keys(places, actors, words), fp, head.start, members, related=related)
 
 
 def _gap(a: MentionInfo, b: MentionInfo) -> int | None:
@@ -351,6 +393,26 @@ class _Cluster:
     lo: int | None  # intersection of explicit intervals
     hi: int | None
     places: tuple[Place, ...]  # specific places
+    apart: set[str]  # units it may not merge with
+
+
+def _cannot_link(units_: list[MentionInfo]) -> dict[str, set[str]]:
+    """unit id -> units of the same article it must stay apart from: one is stated to follow the other
+    ("in retaliation, fighters attacked ..."), or one was introduced as a new incident ("fresh clashes")."""
+    by_article: dict[str, list[MentionInfo]] = defaultdict(list)
+    for u in units_:
+        by_article[u.article_id].append(u)
+    out: dict[str, set[str]] = defaultdict(set)
+    for us in by_article.values():
+        if len(us) < 2:
+            continue
+        for u in us:
+            for v in us:
+                if u.id < v.id and (u.new or v.new or u.related & set(v.members or (v.id,))
+                                    or v.related & set(u.members or (u.id,))):
+                    out[u.id].add(v.id)
+                    out[v.id].add(u.id)
+    return out
 
 
 def cluster_mentions(
@@ -376,18 +438,21 @@ def cluster_mentions(
         stats["candidate_links"] = len(edges)
 
     expand = {m.id: m.members or (m.id,) for m in mentions}
+    apart = _cannot_link(mentions)
     clusters: dict[str, _Cluster] = {}
     owner: dict[str, str] = {}
     for m in mentions:
         explicit = m.explicit
         clusters[m.id] = _Cluster([m.id], m.lo if explicit else None, m.hi if explicit else None,
-                                  tuple(p for p in m.places if place_level(p) >= 1))
+                                  tuple(p for p in m.places if place_level(p) >= 1), set(apart.get(m.id, ())))
         owner[m.id] = m.id
     for (a, b), s in sorted(edges.items(), key=lambda e: (-e[1], e[0])):
         ra, rb = owner[a], owner[b]
         if ra == rb:
             continue
         ca, cb = clusters[ra], clusters[rb]
+        if ca.apart.intersection(cb.members):
+            continue
         lo, hi = ca.lo, ca.hi
         if cb.lo is not None:
             if lo is None:
@@ -406,6 +471,7 @@ def cluster_mentions(
         big.members.extend(small.members)
         big.lo, big.hi = lo, hi
         big.places = tuple(dict.fromkeys((*big.places, *small.places)))
+        big.apart |= small.apart
         del clusters[drop]
         for mid in small.members:
             owner[mid] = keep
