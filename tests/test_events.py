@@ -418,3 +418,14 @@ def test_shared_corpus_events_places_times(shared_corpus, settings):
             for r in e.relations:
                 assert r.target_event_id is None or r.target_event_id in {x.id for x in an.events}
     assert n_events > 0
+
+
+def test_a_date_on_the_object_of_followed_is_the_objects_and_the_order_is_read():
+    """"The talks followed a ceasefire on October 19": the date is the ceasefire's; the talks came after it."""
+    events = analyse("The talks in Geneva followed a ceasefire on October 19 between Norland and Estavia.")
+    talks, truce = one(events, "talks"), one(events, "ceasefire")
+    assert truce.time is not None and truce.time.date_start == "2025-10-19"
+    assert talks.time is None
+    assert [(r.kind, r.target_event_id) for r in talks.relations] == [("after", truce.id)]
+    before = analyse("The shelling of the depot preceded the talks in Geneva.")
+    assert [(r.kind, r.target_event_id) for r in one(before, "talks").relations] == [("after", one(before, "shelling").id)]

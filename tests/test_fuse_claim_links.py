@@ -103,3 +103,21 @@ def test_fresh_fire_is_a_new_incident_not_an_anaphor_of_an_earlier_one():
     f2 = fuse(*map(lambda x: [x], b2.build()))
     owner2 = {m.event_id: i.id for i in f2.incidents for m in i.mentions}
     assert owner2[fire2] == owner2[shells2]
+
+
+def test_a_denial_goes_with_the_nearest_act_of_its_sentence():
+    text = ("Blasts hit Tavo on Monday, which Ostria blamed on Varenian drones. "
+            "Varenia denied involvement, but the attacks set off heavy exchanges of fire near Kel Ridge on Tuesday.")
+    b = ArticleBuilder("r4", "Plain Courier", "2025-06-14", text)
+    varenia = b.actor("Varenia", "country", country="XV")
+    blasts = b.event("explosion", "Blasts hit", places=[TAVO], time=("on Monday", "2025-06-09"))
+    b.event("airstrike", "drones", acting=[varenia])
+    b.event("denial", "denied", acting=[varenia])
+    b.event("attack", "attacks")
+    fire = b.event("cross_border_fire", "exchanges of fire", places=[KEL], time=("on Tuesday", "2025-06-10"))
+    art, an = b.build()
+    f = fuse([art], [an])
+    owner = {m.event_id: i.id for i in f.incidents for m in i.mentions}
+    assert owner[blasts] != owner[fire]
+    responsibility = [d for d in f.disputes if d.kind == "responsibility"]
+    assert [d.incident_id for d in responsibility] == [owner[blasts]]

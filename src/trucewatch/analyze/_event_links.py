@@ -19,7 +19,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["STATUS_CUES", "governor", "status", "with_relations"]
 
-CAUSE_VERBS = frozenset("trigger spark prompt provoke cause".split())
+CAUSE_VERBS = frozenset("trigger spark prompt provoke cause precede".split())
+#: "X followed Y": X comes after Y (the reverse of :data:`CAUSE_VERBS`).
+FOLLOW_VERBS = frozenset("follow".split())
+#: Verbs relating two events: a time hanging from one of them dates its object ("the talks followed a ceasefire
+#: on October 19"), not its subject.
+SEQUENCE_VERBS = CAUSE_VERBS | FOLLOW_VERBS
 #: Verbs of an event's end or duration: "the exchanges eased after the ceasefire", "fighting ended after the
 #: talks" date the end, so the event itself began before that other event, not after it.
 END_VERBS = frozenset("ease end stop subside cease halt calm abate diminish decline slow die fade wane quieten quiet "
@@ -148,20 +153,25 @@ def with_relations(found: list[tuple[EventMention, Token]], violent: frozenset[s
         if rels and violent:
             rels = tuple(_antecedent(r, em, found, sent_no, violent) for r in rels)
         out.append(replace(em, relations=rels) if rels else em)
-    # "X triggered Y": Y follows from X.
+    # "X triggered Y": Y follows from X; "X followed Y": X comes after Y.
     final = {e.id: e for e in out}
     for em, head in found:
         gov = head.head if head.dep_ in ("nsubj",) else None
-        if gov is not None and gov.lemma_.lower() in CAUSE_VERBS:
+        if gov is not None and gov.lemma_.lower() in SEQUENCE_VERBS:
             for c in gov.children:
                 if c.dep_ == "dobj":
-                    eff = _event_in(c, trig_tokens)
-                    if eff is not None and eff.id != em.id:
-                        rel = Relation(kind="after", target_event_id=em.id, text=f"{head.text} {gov.text}",
-                                       start=min(head.idx, gov.idx), end=max(head.idx + len(head.text), gov.idx + len(gov.text)))
-                        cur = final[eff.id]
-                        if not any(r.kind == "after" and r.target_event_id == em.id for r in cur.relations):
-                            final[eff.id] = replace(cur, relations=cur.relations + (rel,))
+                    other = _event_in(c, trig_tokens)
+                    if other is None or other.id == em.id:
+                        continue
+                    if gov.lemma_.lower() in FOLLOW_VERBS:
+                        later, earlier, words = em, other, (gov, c)
+                    else:
+                        later, earlier, words = other, em, (head, gov)
+                    rel = Relation(kind="after", target_event_id=earlier.id, text=f"{words[0].text} {words[1].text}",
+                                   start=min(t.idx for t in words), end=max(t.idx + len(t.text) for t in words))
+                    cur = final[later.id]
+                    if not any(r.kind == "after" and r.target_event_id == earlier.id for r in cur.relations):
+                        final[later.id] = replace(cur, relations=cur.relations + (rel,))
     return sorted(final.values(), key=lambda e: (e.start, e.end, e.type))
 
 

@@ -34,7 +34,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from ..records import Actor, Article, Claim, EventMention, Place, Quote, TimeExpr, stable_id
-from ._event_links import STATUS_CUES, governor, with_relations
+from ._event_links import SEQUENCE_VERBS, STATUS_CUES, governor, with_relations
 from ._event_links import status as status_of
 from .taxonomy import MILITARY_CONTEXT, STATUS_TYPES, TAXONOMY, EventType, Lexicon, lexicon
 
@@ -632,6 +632,10 @@ def _owners(doc: Doc, trigs: list[Trig], spans: list[tuple[int, int]], statement
                     break
                 if cur.i in gov_owner:
                     owner = set(gov_owner[cur.i])
+                    if cur.lemma_.lower() in SEQUENCE_VERBS and len(owner) > 1:
+                        # "the talks followed a ceasefire on October 19": the date is the object's
+                        objects = {k for k in owner if trigs[k][2].dep_ != "nsubj"}
+                        owner = objects or owner
                     break
                 if statements and cur.pos_ == "VERB" and cur.lemma_.lower() in SPEECH_LEMMAS:
                     owner = set()

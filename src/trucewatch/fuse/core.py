@@ -191,7 +191,7 @@ def fuse_with_cache(
                 if lo is not None and hi is not None and (hi < own_lo or lo > own_hi):
                     continue
             fam_bonus = 0 if prefer is None or inc.family_of(e.type) == prefer else 1
-            cand = (fam_bonus, dist, e.id)
+            cand = (fam_bonus, dist, abs(pos - e.start), e.id)  # in one sentence: the nearest trigger
             if best is None or cand < best[0]:
                 best = (cand, incident_of[e.id])
         return best[1] if best else None
