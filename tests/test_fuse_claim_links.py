@@ -121,3 +121,23 @@ def test_a_denial_goes_with_the_nearest_act_of_its_sentence():
     assert owner[blasts] != owner[fire]
     responsibility = [d for d in f.disputes if d.kind == "responsibility"]
     assert [d.incident_id for d in responsibility] == [owner[blasts]]
+
+
+def test_an_undated_report_in_a_wide_window_does_not_bridge_two_rounds_of_talks():
+    """Report windows bind the whole incident, not only the pair that links it: talks told by an undated
+    article whose inferred publication range spans both rounds join at most one round."""
+    ISTA = place("Ista", "XV", admin1="Ista Province", feature="city", lat=14.5, lon=103.2)
+    first = ArticleBuilder("t1", "River Times", "2025-10-29",
+                           "Talks between Ostria and Varenia in Ista ended without a deal, officials said.")
+    r1 = first.event("talks", "Talks", places=[ISTA])  # undated: within a week before its report
+    second = ArticleBuilder("t2", "Hill Post", "2025-11-09",
+                            "A new round of talks between Ostria and Varenia in Ista broke down on Saturday.")
+    r2 = second.event("talks", "talks", places=[ISTA], time=("on Saturday", "2025-11-08"))
+    third = ArticleBuilder("t3", "Lake Daily", None, "Ostria and Varenia held talks in Ista, mediated by Norland.",
+                           published_range=("2025-10-21", "2025-11-27"))
+    r3 = third.event("talks", "talks", places=[ISTA])
+    built = [b.build() for b in (first, second, third)]
+    f = fuse([a for a, _ in built], [an for _, an in built])
+    owner = {m.event_id: i.id for i in f.incidents for m in i.mentions}
+    assert owner[r1] != owner[r2]
+    assert owner[r3] in (owner[r1], owner[r2])

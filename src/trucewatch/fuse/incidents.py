@@ -394,6 +394,8 @@ class _Cluster:
     hi: int | None
     places: tuple[Place, ...]  # specific places
     apart: set[str]  # units it may not merge with
+    flo: int | None = None  # intersection of the members' windows that are not explicit dates (report windows)
+    fhi: int | None = None
 
 
 def _cannot_link(units_: list[MentionInfo]) -> dict[str, set[str]]:
@@ -444,7 +446,8 @@ def cluster_mentions(
     for m in mentions:
         explicit = m.explicit
         clusters[m.id] = _Cluster([m.id], m.lo if explicit else None, m.hi if explicit else None,
-                                  tuple(p for p in m.places if place_level(p) >= 1), set(apart.get(m.id, ())))
+                                  tuple(p for p in m.places if place_level(p) >= 1), set(apart.get(m.id, ())),
+                                  None if explicit else m.lo, None if explicit else m.hi)
         owner[m.id] = m.id
     for (a, b), s in sorted(edges.items(), key=lambda e: (-e[1], e[0])):
         ra, rb = owner[a], owner[b]
@@ -463,6 +466,13 @@ def cluster_mentions(
                     continue
                 if gap <= 0:
                     lo, hi = max(lo, cb.lo), min(hi, cb.hi)  # type: ignore[type-var]
+        # windows are constraints for the whole group, not only for the pair that links it: an undated
+        # mention in a wide report window must not bridge two rounds of talks ten days apart
+        flo = max((x for x in (ca.flo, cb.flo) if x is not None), default=None)
+        fhi = min((x for x in (ca.fhi, cb.fhi) if x is not None), default=None)
+        if flo is not None and fhi is not None:
+            if flo > fhi or (lo is not None and hi is not None and max(lo, flo) > min(hi, fhi)):
+                continue
         pl = places_compatible(ca.places, cb.places)
         if pl == 0.0:
             continue
@@ -472,6 +482,7 @@ def cluster_mentions(
         big.lo, big.hi = lo, hi
         big.places = tuple(dict.fromkeys((*big.places, *small.places)))
         big.apart |= small.apart
+        big.flo, big.fhi = flo, fhi
         del clusters[drop]
         for mid in small.members:
             owner[mid] = keep
