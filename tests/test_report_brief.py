@@ -296,3 +296,18 @@ def test_a_reviewed_speaker_is_shown_with_the_review(doc):
     )
     texts = [s.text for g in build_brief(doc).section("quotes").groups for s in g.sentences]
     assert any("Speaker set by review (qa); the outlet named Someone Else." in t for t in texts), texts
+
+
+def test_actor_lists_name_a_country_once_not_also_its_government():
+    from trucewatch.report._index import DocIndex
+
+    doc = {"actors": [
+        {"id": "g", "name": "Government of Norland", "kind": "government", "country": "NL"},
+        {"id": "c", "name": "Norland", "kind": "country", "country": "NL"},
+        {"id": "e", "name": "Government of Estavia", "kind": "government", "country": "EV"},
+        {"id": "p", "name": "Mira Holm", "kind": "person", "country": "NL"},
+    ]}
+    index = DocIndex(doc)
+    assert index.actor_names(["g", "c", "e", "p", "c"]) == ["Norland", "Government of Estavia", "Mira Holm"]
+    assert index.actor_names(["g"]) == ["Government of Norland"]
+    assert index.actor_names(["unknown-id"]) == ["unknown-id"]

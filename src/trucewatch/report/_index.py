@@ -192,9 +192,16 @@ class DocIndex:
         return a["name"] if a else actor_id
 
     def actor_names(self, actor_ids: Iterable[str]) -> list[str]:
+        """Names of ``actor_ids`` in order, each once; a government is left out when its country is listed too
+        ("Pakistan", not "Government of Pakistan, Pakistan")."""
+        ids = list(actor_ids or ())
+        found = [(i, self.actor(i)) for i in ids]
+        countries = {a.get("country") for _, a in found if a and a.get("kind") == "country" and a.get("country")}
         seen: list[str] = []
-        for i in actor_ids or ():
-            n = self.actor_name(i)
+        for i, a in found:
+            if a and a.get("kind") == "government" and a.get("country") in countries:
+                continue
+            n = a["name"] if a else i
             if n not in seen:
                 seen.append(n)
         return seen
