@@ -161,6 +161,17 @@ def test_same_quote_cluster_is_shown_once_with_all_outlets_and_speaker_flag(brie
     assert quotes.groups[0].flag == "speaker"
 
 
+def test_attributions_fusion_found_compatible_are_not_shown_as_a_speaker_dispute(doc):
+    """Without fusion's speaker dispute (a minister and the country he speaks for), the cluster is filed under
+    the person named, saying who else it is attributed to."""
+    doc["disputes"] = [d for d in doc["disputes"] if d["kind"] != "speaker"]
+    quotes = build_brief(doc).section("quotes")
+    texts = [s.text for g in quotes.groups for s in g.sentences]
+    hit = next(t for t in texts if "We responded only to fire" in t)
+    assert "Attributed to different speakers" not in hit and "Also attributed to" in hit
+    assert all(g.flag != "speaker" for g in quotes.groups)
+
+
 def test_quotes_are_grouped_by_speaker_with_role(doc):
     doc["quotes"].append(
         {"id": "q9", "article_id": "a3", "text": "no more than two Kyrgyz guards died in the exchange",

@@ -121,6 +121,8 @@ def quotes_section(ctx: "_Ctx") -> Section:
     names: dict[str, tuple[str, str]] = {}
     disputed: list[Sentence] = []
     shown_clusters: set[str] = set()
+    # fusion decides which attributions conflict: a minister and the country he speaks for do not
+    disputed_clusters = {d.get("quote_cluster_id") for d in index.disputes if d.get("kind") == "speaker"}
     quotes = sorted(
         index.quotes.values(),
         key=lambda q: ((index.articles.get(q["article_id"]) or {}).get("published") or "9999", q["article_id"], q.get("start") or 0),
@@ -144,10 +146,15 @@ def quotes_section(ctx: "_Ctx") -> Section:
             longest = max(members, key=lambda m: len(m.get("text") or ""))
             text = f"“{_shorten(cluster.get('text') or longest.get('text') or '')}” — reported by {', '.join(outlets)}"
             text += f" ({n_ind} independent report{'s' if n_ind != 1 else ''})."
-            if len(speakers) > 1:
+            if len(speakers) > 1 and cluster["id"] in disputed_clusters:
                 who = "; ".join(f"{name} ({outlet})" for name, outlet in speakers.values())
                 disputed.append(Sentence(f"{text} Attributed to different speakers: {who}.", cites, tag="speaker disputed"))
                 continue
+            if len(speakers) > 1:  # compatible attributions: filed under the person named, if any
+                people = [m for m in members if (index.actor(m.get("speaker_actor_id")) or {}).get("kind") == "person"]
+                longest = max(people or members, key=lambda m: len(m.get("text") or ""))
+                others = [n for k, (n, _) in speakers.items() if k != _speaker_key(ctx, longest)[0]]
+                text += f" Also attributed to {', '.join(others)}."
             key, name, roles = _speaker_key(ctx, longest)
             names.setdefault(key, (name, roles))
             by_speaker[key].append(Sentence(text, cites, tag="cluster"))
