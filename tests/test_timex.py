@@ -167,3 +167,21 @@ def test_resolved_intervals_are_ordered(anchor, text, spread):
     assert ds is not None, (text, reason)
     assert ds <= de
     assert prec in ("day", "week", "month", "year", "range")
+
+
+@pytest.mark.parametrize(
+    "text, start, end",
+    [("between October 10 and 15", "2025-10-10", "2025-10-15"),
+     ("the night of November 3-4", "2025-11-03", "2025-11-04"),
+     ("from 3 to 5 November", "2025-11-03", "2025-11-05"),
+     ("Oct 30 to Nov 2", "2025-10-30", "2025-11-02"),
+     ("October 28\u201330", "2025-10-28", "2025-10-30")],
+)
+def test_ranges_of_days_resolve_to_both_ends(text, start, end):
+    assert resolve(text, dt.date(2025, 11, 9))[:3] == (start, end, "range")
+
+
+@pytest.mark.parametrize("text", ["10 to 15", "5-6 soldiers", "October to December"])
+def test_what_is_not_a_range_of_days_is_left_to_the_other_rules(text):
+    got = resolve(text, dt.date(2025, 11, 9))
+    assert got[3] != "range of days"

@@ -107,6 +107,13 @@ _R_REL_UNIT = re.compile(
     r"^(?:(earlier|later|early|late|mid)[-\s]+)?(?:(last|this|next|the\s+previous|the\s+current|the\s+coming|previous|current|coming)\s+)"
     r"(week|weekend|month|year)$|^(?:(earlier|later)\s+)(?:in\s+)?(?:the\s+)?(week|month|year)$"
 )
+# Date ranges: "between October 10 and 15", "from 3 to 5 November", "November 3-4", "Oct 30 to Nov 2".
+_R_RANGE = re.compile(r"^(?:between\s+|from\s+)?(.+?)\s*(?:-|\bto\b|\band\b|\buntil\b|\bthrough\b)\s*(.+)$")
+_R_DAY_ONLY = re.compile(r"^" + _DAY_RE + r"$")
+_R_DAY_MONTH_TAIL = re.compile(r"^" + _DAY_RE + r"\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s+" + _YEAR_RE + r")?$")
+_R_MONTH_DAY_HEAD = re.compile(r"^" + _MONTH_RE + r"\s+" + _DAY_RE + r"(?:,?\s+" + _YEAR_RE + r")?$")
+# "the night of November 3-4", "the weekend of ...": the days themselves
+_PERIOD_OF = re.compile(r"^(?:the\s+)?(?:night|nights|morning|evening|afternoon|weekend|week|days?)\s+of\s+")
 _R_WEEKEND = re.compile(r"^(?:(last|this|next|the\s+past|past)\s+)?weekend$")
 _SIMPLE = {
     "today": (0, "day"), "tonight": (0, "day"), "this morning": (0, "day"), "this afternoon": (0, "day"),
@@ -180,7 +187,8 @@ def _clean(text: str) -> str:
     t = text.lower().replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-")
     t = re.sub(r"\s+", " ", t).strip(" ,.;:'\"()")
     t = re.sub(r"(?:'s|'s)$", "", t)
-    return _LEADING.sub("", t)
+    t = _LEADING.sub("", t)
+    return _PERIOD_OF.sub("", t)
 
 
 def _weekday_index(word: str) -> int | None:
@@ -455,6 +463,9 @@ def resolve(text: str, anchor: Date | None, anchor_range: tuple[Date, Date] | No
     absolute = _resolve_absolute(t)
     if absolute is not None:
         return absolute
+    ranged = _resolve_range(t, anchor, anchor_range)
+    if ranged is not None:
+        return ranged
     if _R_WITHIN.match(t):
         pass  # "within hours" is an anchor-relative point, not a duration
     elif _R_DURATION.match(t) or _R_PLURAL_VAGUE.match(t):
@@ -479,6 +490,33 @@ def resolve(text: str, anchor: Date | None, anchor_range: tuple[Date, Date] | No
     if (start, end) == (first[0], first[1]):
         return start, end, first[2], f"{first[3]} (publication date inferred)"
     return start, end, "range", f"{first[3]} over the inferred publication range"
+
+
+def _resolve_range(t: str, anchor: Date | None, anchor_range: tuple[Date, Date] | None) -> Result | None:
+    """"between October 10 and 15", "3-4 November", "Oct 30 to Nov 2": both ends resolved, the day-only end
+    taking the other end's month (and year); None when ``t`` is not a range of days."""
+    m = _R_RANGE.match(t)
+    if not m:
+        return None
+    a, b = m[1].strip(" ,"), m[2].strip(" ,")
+    if _R_DAY_ONLY.match(a) and (tail := _R_DAY_MONTH_TAIL.match(b)):
+        a = f"{a} {tail[2]}" + (f" {tail[3]}" if tail[3] else "")  # "3-4 November": 3 November
+    elif _R_DAY_ONLY.match(b) and (head := _R_MONTH_DAY_HEAD.match(a)):
+        b = f"{head[1]} {b}" + (f" {head[3]}" if head[3] else "")  # "November 3-4": November 4
+    if not all(_R_MONTH_DAY_HEAD.match(x) or _R_DAY_MONTH_TAIL.match(x) for x in (a, b)):
+        return None
+    first, last = resolve(a, anchor, anchor_range), resolve(b, anchor, anchor_range)
+    if first[0] is None or last[0] is None:
+        return None
+    start, end = first[0], last[1] or last[0]
+    if end < start:  # "December 30 - January 2": the later end is in the next year
+        try:
+            end = _iso(Date.fromisoformat(end).replace(year=Date.fromisoformat(end).year + 1))
+        except ValueError:
+            return None
+    if (Date.fromisoformat(end) - Date.fromisoformat(start)).days > 62:
+        return None
+    return start, end, "day" if start == end else "range", "range of days"
 
 
 def _anchors(article: Article) -> tuple[Date | None, tuple[Date, Date] | None]:
