@@ -135,3 +135,13 @@ def test_unattributed_figure_falls_back_to_the_site_when_no_outlet_is_known():
     art = replace(article("Three soldiers were wounded in the attack.", outlet=None), url="https://www.example-news.org/a/1")
     (c,) = analyze_article(art, resources()).claims
     assert c.claimant == "example-news.org"
+
+
+def test_a_contrasting_claim_in_a_clause_of_its_own_keeps_its_own_claimant():
+    text = ("The army said in a statement that 12 soldiers had been killed, while the rebels claimed to have "
+            "killed more than 40.")
+    found = {c.original: c for c in claims(text)}
+    assert found["12"].claimant == "army"
+    assert found["more than 40"].claimant == "rebels" and found["more than 40"].hedge == "claimed"
+    nested = {c.original: c for c in claims("Officials said the rebels claimed to have killed 40 soldiers.")}
+    assert nested["40"].claimant == "Officials"  # reported speech inside a statement stays the statement's

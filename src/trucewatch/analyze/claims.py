@@ -238,7 +238,8 @@ def _side(counted: Token | None, num: Token, actors: ActorIndex) -> str | None:
 
 
 def _reporter(tok: Token, actors: ActorIndex, quote_spans: list[tuple[int, int]], lex: Lexicon):
-    """The subject of the outermost reporting verb above ``tok`` (who asserts it) and the hedge on the way."""
+    """The subject of the outermost reporting verb above ``tok`` (who asserts it) and the hedge on the way; a
+    reporting verb heading a clause of its own ("while X claimed", "and X said") is the outermost."""
     node = tok
     found, hedge = None, None
     for _ in range(12):
@@ -253,6 +254,8 @@ def _reporter(tok: Token, actors: ActorIndex, quote_spans: list[tuple[int, int]]
                 h = lex.claim_verbs[lemma]
                 if hedge is None and h not in ("said", "announced"):
                     hedge = h
+                if head.dep_ == "advcl" or (head.dep_ == "conj" and any(c.dep_ == "nsubj" for c in head.children)):
+                    break  # "..., while the rebels claimed 40": a claim of its own, not part of the outer statement
         node = head
     return found, hedge
 
