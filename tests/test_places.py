@@ -141,3 +141,29 @@ def test_headings_are_not_places():
     text = "Background\n\nThe talks in Istanbul ended on Monday."
     names = [p.name for p in _places(text)]
     assert "Background" not in names and "Istanbul" in names
+
+
+@pytest.mark.parametrize(
+    "text, name, code",
+    [("Drones struck Kharkiv before dawn, the governor said.", "Kharkiv", "UA"),
+     ("Airstrikes hit Khan Younis on Tuesday, medics said.", "Khan Younis", "PS"),
+     ("Rebel fighters stormed Goma after a week of shelling.", "Goma", "CD")],
+)
+def test_a_big_place_the_model_took_for_a_person_is_read_where_a_place_stands(text, name, code):
+    """Whatever the model's label, a name that is the object of "struck"/"stormed" or of "in/near" and that the
+    gazetteer knows as a big city or a province is a place, and not an actor."""
+    from trucewatch.analyze import analyze_article, load_resources
+
+    res = load_resources(Settings.from_env(env={}), nlp=nlp())
+    an = analyze_article(article(text, "2025-11-09"), res)
+    assert (name, code) in [(p.name, p.country_code) for p in an.places]
+    assert name not in [a.name for a in an.actors]
+
+
+def test_a_person_as_the_object_of_an_attack_stays_a_person():
+    from trucewatch.analyze import analyze_article, load_resources
+
+    res = load_resources(Settings.from_env(env={}), nlp=nlp())
+    an = analyze_article(article("Gunmen attacked Ahmed Khan outside his home on Monday, police said.", "2025-11-09"), res)
+    assert "Ahmed Khan" in [a.name for a in an.actors if a.kind == "person"]
+    assert "Ahmed Khan" not in [p.name for p in an.places]

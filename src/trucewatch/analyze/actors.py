@@ -48,6 +48,7 @@ from ._rules import (
     is_headline,
 )
 from .components import Lexicon, doc_text, sent_at, sentences
+from .places import in_locative_position
 
 __all__ = ["ActorIndex", "Ent", "actors_from", "government_name", "is_headline"]
 
@@ -237,11 +238,14 @@ class ActorIndex:
 
 def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon,
                 user_actors: tuple[UserActor, ...] = (), learned: list[LearnedAlias] | None = None,
-                is_place: Callable[[str], bool] | None = None) -> ActorIndex:
+                is_place: Callable[[str], bool] | None = None,
+                is_big_place: Callable[[str], bool] | None = None) -> ActorIndex:
     """Build the actor index of one parsed article.
 
     ``is_place(name)`` (the gazetteer) tells short names the model tagged ORG/PERSON that are
     really places ("Torkham", "Khost"); such names are not actors unless a cue word says otherwise.
+    ``is_big_place(name)`` (a country, province, region or city of 100k people) also reads a name
+    standing where a place does as a place ("drones struck Kharkiv").
     """
     text = doc_text(doc)
     idx = ActorIndex(article_id, countries, lex)
@@ -352,6 +356,9 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
         if (label == "PERSON" and is_place is not None and e.root.dep_ == "pobj"
                 and e.root.head.lower_ in {"in", "near", "at", "from", "to", "around", "outside", "inside"} and is_place(name)):
             continue  # "in Ubon Ratchathani": a place
+        if (label in ("PERSON", "ORG") and is_big_place is not None and in_locative_position(e) and is_big_place(name)
+                and not ({fold(t.text) for t in e} & (lex.armed_group_cues | lex.media_cues | _GENERIC_ORG))):
+            continue  # "drones struck Kharkiv", "airstrikes hit Khan Younis": a place
         if label == "PERSON" and nxt is not None and (nxt.lower_ in lex.armed_group_cues or nxt.lower_ in lex.media_cues or nxt.lower_ in _GENERIC_ORG):
             label = "ORG"  # "the Red Dawn militia"
         prev_tok = doc[e.start - 1] if e.start > 0 else None

@@ -194,7 +194,8 @@ def analysis_from_doc(doc, article: Article, res: Resources) -> Analysis:
     text = article.text
     gaz = res.gazetteer
     idx = actors_from(doc, article.id, res.countries, res.lex, res.user_actors, learn_aliases(text),
-                      is_place=lambda name: bool(gaz.candidates(name)))
+                      is_place=lambda name: bool(gaz.candidates(name)),
+                      is_big_place=lambda name: places_mod.is_big_place(gaz.candidates(name)))
     quotes = quotes_from(doc, article.id, idx)
     claims = claims_from(doc, article, idx, quotes)
     times = timex_mod.times_from(doc, article)

@@ -57,6 +57,26 @@ _KIND_WORDS = {
     "village": "city", "villages": "city", "area": "region", "valley": "region",
 }
 _PLACE_LABELS = ("GPE", "LOC", "FAC")
+#: Prepositions whose object is a location ("in Kharkiv", "near Khan Younis").
+LOCATIVE_PREPS = frozenset("in near at around outside inside into across towards toward on from".split())
+#: Verb lemmas whose direct object is often a place ("drones struck Kharkiv", "troops stormed Bakhmut").
+PLACE_OBJECT_VERBS = frozenset("strike hit shell attack bomb target pound raid storm besiege capture seize enter "
+                               "recapture encircle bombard evacuate".split())
+
+
+def in_locative_position(span) -> bool:
+    """Whether a name stands where a place does: the object of a locative preposition, or the direct object
+    of a verb such as "struck", "stormed" (used to read names the model took for people as places)."""
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS:
+        return True
+    return root.dep_ == "dobj" and root.head.pos_ == "VERB" and root.head.lemma_.lower() in PLACE_OBJECT_VERBS
+
+
+def is_big_place(entries) -> bool:
+    """A country, province or region, or a city of 100,000 people or more, among gazetteer ``entries``."""
+    return any(e.feature in ("country", "admin1", "region") or (e.feature == "city" and e.population >= 100_000)
+               for e in entries)
 
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -449,6 +469,12 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
             continue
         for s, e in _proper_runs_before(doc, phrase_end if kind else ent.end) if kind else [(ent.start, ent.end)]:
             add(s, e, kind, phrase_end if e == ent.end or kind else e, ent.label_)
+    # Names the model took for people or organisations, standing where a place does ("drones struck Kharkiv",
+    # "strikes hit Khan Younis"), when the gazetteer knows them as a big place.
+    for ent in doc.ents:
+        if ent.label_ in ("PERSON", "ORG") and all(t.text[:1].isupper() for t in ent if t.is_alpha) \
+                and in_locative_position(ent) and is_big_place(gazetteer.candidates(ent.text)):
+            add(ent.start, ent.end, None, ent.end, None)
     # Untagged proper nouns (or a lone name tagged ORG/NORP, as "Torkham" often is) naming a country, a
     # province, a crossing or a big city of the article's countries.
     i = 0
