@@ -429,3 +429,10 @@ def test_a_date_on_the_object_of_followed_is_the_objects_and_the_order_is_read()
     assert [(r.kind, r.target_event_id) for r in talks.relations] == [("after", truce.id)]
     before = analyse("The shelling of the depot preceded the talks in Geneva.")
     assert [(r.kind, r.target_event_id) for r in one(before, "talks").relations] == [("after", one(before, "shelling").id)]
+
+
+@pytest.mark.parametrize("text", ["Estavian troops exchanged fire with rebels on Monday.",
+                                  "Norland and Estavian troops fired on each other overnight."])
+def test_troops_is_military_context_in_its_lemma_form(text):
+    """spaCy lemmatises "troops" to "troop": the military cue must know both forms."""
+    assert [e.type for e in analyse(text)] == ["armed_clash"]

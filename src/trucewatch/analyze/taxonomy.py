@@ -154,6 +154,7 @@ army military troops soldier force forces militant militia fighter insurgent reb
 helicopter missile rocket artillery mortar shell gun rifle weapon border frontier post position base checkpoint
 outpost camp hideout bunker airstrike air navy police guard taliban convoy target territory sovereignty attack
 bomb casualty wound kill killed dead toll retaliation retaliate retaliatory ceasefire truce hostility enemy
+troop troops combatant sniper tank battalion brigade regiment platoon paramilitary gunman gunmen gunfire
 """.split())
 
 
