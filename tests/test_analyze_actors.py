@@ -133,3 +133,22 @@ def test_the_countrys_minister_takes_the_country_named_before():
     found, _ = actors("Kenya closed two border posts on Monday. The country's defence minister Amos Otieno said the posts would stay shut.")
     assert found["Amos Otieno"].country == "KE"
     assert "defence minister" in found["Amos Otieno"].roles
+
+
+@pytest.mark.parametrize(
+    "text, acting",
+    [("Norwegian drones struck the depot overnight.", ["Norway"]),
+     ("Chilean and Peruvian troops exchanged fire across the border on Monday.", ["Chile", "Peru"]),
+     ("Estonian airstrikes hit the bridge.", ["Estonia"])],
+)
+def test_a_demonym_on_a_force_or_strike_names_the_country_that_acts(text, acting):
+    an = analyze_article(article(text), resources())
+    names = {a.id: a.name for a in an.actors}
+    violent = [e for e in an.events if e.type in ("airstrike", "armed_clash", "cross_border_fire", "attack", "shelling")]
+    assert violent and [names[a] for a in violent[0].acting] == acting
+    assert all(a.kind == "country" for a in an.actors if a.name in acting)
+
+
+def test_a_demonym_on_people_is_still_no_actor():
+    an = analyze_article(article("Chilean civilians fled the fighting, Chilean officials said."), resources())
+    assert "Chile" not in [a.name for a in an.actors if a.kind == "country"]

@@ -436,3 +436,11 @@ def test_a_date_on_the_object_of_followed_is_the_objects_and_the_order_is_read()
 def test_troops_is_military_context_in_its_lemma_form(text):
     """spaCy lemmatises "troops" to "troop": the military cue must know both forms."""
     assert [e.type for e in analyse(text)] == ["armed_clash"]
+
+
+@pytest.mark.parametrize("text", ["“Not a single Estavian soldier fired a round on Thursday night,” the spokesman said.",
+                                  "None of our units opened fire, the army said.",
+                                  "No troops crossed into Norland and no shells were fired, the ministry said."])
+def test_a_subject_that_says_nobody_negates_the_act(text):
+    events = [e for e in analyse(text) if e.type not in ("statement", "denial")]
+    assert events and all(e.negated for e in events)

@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from ..records import Actor, stable_id
 from .aliases import CountryTable, LearnedAlias, UserActor, fold, same_name
@@ -236,6 +236,22 @@ class ActorIndex:
 # --------------------------------------------------------------------------- building
 
 
+#: Nouns of armed forces and strikes: a demonym on one names the country that acts ("Russian drones").
+FORCE_NOUNS = frozenset("troop troops force forces soldier soldiers army military jet jets warplane warplanes drone drones "
+                        "artillery navy tank tanks aircraft helicopter helicopters gunboat gunboats airstrike airstrikes "
+                        "missile missiles rocket rockets shelling strikes strike bombardment raid raids offensive "
+                        "border_guards guards unit units battalion brigade commandos marines paratroopers".split())
+
+
+def _on_force_noun(tok: Token, lex: Lexicon) -> bool:
+    """Whether the demonym ``tok`` modifies a force or strike noun (also as a conjunct: "Indian and Pakistani troops")."""
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    head = tok.head
+    return tok.dep_ in ("amod", "compound", "nmod") and head.pos_ in ("NOUN", "PROPN") and (
+        head.lower_ in FORCE_NOUNS or head.lemma_.lower() in FORCE_NOUNS)
+
+
 def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon,
                 user_actors: tuple[UserActor, ...] = (), learned: list[LearnedAlias] | None = None,
                 is_place: Callable[[str], bool] | None = None,
@@ -438,7 +454,13 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
                 ent = idx.get_or_new(government_name(countries.names[code]), "government", code)
                 ent.aliases.add(name)
                 idx.add_mention(ent, s, t)
-        # NORP: a demonym is not an actor by itself; it gives sides and countries to other phrases.
+        # NORP: a demonym is not an actor by itself; it gives sides and countries to other phrases, except
+        # on a force or a strike ("Russian drones", "Pakistani troops", "Israeli airstrikes"): the country acts.
+        elif label == "NORP" and len(e) == 1 and _on_force_noun(e.root, lex):
+            code = countries.demonym_code(name)
+            if code:
+                ent = idx.get_or_new(countries.names[code], "country", code)
+                idx.add_mention(ent, s, t)
 
     # 4. Government phrases: "the Afghan government", "Pakistan's government", "the government of X".
     for tok in doc:

@@ -380,6 +380,8 @@ def _negated(tok: Token, gov: Token, key: str) -> bool:
     if gov is not tok and tok.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() not in SPEECH_LEMMAS \
             and any(c.dep_ == "neg" for c in gov.children):
         return True
+    if tok.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") and _no_one(c) for c in tok.children):
+        return True  # "not a single soldier fired", "no troops crossed", "none of our units opened fire"
     if key == "denial":
         return False
     cur = gov
@@ -390,6 +392,14 @@ def _negated(tok: Token, gov: Token, key: str) -> bool:
         if cur.lemma_.lower() in ("deny", "refute"):
             return True
     return False
+
+
+def _no_one(subject: Token) -> bool:
+    """A subject that says nobody: "no troops", "not a single soldier", "none (of our units)", "nobody"."""
+    if subject.lower_ in ("none", "nobody", "noone", "no-one"):
+        return True
+    words = [t.lower_ for t in subject.subtree if t.i < subject.i]
+    return bool(words) and (words[0] == "no" or words[:3] == ["not", "a", "single"] or words[:2] == ["not", "one"])
 
 
 def _hedged(tok: Token, gov: Token) -> bool:
