@@ -141,3 +141,32 @@ def test_an_undated_report_in_a_wide_window_does_not_bridge_two_rounds_of_talks(
     owner = {m.event_id: i.id for i in f.incidents for m in i.mentions}
     assert owner[r1] != owner[r2]
     assert owner[r3] in (owner[r1], owner[r2])
+
+
+def test_a_charge_of_conduct_or_a_negated_blame_makes_no_responsibility_dispute():
+    """"accused Varenia of sheltering rebels" is about conduct, not about the shelling told beside it, and
+    "Varenia cannot be held responsible" blames nobody: Varenia's denial then has nothing to answer."""
+    text = ("Shells hit Tavo on Monday. Ostria has long accused Varenia of sheltering rebels behind the shelling. "
+            "Varenia rejected the charge, saying it cannot be held responsible for rebels.")
+    b = ArticleBuilder("r6", "Plain Courier", "2025-06-14", text)
+    ostria = b.actor("Ostria", "country", country="XO")
+    varenia = b.actor("Varenia", "country", country="XV")
+    shells = b.event("shelling", "Shells hit", places=[TAVO], time=("on Monday", "2025-06-09"))
+    b.event("accusation", "accused", acting=[ostria], target=[varenia])
+    b.event("shelling", "the shelling")
+    b.event("denial", "rejected", acting=[varenia])
+    b.event("accusation", "held responsible", target=[varenia], negated=True)
+    art, an = b.build()
+    f = fuse([art], [an])
+    assert shells in {m.event_id for i in f.incidents for m in i.mentions}
+    assert not [d for d in f.disputes if d.kind == "responsibility"]
+    # the same charge about an act does make one
+    text2 = text.replace("of sheltering rebels behind the shelling", "of shelling the town")
+    b2 = ArticleBuilder("r7", "Plain Courier", "2025-06-14", text2)
+    o2, v2 = b2.actor("Ostria", "country", country="XO"), b2.actor("Varenia", "country", country="XV")
+    b2.event("shelling", "Shells hit", places=[TAVO], time=("on Monday", "2025-06-09"))
+    b2.event("accusation", "accused", acting=[o2], target=[v2])
+    b2.event("shelling", "shelling the town")
+    b2.event("denial", "rejected", acting=[v2])
+    f2 = fuse(*map(lambda x: [x], b2.build()))
+    assert [d.kind for d in f2.disputes if d.kind == "responsibility"] == ["responsibility"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -287,14 +288,19 @@ def fuse_with_cache(
         ev = events[e]
         for s in side_names(ev.acting):
             blamed[iid].append(assertion(ev, s))
+    triggers_at = {(e.article_id, e.start) for e in events.values()}
     for ev in sorted(speech, key=lambda e: e.id):
         fam = inc.family_of(ev.type)
         if fam not in ("accusation", "denial") and not ev.negated:
             continue
+        if fam == "accusation" and _accuses_of_no_act(arts[ev.article_id].text, ev, triggers_at):
+            continue  # "accused Kabul of sheltering militants": a charge about conduct, not about an incident
         iid = nearest_incident(ev.article_id, ev.start, prefer="violence")
         if iid is None:
             continue
         if fam == "accusation":
+            if ev.negated:
+                continue  # "Afghanistan cannot be held responsible": no blame (the sentence's denial speaks)
             for s in side_names(ev.target):
                 blamed[iid].append(assertion(ev, s))
         else:
@@ -401,6 +407,16 @@ def fuse_with_cache(
 
 
 ACCUSED_ACT_REACH = 400  # characters after an accusation in which an undated, unplaced act is the one accused
+
+
+_OF_GERUND = re.compile(r"\bof\s+(?:\w+ly\s+)?(\w+ing)\b")
+
+
+def _accuses_of_no_act(text: str, ev: EventMention, triggers_at: set[tuple[str, int]]) -> bool:
+    """Whether an accusation charges conduct that is no event mention: "accused X of sheltering militants",
+    "of supporting", "of harbouring" (while "accused X of shelling the post" names an act)."""
+    m = _OF_GERUND.search(text, ev.end, max(ev.end, ev.sentence_end))
+    return m is not None and (ev.article_id, m.start(1)) not in triggers_at
 
 
 def _accusation_settings(evs) -> dict[str, EventMention]:
