@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -25,8 +24,6 @@ from trucewatch.errors import StoreError
 from trucewatch.records import Review, to_dict
 from trucewatch.settings import Settings
 from trucewatch.store import SCHEMA_HEAD, open_store
-from trucewatch.web import create_app
-from trucewatch.web.server import ensure_token
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample-corpus"
@@ -42,13 +39,8 @@ def pg():
 @pytest.fixture(scope="module")
 def env(pg):
     """test_web_api.py's store and client, on a PostgreSQL database (overrides its SQLite fixture)."""
-    settings = Settings.from_env(env={}, db=pg.create_db(), max_request_bytes=20_000)
-    store = open_store(settings)
-    built = web_fixture.build(store)
-    token = ensure_token(store)
-    client = TestClient(create_app(settings, store))
-    yield {"client": client, "b": built, "token": token, "store": store, "settings": settings}
-    store.close()
+    with web_fixture.served(Settings.from_env(env={}, db=pg.create_db(), max_request_bytes=20_000)) as env:
+        yield env
 
 
 def _tw(db: str, *args: str):

@@ -24,13 +24,8 @@ from trucewatch.web.server import ensure_token, exposure_warning
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     path = tmp_path_factory.mktemp("webapi") / "web.db"
-    settings = Settings.from_env(env={}, db=str(path), max_request_bytes=20_000)
-    store = open_store(settings)
-    built = web_fixture.build(store)
-    token = ensure_token(store)
-    client = TestClient(create_app(settings, store))
-    yield {"client": client, "b": built, "token": token, "store": store, "settings": settings}
-    store.close()
+    with web_fixture.served(Settings.from_env(env={}, db=str(path), max_request_bytes=20_000)) as env:
+        yield env
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ Kestrana, quarrelling over a mountain pass). Spans are found with
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass, field
 
@@ -252,3 +253,22 @@ def build(store) -> Built:
     ):
         store.replace_fused(kind, [to_dict(r) for r in recs])
     return b
+
+
+@contextlib.contextmanager
+def served(settings):
+    """The fixture store built at ``settings.db``, a write token and an in-process client of the app over it."""
+    from fastapi.testclient import TestClient
+
+    from trucewatch.store import open_store
+    from trucewatch.web import create_app
+    from trucewatch.web.server import ensure_token
+
+    store = open_store(settings)
+    try:
+        built = build(store)
+        token = ensure_token(store)
+        client = TestClient(create_app(settings, store))
+        yield {"client": client, "b": built, "token": token, "store": store, "settings": settings}
+    finally:
+        store.close()

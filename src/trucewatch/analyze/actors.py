@@ -240,10 +240,10 @@ class ActorIndex:
 FORCE_NOUNS = frozenset("troop troops force forces soldier soldiers army military jet jets warplane warplanes drone drones "
                         "artillery navy tank tanks aircraft helicopter helicopters gunboat gunboats airstrike airstrikes "
                         "missile missiles rocket rockets shelling strikes strike bombardment raid raids offensive "
-                        "border_guards guards unit units battalion brigade commandos marines paratroopers".split())
+                        "guards unit units battalion brigade commandos marines paratroopers".split())
 
 
-def _on_force_noun(tok: Token, lex: Lexicon) -> bool:
+def _on_force_noun(tok: Token) -> bool:
     """Whether the demonym ``tok`` modifies a force or strike noun (also as a conjunct: "Indian and Pakistani troops")."""
     while tok.dep_ == "conj" and tok.head is not tok:
         tok = tok.head
@@ -369,12 +369,13 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
             continue  # "Arland's Prime Minister": a country or organisation, not a person
         if label == "PERSON" and {w.lower() for w in name.split()} & _ORG_WORDS:
             label = "ORG"  # "Ceasefire Verification Mechanism"
-        if (label == "PERSON" and is_place is not None and e.root.dep_ == "pobj"
-                and e.root.head.lower_ in {"in", "near", "at", "from", "to", "around", "outside", "inside"} and is_place(name)):
-            continue  # "in Ubon Ratchathani": a place
-        if (label in ("PERSON", "ORG") and is_big_place is not None and in_locative_position(e) and is_big_place(name)
-                and not ({fold(t.text) for t in e} & (lex.armed_group_cues | lex.media_cues | _GENERIC_ORG))):
-            continue  # "drones struck Kharkiv", "airstrikes hit Khan Younis": a place
+        if label in ("PERSON", "ORG") and in_locative_position(e) and not (
+                {fold(t.text) for t in e} & (lex.armed_group_cues | lex.media_cues | _GENERIC_ORG)):
+            # "in Ubon Ratchathani" (any place the gazetteer knows, for a name taken for a person), "drones
+            # struck Kharkiv" (a big place, for a person or an organisation): a place, not an actor
+            if (label == "PERSON" and e.root.dep_ == "pobj" and is_place is not None and is_place(name)) or (
+                    is_big_place is not None and is_big_place(name)):
+                continue
         if label == "PERSON" and nxt is not None and (nxt.lower_ in lex.armed_group_cues or nxt.lower_ in lex.media_cues or nxt.lower_ in _GENERIC_ORG):
             label = "ORG"  # "the Red Dawn militia"
         prev_tok = doc[e.start - 1] if e.start > 0 else None
@@ -456,7 +457,7 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
                 idx.add_mention(ent, s, t)
         # NORP: a demonym is not an actor by itself; it gives sides and countries to other phrases, except
         # on a force or a strike ("Russian drones", "Pakistani troops", "Israeli airstrikes"): the country acts.
-        elif label == "NORP" and len(e) == 1 and _on_force_noun(e.root, lex):
+        elif label == "NORP" and len(e) == 1 and _on_force_noun(e.root):
             code = countries.demonym_code(name)
             if code:
                 ent = idx.get_or_new(countries.names[code], "country", code)

@@ -58,7 +58,7 @@ _KIND_WORDS = {
 }
 _PLACE_LABELS = ("GPE", "LOC", "FAC")
 #: Prepositions whose object is a location ("in Kharkiv", "near Khan Younis").
-LOCATIVE_PREPS = frozenset("in near at around outside inside into across towards toward on from".split())
+LOCATIVE_PREPS = frozenset("in near at around outside inside into across towards toward to on from".split())
 #: Verb lemmas whose direct object is often a place ("drones struck Kharkiv", "troops stormed Bakhmut").
 PLACE_OBJECT_VERBS = frozenset("strike hit shell attack bomb target pound raid storm besiege capture seize enter "
                                "recapture encircle bombard evacuate".split())
