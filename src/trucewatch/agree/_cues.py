@@ -17,7 +17,7 @@ VIOLATING_TYPES = frozenset({
     "cross_border_fire", "attack_on_posts", "attack", "ground_attack", "explosion", "mortar_fire",
     "bombing", "raid", "incursion", "remote_violence",
 })
-_VIOLENT_WORDS = re.compile(r"clash|strike|shell|attack|fire|bomb|mortar|artillery|raid|incursion|explo|ambush|fight|kill")
+_VIOLENT_WORDS = re.compile(r"clash|strike|shell|attack|fire|bomb|mortar|artillery|raid|incursion|explo|ambush|fight|kill|shoot|murder|homicid")
 
 
 def is_violating(event_type: str | None) -> bool:

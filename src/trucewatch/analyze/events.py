@@ -56,6 +56,9 @@ HEDGE_AMODS = frozenset("alleged suspected reported purported apparent possible"
 HEDGE_GOVERNORS = frozenset("accuse allege claim blame report suspect".split())
 MODALS = frozenset("would could might may will shall 'd 'll wo".split())
 THREAT_VERBS = frozenset("threaten warn vow".split())
+#: Words that put a shooting inside a war (armed forces or groups), where it is an armed clash, not a gun attack.
+ARMED_FORCES = frozenset("army military troop troops soldier soldiers militant militants militia fighter fighters insurgent "
+                         "insurgents rebel rebels taliban forces battalion brigade regiment artillery".split())
 FIRED_PERSON = frozenset("official minister employee staff coach manager chief worker director".split())
 SPEECH_LEMMAS = frozenset("say tell add state claim announce declare".split())
 DENY_VERBS = frozenset("deny reject dismiss refute".split())
@@ -298,6 +301,18 @@ def _refine(key: str, tok: Token, military: bool, border_cue: bool) -> str | Non
         return None  # "in agreement with"
     if key == "ceasefire" and tok.dep_ == "pobj" and tok.head.lower_ == "without":
         return None  # "ended without agreement": no agreement happened (the talks' status says so)
+    if key == "shooting":
+        if lemma == "gun" and tok.pos_ != "VERB":
+            return None
+        if lemma in ("shoot", "drive") and tok.pos_ == "VERB" and _dep_lemmas(tok, ("dobj",)) & {
+                "video", "film", "photo", "picture", "scene", "movie", "episode", "hoop", "basket", "ball"}:
+            return None  # filming, sport
+        sent_words = {t.lemma_.lower() for t in tok.sent}
+        if border_cue and sent_words & ARMED_FORCES:
+            return "cross_border_fire"
+        if sent_words & ARMED_FORCES:
+            return "armed_clash"
+        return key
     if key in ("cross_border_fire", "armed_clash") and lemma in ("fire", "firing", "gunfire", "shooting", "exchange", "open", "return", "trade"):
         if lemma == "fire" and (mods & {"house", "forest", "wild", "bush", "camp"} or tok.head.lemma_.lower() == "catch"
                                 or (tok.pos_ == "NOUN" and tok.lower_ == "fires")):

@@ -24,6 +24,7 @@ from . import casualties as cas
 from . import copies as cp
 from . import disputes as dsp
 from . import incidents as inc
+from . import linking as lk
 from . import quotes as qt
 from . import reviews as rv
 from ._util import content_tokens, day, iso, norm
@@ -126,10 +127,12 @@ def fuse_with_cache(
     block_cache = cache.blocks
     changed: set[str] = set()
     clusters = inc.cluster_mentions(inc.units(infos), block_cache, stats, changed)
+    info_by_id = {m.id: m for m in infos}
+    clusters, link_stats = lk.link_articles(arts, clusters, info_by_id)
+    stats.update(article_links=link_stats.links, article_link_pairs=link_stats.candidate_pairs)
     named_clusters: dict[str, str] = {}
     clusters = rv.apply_to_clusters(clusters, reviews, {e: ev.article_id for e, ev in events.items()}, named_clusters)
     stats["t_incidents_cluster"] = time.perf_counter() - t0
-    info_by_id = {m.id: m for m in infos}
     incident_of: dict[str, str] = {}
     incident_days: dict[str, tuple[int, int]] = {}  # explicit dates of each incident's mentions
     describe: dict[str, str] = {}

@@ -58,6 +58,7 @@ FAMILIES: dict[str, str] = {
     "cross_border_fire": "violence",
     "ambush": "violence",
     "killing": "violence",
+    "shooting": "violence",
     "talks": "talks",
     "negotiations": "talks",
     "meeting": "talks",

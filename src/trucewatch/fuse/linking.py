@@ -1,0 +1,206 @@
+"""Cross-document incident linking at the level of articles: outlets telling one incident.
+
+Mention-level coreference (:mod:`.incidents`) links mentions whose own sentences, dates and places
+agree. Reports of one shooting or one strike by different outlets are often worded too differently
+for that: one names the victim and the street, another the police statement. What they share is the
+whole story's vocabulary — the victim's name, the street, the town, the weapon — and that is what an
+analyst compares. This phase therefore:
+
+1. takes each article's *main* incident of a family: the cluster that holds most of the article's
+   mentions of that family (its own news, not a background reference told once);
+2. represents each article by a TF-IDF vector of its title and lead (scikit-learn, sublinear term
+   frequency, English stop words), so that rare shared words (names, streets) weigh most;
+3. scores candidate pairs (articles sharing one of their highest-weighted terms, found through an
+   inverted index with capped posting lists, so the cost grows linearly with the input) by cosine
+   similarity, less a penalty that grows with the gap between their publication dates;
+4. merges the two main clusters of a pair scoring at least :data:`LINK_COSINE`, in score order,
+   unless the merged incident's explicit dates would conflict or its specific places are
+   incompatible (hard constraints), or one of the articles was published before the other's
+   incident began.
+
+Deterministic and independent of input order: vectors are fitted on articles sorted by id, pairs
+are taken in (score, ids) order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..records import Article, Place
+from ._util import day
+from .incidents import DATE_TOLERANCE, MentionInfo
+from .places import place_level, places_compatible
+
+__all__ = ["LinkStats", "link_articles", "main_clusters"]
+
+# Fitted together on the first 200 incidents of ../shared/dev/gva-incidents and checked on the other 100
+# (scripts/fit_linking.py prints the grid); change them as a set.
+LINK_COSINE = 0.30  # cosine similarity (after the date penalty) needed to link two articles' main incidents
+DAY_PENALTY = 0.01  # subtracted from the cosine per day between the two publication dates
+MAX_PUB_GAP = 21  # days: articles published further apart are never linked here
+LEAD_CHARS = 2500  # characters of the text (after the title) that represent an article
+TOP_TERMS = 15  # highest-weighted terms per article used to find candidate pairs
+MAX_POSTING = 400  # a term shared by more articles than this finds no candidates (too common)
+LINKED_FAMILIES = frozenset({"violence"})
+
+
+@dataclass(frozen=True, slots=True)
+class LinkStats:
+    """What one linking pass did (for the fuse statistics)."""
+
+    articles: int
+    candidate_pairs: int
+    links: int
+
+
+def main_clusters(clusters: Sequence[Sequence[str]], info_by_id: Mapping[str, MentionInfo]) -> dict[tuple[str, str], int]:
+    """(article id, family) -> index of the cluster holding most of that article's mentions of the family
+    (ties: the cluster whose mention comes first in the article)."""
+    count: dict[tuple[str, str], dict[int, list[int]]] = defaultdict(dict)
+    for ci, members in enumerate(clusters):
+        for m in members:
+            info = info_by_id.get(m)
+            if info is None:
+                continue
+            slot = count[(info.article_id, info.family)].setdefault(ci, [0, info.start])
+            slot[0] += 1
+            slot[1] = min(slot[1], info.start)
+    return {key: min(by, key=lambda ci: (-by[ci][0], by[ci][1], ci)) for key, by in count.items()}
+
+
+def _vectors(arts: Sequence[Article]):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = [f"{a.title or ''}\n{a.text[:LEAD_CHARS]}" for a in arts]
+    vec = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b[^\W\d_][\w'-]{2,}\b",
+                          dtype=__import__("numpy").float32)
+    try:
+        return vec.fit_transform(docs)
+    except ValueError:  # no term at all (empty texts)
+        return None
+
+
+def _candidates(matrix) -> list[tuple[int, int]]:
+    """Pairs of rows sharing one of their :data:`TOP_TERMS` heaviest terms (posting lists capped)."""
+    postings: dict[int, list[int]] = defaultdict(list)
+    matrix = matrix.tocsr()
+    for row in range(matrix.shape[0]):
+        lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+        cols, vals = matrix.indices[lo:hi], matrix.data[lo:hi]
+        order = sorted(range(len(cols)), key=lambda k: (-vals[k], cols[k]))[:TOP_TERMS]
+        for k in order:
+            postings[int(cols[k])].append(row)
+    pairs: set[tuple[int, int]] = set()
+    for rows in postings.values():
+        if len(rows) > MAX_POSTING:
+            continue
+        for i, x in enumerate(rows):
+            for y in rows[i + 1 :]:
+                pairs.add((x, y) if x < y else (y, x))
+    return sorted(pairs)
+
+
+@dataclass
+class _Group:
+    members: list[int]  # cluster indexes
+    lo: int | None  # intersection of explicit date intervals
+    hi: int | None
+    places: tuple[Place, ...]  # specific places
+    first_day: int | None  # earliest explicit day (an article published before it cannot tell the incident)
+
+
+def _group(members: Sequence[str], info_by_id: Mapping[str, MentionInfo], ci: int) -> _Group:
+    infos = [info_by_id[m] for m in members if m in info_by_id]
+    spans = [(i.lo, i.hi) for i in infos if i.explicit and i.lo is not None and i.hi is not None]
+    lo = max((s[0] for s in spans), default=None)
+    hi = min((s[1] for s in spans), default=None)
+    if lo is not None and hi is not None and lo > hi:  # members already disagree (a date dispute): keep the span
+        lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
+    places = tuple(dict.fromkeys(p for i in infos for p in i.places if place_level(p) >= 1))
+    return _Group([ci], lo, hi, places, min((s[0] for s in spans), default=None))
+
+
+def _compatible(a: _Group, b: _Group, pub_a: int | None, pub_b: int | None) -> tuple[int | None, int | None] | None:
+    """The merged explicit interval, or None when the two groups cannot be one incident."""
+    lo, hi = a.lo, a.hi
+    if b.lo is not None:
+        if lo is None:
+            lo, hi = b.lo, b.hi
+        else:
+            if max(lo, b.lo) - min(hi, b.hi) > DATE_TOLERANCE:  # type: ignore[type-var]
+                return None
+            lo, hi = max(lo, b.lo), max(min(hi, b.hi), max(lo, b.lo))  # type: ignore[type-var]
+    if places_compatible(a.places, b.places) == 0.0:
+        return None
+    # a report cannot tell of an incident that began after it was published
+    if pub_a is not None and b.first_day is not None and pub_a < b.first_day:
+        return None
+    if pub_b is not None and a.first_day is not None and pub_b < a.first_day:
+        return None
+    return lo, hi
+
+
+def link_articles(
+    articles: Mapping[str, Article],
+    clusters: Sequence[Sequence[str]],
+    info_by_id: Mapping[str, MentionInfo],
+) -> tuple[list[list[str]], LinkStats]:
+    """Merge the main incidents of articles that tell the same story (see the module docstring).
+
+    Returns the new clusters (each sorted, sorted by first id) and statistics."""
+    mains = main_clusters(clusters, info_by_id)
+    by_family: dict[str, dict[str, int]] = defaultdict(dict)
+    for (aid, fam), ci in mains.items():
+        if fam in LINKED_FAMILIES and aid in articles:
+            by_family[fam][aid] = ci
+    parent = list(range(len(clusters)))
+    groups = {ci: _group(members, info_by_id, ci) for ci, members in enumerate(clusters)}
+    n_pairs = n_links = 0
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for fam in sorted(by_family):
+        main_of = by_family[fam]
+        ids = sorted(main_of)
+        if len(ids) < 2:
+            continue
+        matrix = _vectors([articles[a] for a in ids])
+        if matrix is None:
+            continue
+        pub = [day(articles[a].published) for a in ids]
+        scored = []
+        for x, y in _candidates(matrix):
+            n_pairs += 1
+            gap = abs(pub[x] - pub[y]) if pub[x] is not None and pub[y] is not None else 0
+            if gap > MAX_PUB_GAP:
+                continue
+            s = float(matrix[x].multiply(matrix[y]).sum()) - DAY_PENALTY * gap
+            if s >= LINK_COSINE:
+                scored.append((round(s, 6), x, y))
+        scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+        for _, x, y in scored:
+            ra, rb = find(main_of[ids[x]]), find(main_of[ids[y]])
+            if ra == rb:
+                continue
+            merged = _compatible(groups[ra], groups[rb], pub[x], pub[y])
+            if merged is None:
+                continue
+            keep, drop = (ra, rb) if ra < rb else (rb, ra)
+            g, h = groups[keep], groups.pop(drop)
+            g.members.extend(h.members)
+            g.lo, g.hi = merged
+            g.places = tuple(dict.fromkeys((*g.places, *h.places)))
+            g.first_day = min((d for d in (g.first_day, h.first_day) if d is not None), default=None)
+            parent[drop] = keep
+            n_links += 1
+    out: dict[int, list[str]] = defaultdict(list)
+    for ci, members in enumerate(clusters):
+        out[find(ci)].extend(members)
+    result = sorted((sorted(ms) for ms in out.values()), key=lambda ms: ms[0])
+    return result, LinkStats(len(mains), n_pairs, n_links)
