@@ -444,3 +444,20 @@ def test_troops_is_military_context_in_its_lemma_form(text):
 def test_a_subject_that_says_nobody_negates_the_act(text):
     events = [e for e in analyse(text) if e.type not in ("statement", "denial")]
     assert events and all(e.negated for e in events)
+
+
+def test_gun_attack_outside_a_war_is_a_shooting():
+    found = analyse("Two men were shot outside a bakery on Friday night, police said.")
+    assert one(found, "shooting").trigger == "shot"
+
+
+def test_shooting_with_armed_forces_is_an_armed_clash():
+    found = analyse("Soldiers and militants were shooting at each other near the post on Friday.")
+    assert not [e for e in found if e.type == "shooting"]
+    assert [e for e in found if e.type in ("armed_clash", "cross_border_fire")]
+
+
+def test_a_charge_of_murder_is_no_new_killing():
+    found = analyse("A neighbour was charged with murder on Monday.")
+    assert not [e for e in found if e.type == "killing"]
+    assert one(analyse("The murder happened on Friday night in the park."), "killing").trigger == "murder"

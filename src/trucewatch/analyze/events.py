@@ -59,6 +59,9 @@ THREAT_VERBS = frozenset("threaten warn vow".split())
 #: Words that put a shooting inside a war (armed forces or groups), where it is an armed clash, not a gun attack.
 ARMED_FORCES = frozenset("army military troop troops soldier soldiers militant militants militia fighter fighters insurgent "
                          "insurgents rebel rebels taliban forces battalion brigade regiment artillery".split())
+#: Words of a criminal charge or trial: "charged with murder", "guilty of manslaughter" name an offence, not a new event.
+LEGAL_WORDS = frozenset("charge convict guilty acquit sentence plead indict count trial jury prosecute attempt "
+                        "attempted degree".split())
 FIRED_PERSON = frozenset("official minister employee staff coach manager chief worker director".split())
 SPEECH_LEMMAS = frozenset("say tell add state claim announce declare".split())
 DENY_VERBS = frozenset("deny reject dismiss refute".split())
@@ -301,6 +304,15 @@ def _refine(key: str, tok: Token, military: bool, border_cue: bool) -> str | Non
         return None  # "in agreement with"
     if key == "ceasefire" and tok.dep_ == "pobj" and tok.head.lower_ == "without":
         return None  # "ended without agreement": no agreement happened (the talks' status says so)
+    if key == "killing" and tok.pos_ == "NOUN":
+        cur, near = tok, set(_dep_lemmas(tok, ("amod", "compound")))
+        for _ in range(4):
+            if cur.head.i == cur.i:
+                break
+            cur = cur.head
+            near.add(cur.lemma_.lower())
+        if near & LEGAL_WORDS:
+            return None  # the charge or the verdict, told about an earlier killing
     if key == "shooting":
         if lemma == "gun" and tok.pos_ != "VERB":
             return None

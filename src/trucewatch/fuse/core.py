@@ -18,6 +18,7 @@ from ..records import (
     Fusion,
     Incident,
     IncidentMention,
+    Place,
     Review,
 )
 from . import casualties as cas
@@ -29,7 +30,7 @@ from . import quotes as qt
 from . import reviews as rv
 from ._util import content_tokens, day, iso, norm
 from .actors import canonical_actors
-from .places import place_key, place_sort_key
+from .places import place_key, place_level, place_sort_key
 from .stories import stories as make_stories
 
 __all__ = ["FuseCache", "fuse", "fuse_with_cache"]
@@ -333,6 +334,7 @@ def fuse_with_cache(
     disputes.extend(dsp.status_disputes(status_items, status_incident))
 
     # ---- incidents
+    lead_places = {aid: _lead_place(an.places) for aid, an in ans.items()}
     incidents: list[Incident] = []
     for members in clusters:
         iid = rv.cluster_id(members, named_clusters)
@@ -347,7 +349,7 @@ def fuse_with_cache(
         iclaims = claims_by_incident.get(iid, [])
         disputes.extend(cas.figure_disputes(iid, iclaims, claimant_key))
         incidents.append(_incident(iid, evs, ms, dated, arts, canon, sources, sentence, follows.get(iid, set()),
-                                   cas.estimates(iclaims, claimant_key)))
+                                   cas.estimates(iclaims, claimant_key), lead_places))
     stats["t_incidents"] = time.perf_counter() - t0
 
     # ---- quotes
@@ -449,7 +451,17 @@ def _replace(record, **changes):
     return dataclasses.replace(record, **changes)
 
 
-def _incident(iid, evs, ms, dated, arts, canon, sources, sentence, follows, casualties) -> Incident:
+LEAD_CHARS = 600  # the opening of an article (title and dateline, first paragraph) that says where its news happened
+
+
+def _lead_place(places) -> Place | None:
+    """The first geocoded town or city named in an article's opening: where its own news happened, as a coder
+    reads a dateline ("MEMPHIS, Tenn. --") or a lead ("a shooting in Elgin early this morning")."""
+    lead = [p for p in places if p.start < LEAD_CHARS and p.lat is not None and place_level(p) == 2 and p.gazetteer_id]
+    return min(lead, key=lambda p: (p.start, p.end)) if lead else None
+
+
+def _incident(iid, evs, ms, dated, arts, canon, sources, sentence, follows, casualties, lead_places=None) -> Incident:
     types = Counter(e.type for e in evs)
     typ = max(types, key=lambda t: (types[t], t))
     if dated:
@@ -474,6 +486,12 @@ def _incident(iid, evs, ms, dated, arts, canon, sources, sentence, follows, casu
     for e in evs:
         for p in e.places:
             places.setdefault(place_key(p), p)
+    if lead_places and not any(place_level(p) == 2 and p.lat is not None for p in places.values()):
+        # no town of its own: the incident's reports say where their news happened in their opening lines
+        for aid in sorted({e.article_id for e in evs}):
+            lp = lead_places.get(aid)
+            if lp is not None:
+                places.setdefault(place_key(lp), lp)
     acting = sorted({canon.get(a, a) for e in evs for a in e.acting})
     target = sorted({canon.get(a, a) for e in evs for a in e.target})
     mentions = sorted((IncidentMention(e.article_id, e.id, e.start, e.end) for e in evs), key=lambda m: (m.article_id, m.start, m.event_id))

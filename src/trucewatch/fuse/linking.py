@@ -37,8 +37,8 @@ __all__ = ["LinkStats", "link_articles", "main_clusters"]
 
 # Fitted together on the first 200 incidents of ../shared/dev/gva-incidents and checked on the other 100
 # (scripts/fit_linking.py prints the grid); change them as a set.
-LINK_COSINE = 0.30  # cosine similarity (after the date penalty) needed to link two articles' main incidents
-DAY_PENALTY = 0.01  # subtracted from the cosine per day between the two publication dates
+LINK_COSINE = 0.20  # cosine similarity (after the date penalty) needed to link two articles' main incidents
+DAY_PENALTY = 0.005  # subtracted from the cosine per day between the two publication dates
 MAX_PUB_GAP = 21  # days: articles published further apart are never linked here
 LEAD_CHARS = 2500  # characters of the text (after the title) that represent an article
 TOP_TERMS = 15  # highest-weighted terms per article used to find candidate pairs

@@ -1,0 +1,81 @@
+"""Article-level incident linking: outlets that tell one shooting in different sentences become one incident;
+same-kind events elsewhere or on other days stay apart."""
+
+from __future__ import annotations
+
+from fuse_builders import ArticleBuilder, place
+
+from trucewatch.fuse import fuse
+from trucewatch.fuse import linking as lk
+
+ORCHARD = place("Orchardvale", "US", admin1="Ohio", gid="t:orchardvale")
+BRINE = place("Brinemouth", "US", admin1="Maine", gid="t:brinemouth")
+
+
+def _report(key: str, outlet: str, published: str, text: str, trigger: str, *, where=(), when=None):
+    b = ArticleBuilder(key, outlet, published, text)
+    b.event("shooting", trigger, places=where, time=when)
+    return b.build()
+
+
+def _article_incident(fusion, article_id: str) -> str:
+    ids = [i.id for i in fusion.incidents if article_id in i.article_ids]
+    assert len(ids) == 1, ids
+    return ids[0]
+
+
+A = ("Gunfire outside the Maple Lane bakery left Tomasz Quill, a delivery driver, wounded on Friday night. "
+     "Detectives in Orchardvale said a silver hatchback drove off after the shots.")
+B = ("Tomasz Quill was hit twice near the Maple Lane bakery, his sister told reporters. "
+     "The delivery driver is recovering and the silver hatchback has not been found.")
+C = ("A teenager was wounded by gunfire near the harbour market in Brinemouth on Friday night. "
+     "Harbour police are looking for two men on bicycles.")
+
+
+def test_reports_worded_differently_join_one_incident():
+    a = _report("a", "Vale Herald", "2024-04-13", A, "Gunfire", where=(ORCHARD,), when=("on Friday night", "2024-04-12"))
+    b = _report("b", "Channel 9", "2024-04-20", B, "hit")
+    fusion = fuse([a[0], b[0]], [a[1], b[1]])
+    assert _article_incident(fusion, a[0].id) == _article_incident(fusion, b[0].id)
+
+
+def test_same_kind_event_elsewhere_stays_apart():
+    a = _report("a", "Vale Herald", "2024-04-13", A, "Gunfire", where=(ORCHARD,), when=("on Friday night", "2024-04-12"))
+    c = _report("c", "Coast Daily", "2024-04-13", C, "gunfire", where=(BRINE,), when=("on Friday night", "2024-04-12"))
+    fusion = fuse([a[0], c[0]], [a[1], c[1]])
+    assert _article_incident(fusion, a[0].id) != _article_incident(fusion, c[0].id)
+
+
+def test_similar_words_weeks_apart_stay_apart():
+    a = _report("a", "Vale Herald", "2024-04-13", A, "Gunfire", where=(ORCHARD,), when=("on Friday night", "2024-04-12"))
+    later = _report("d", "Vale Herald", "2024-06-01", A.replace("Friday", "Thursday"), "Gunfire", where=(ORCHARD,),
+                    when=("on Thursday night", "2024-05-30"))
+    fusion = fuse([a[0], later[0]], [a[1], later[1]])
+    assert _article_incident(fusion, a[0].id) != _article_incident(fusion, later[0].id)
+
+
+def test_linking_is_order_independent():
+    reports = [_report("a", "Vale Herald", "2024-04-13", A, "Gunfire", where=(ORCHARD,), when=("on Friday night", "2024-04-12")),
+               _report("b", "Channel 9", "2024-04-20", B, "hit"),
+               _report("c", "Coast Daily", "2024-04-13", C, "gunfire", where=(BRINE,), when=("on Friday night", "2024-04-12"))]
+    one = fuse([r[0] for r in reports], [r[1] for r in reports])
+    two = fuse([r[0] for r in reversed(reports)], [r[1] for r in reversed(reports)])
+    assert [(i.id, i.article_ids) for i in one.incidents] == [(i.id, i.article_ids) for i in two.incidents]
+
+
+def test_threshold_is_what_decides(monkeypatch):
+    a = _report("a", "Vale Herald", "2024-04-13", A, "Gunfire", where=(ORCHARD,), when=("on Friday night", "2024-04-12"))
+    b = _report("b", "Channel 9", "2024-04-20", B, "hit")
+    monkeypatch.setattr(lk, "LINK_COSINE", 0.99)
+    fusion = fuse([a[0], b[0]], [a[1], b[1]])
+    assert _article_incident(fusion, a[0].id) != _article_incident(fusion, b[0].id)
+
+
+def test_incident_without_a_town_takes_its_articles_lead_place():
+    b = ArticleBuilder("e", "Vale Herald", "2024-04-13", "ORCHARDVALE -- A man was shot on Friday night. Nobody was arrested.")
+    b.event("shooting", "shot", time=("on Friday night", "2024-04-12"))
+    art, an = b.build()
+    lead = place("Orchardvale", "US", admin1="Ohio", gid="t:orchardvale")
+    an = an.__class__(**{**{f: getattr(an, f) for f in an.__dataclass_fields__}, "places": (lead,)})
+    (incident,) = fuse([art], [an]).incidents
+    assert [p.name for p in incident.places] == ["Orchardvale"]
