@@ -58,7 +58,11 @@ MODALS = frozenset("would could might may will shall 'd 'll wo".split())
 THREAT_VERBS = frozenset("threaten warn vow".split())
 #: Words that put a shooting inside a war (armed forces or groups), where it is an armed clash, not a gun attack.
 ARMED_FORCES = frozenset("army military troop troops soldier soldiers militant militants militia fighter fighters insurgent "
-                         "insurgents rebel rebels taliban forces battalion brigade regiment artillery".split())
+                         "insurgents rebel rebels taliban forces battalion brigade regiment artillery attack assault ambush "
+                         "raid checkpoint".split())
+#: What air defences shoot down: an interception, not a shooting of people.
+AIRBORNE = frozenset("drone drones plane planes jet jets aircraft helicopter helicopters missile missiles rocket rockets "
+                     "balloon balloons uav uavs".split())
 #: Words of a criminal charge or trial: "charged with murder", "guilty of manslaughter" name an offence, not a new event.
 LEGAL_WORDS = frozenset("charge convict guilty acquit sentence plead indict count trial jury prosecute attempt "
                         "attempted degree".split())
@@ -319,6 +323,9 @@ def _refine(key: str, tok: Token, military: bool, border_cue: bool) -> str | Non
         if lemma in ("shoot", "drive") and tok.pos_ == "VERB" and _dep_lemmas(tok, ("dobj",)) & {
                 "video", "film", "photo", "picture", "scene", "movie", "episode", "hoop", "basket", "ball"}:
             return None  # filming, sport
+        if lemma == "shoot" and any(c.dep_ == "prt" and c.lower_ == "down" for c in tok.children) and \
+                _dep_lemmas(tok, ("dobj", "nsubjpass")) & AIRBORNE:
+            return None  # "air defences shot down four drones": an interception
         sent_words = {t.lemma_.lower() for t in tok.sent}
         if border_cue and sent_words & ARMED_FORCES:
             return "cross_border_fire"

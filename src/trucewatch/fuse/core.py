@@ -30,7 +30,7 @@ from . import quotes as qt
 from . import reviews as rv
 from ._util import content_tokens, day, iso, norm
 from .actors import canonical_actors
-from .places import place_key, place_level, place_sort_key
+from .places import place_key, place_level, place_sort_key, places_compatible
 from .stories import stories as make_stories
 
 __all__ = ["FuseCache", "fuse", "fuse_with_cache"]
@@ -486,11 +486,13 @@ def _incident(iid, evs, ms, dated, arts, canon, sources, sentence, follows, casu
     for e in evs:
         for p in e.places:
             places.setdefault(place_key(p), p)
-    if lead_places and not any(place_level(p) == 2 and p.lat is not None for p in places.values()):
-        # no town of its own: the incident's reports say where their news happened in their opening lines
+    if lead_places and not any(place_level(p) >= 1 for p in places.values()):
+        # no place below a country of its own: the incident's reports say where their news happened in their
+        # opening lines (a lead town in another country than the incident's is the reporter's, not the event's)
+        own = tuple(places.values())
         for aid in sorted({e.article_id for e in evs}):
             lp = lead_places.get(aid)
-            if lp is not None:
+            if lp is not None and (not own or (places_compatible(own, (lp,)) or 0.0) >= 0.3):
                 places.setdefault(place_key(lp), lp)
     acting = sorted({canon.get(a, a) for e in evs for a in e.acting})
     target = sorted({canon.get(a, a) for e in evs for a in e.target})

@@ -56,6 +56,8 @@ ACLED_TYPES: dict[str, tuple[str, str]] = {
     "grenade": (REMOTE, "Grenade"),
     # violence against civilians
     "attack_on_civilians": (VAC, "Attack"),
+    "shooting": (VAC, "Attack"),
+    "killing": (VAC, "Attack"),
     "abduction": (VAC, "Abduction/forced disappearance"),
     "kidnapping": (VAC, "Abduction/forced disappearance"),
     # protests and riots
