@@ -71,11 +71,12 @@ def main_clusters(clusters: Sequence[Sequence[str]], info_by_id: Mapping[str, Me
 
 
 def _vectors(arts: Sequence[Article]):
+    import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     docs = [f"{a.title or ''}\n{a.text[:LEAD_CHARS]}" for a in arts]
     vec = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b[^\W\d_][\w'-]{2,}\b",
-                          dtype=__import__("numpy").float32)
+                          dtype=np.float32)
     try:
         return vec.fit_transform(docs)
     except ValueError:  # no term at all (empty texts)
