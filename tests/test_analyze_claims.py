@@ -98,11 +98,10 @@ def test_duration_claim():
         "The meeting started at 10:30 in the morning.",
         "It was the third round of talks.",
         "Relations between the two countries have worsened since 2021.",
-        "Police said no one was hurt when the shell landed near the market.",
         "Not one shell has crossed the river since the truce began, the governor said.",
     ],
     ids=["date", "age-hyphen", "aged", "percent", "money", "clock", "ordinal", "definite-and-year",
-         "no-one", "not-one"],
+         "not-one"],
 )
 def test_non_claims(text):
     assert claims(text) == ()

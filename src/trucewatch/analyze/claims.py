@@ -308,6 +308,22 @@ def claims_from(doc: Doc, article: Article, actors: ActorIndex, quotes: list[Quo
     return out
 
 
+_AGE_AFTER = {",", ".", ")", ";", "and", "of", "from", "was", "were", "is", "who", "died"}
+
+
+def _is_age(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
+    """"John Doe, 19, was ...", "one victim, 23, died", "Smith (40)": a person's age set off after a name or a
+    person noun is not a count."""
+    if end - start != 1 or start < 2 or not doc[start].is_digit or not 0 < int(doc[start].text) <= 110:
+        return False
+    comma, before = doc[start - 1], doc[start - 2]
+    nxt = doc[end].lower_ if end < len(doc) else "."
+    if not ((comma.text == "," and nxt in _AGE_AFTER) or (comma.text == "(" and nxt == ")")):
+        return False
+    person = before.ent_type_ == "PERSON" or before.lower_ in lex.victims["person_nouns"]
+    return person or (before.pos_ == "PROPN" and before.ent_type_ not in ("GPE", "LOC", "FAC", "ORG", "DATE"))
+
+
 _BARE = re.compile(r"^(?:between\s+)?[\d,.]+(?:\s*(?:-|–|to|and|or)\s*[\d,.]+)?$", re.I)
 
 
@@ -334,6 +350,8 @@ def _claim(doc: Doc, start: int, end: int, article: Article, actors: ActorIndex,
     # Not claims: "the two countries", "aged 25", "25-year-old", "25%", "No. 5", years.
     definite = prev is not None and prev.lower_ in _DEFINITE
     if prev is not None and (prev.lower_ in ("aged", "age", "no.", "number", "article", "resolution", "chapter", "page", "section", "round", "phase", "#")):
+        return None
+    if _is_age(doc, start, end, lex):
         return None
     if nxt is not None and (nxt.lower_ in ("%", "percent", "per", "pc", "am", "pm", "a.m.", "p.m.", "o'clock", "gmt", "utc") or nxt.text in ("-year", "year-old", "-year-old")):
         return None
@@ -399,7 +417,31 @@ def _claim(doc: Doc, start: int, end: int, article: Article, actors: ActorIndex,
     if counted is not None and counted.i >= end and counted.i - end <= 4:
         span_end = counted.idx + len(counted.text)
     original = text[span_start:last.idx + len(last.text)]
-    # Who says so.
+    claimant, claimant_id, vhedge = attribute(doc, head, first, actors, quote_spans, direct, starts, lex, outlet)
+    predicate = pred.text.lower() if pred is not None else None
+    return Claim(
+        id=stable_id(article.id, "claim", span_start, span_end),
+        article_id=article.id,
+        value=value,
+        low=low,
+        high=high,
+        original=original,
+        category=category,
+        counted=(unit or counted.text.lower()) if counted is not None else None,
+        predicate=predicate,
+        side=_side(counted, head, actors),
+        claimant=claimant,
+        claimant_actor_id=claimant_id,
+        hedge=vhedge or qhedge,
+        start=span_start,
+        end=span_end,
+    )
+
+
+def attribute(doc: Doc, head: Token, first: Token, actors: ActorIndex, quote_spans, direct, starts, lex: Lexicon,
+              outlet: str) -> tuple[str, str | None, str | None]:
+    """Who says a figure (claimant, its actor id, the reporting hedge): the speaker of the direct quote it sits in,
+    the subject of a reporting verb above ``head``, "according to X", else the outlet."""
     claimant, claimant_id, vhedge = None, None, None
     k = bisect.bisect_right(starts, first.idx) - 1
     if k >= 0 and direct[k][0] <= first.idx < direct[k][1] and direct[k][2].speaker:
@@ -422,24 +464,7 @@ def _claim(doc: Doc, start: int, end: int, article: Article, actors: ActorIndex,
             vhedge = "alleged"
     if claimant is None:
         claimant = outlet
-    predicate = pred.text.lower() if pred is not None else None
-    return Claim(
-        id=stable_id(article.id, "claim", span_start, span_end),
-        article_id=article.id,
-        value=value,
-        low=low,
-        high=high,
-        original=original,
-        category=category,
-        counted=(unit or counted.text.lower()) if counted is not None else None,
-        predicate=predicate,
-        side=_side(counted, head, actors),
-        claimant=claimant,
-        claimant_actor_id=claimant_id,
-        hedge=vhedge or qhedge,
-        start=span_start,
-        end=span_end,
-    )
+    return claimant, claimant_id, vhedge
 
 
 def _duration(doc: Doc, tok: Token, article: Article, actors: ActorIndex, quote_spans, lex: Lexicon, outlet: str) -> Claim | None:

@@ -71,6 +71,7 @@ class Lexicon:
     vague_quantities: Mapping[str, tuple[float | None, float | None, float | None]]
     category_of: Mapping[str, str]  # predicate word or lemma -> category
     units: Mapping[str, str]
+    victims: Mapping[str, Any]  # victim counting: harm verbs, fate words, person nouns (analyze/victims.py)
 
 
 @registry.misc("trucewatch.lexicon.v1")
@@ -99,6 +100,7 @@ def _lexicon() -> Lexicon:
         vague_quantities={k: tuple(v) for k, v in data["vague_quantities"].items()},
         category_of=category_of,
         units=dict(data["units"]),
+        victims={k: (frozenset(v) if isinstance(v, list) else dict(v)) for k, v in data["victims"].items()},
     )
 
 

@@ -37,6 +37,7 @@ from . import timex as timex_mod
 from .actors import actors_from
 from .aliases import DATA, CountryTable, UserActor, learn_aliases, load_user_aliases
 from .claims import claims_from
+from .victims import with_victims
 from .components import Lexicon, add_components, lexicon
 from .quotes import quotes_from
 from .taxonomy import EventType, user_taxonomy
@@ -197,7 +198,7 @@ def analysis_from_doc(doc, article: Article, res: Resources) -> Analysis:
                       is_place=lambda name: bool(gaz.candidates(name)),
                       is_big_place=lambda name: places_mod.is_big_place(gaz.candidates(name)))
     quotes = quotes_from(doc, article.id, idx)
-    claims = claims_from(doc, article, idx, quotes)
+    claims = with_victims(doc, article, idx, quotes, claims_from(doc, article, idx, quotes))
     times = timex_mod.times_from(doc, article)
     context = {e.country for e in idx.ents if e.kind in ("country", "government") and e.country}
     places = places_mod.places_from(doc, res.gazetteer, article, context)

@@ -2,15 +2,18 @@
 
 Claims of one incident are grouped by ``(category, counted group, side)``: soldiers,
 militants and civilians are never added up or compared with each other. A claim with no
-side joins the only side of its group when there is exactly one.
+side joins the only side of its group when there is exactly one, and "people" with no
+group join the only named group of their category when there is exactly one.
 
 The rule (also in docs/fusion.md):
 
 * **low** = the lowest figure any claim allows (its ``low`` bound, else its value);
 * **high** = the highest figure any claim states (its ``high`` bound, else its value);
 * **best** = the median of the independent claimants' figures: claims from copies of one
-  report (or one wire) and repeated claims of one claimant count once (the claimant's
-  median); with an even count the lower middle value is taken, to stay conservative;
+  report (or one wire) and repeated claims of one claimant count once, at the largest
+  figure that claimant gives (a report that tells "a man was shot", "the victim died" and
+  "two people were killed" counts two: its smaller figures are parts or earlier tallies of
+  the larger); with an even count the lower middle value is taken, to stay conservative;
 * **acled** = the lowest reported value (vague words at ACLED values: dozens = 12).
 """
 
@@ -66,6 +69,13 @@ def groups(claims: Iterable[Claim]) -> dict[tuple[str, str, str | None], list[Cl
         if c.category not in CASUALTY_CATEGORIES or c.value is None:
             continue
         raw[(c.category, counted_group(c.counted))][norm(c.side) if c.side else None].append(c)
+    for cat in {cat for cat, _ in raw}:
+        # "people" unspecified overlap the one named group of their category ("a woman" and "the victim" killed are
+        # one victim): they join it rather than stand beside it as if they were others.
+        named = [g for c, g in raw if c == cat and g != "people"]
+        if len(named) == 1 and (cat, "people") in raw:
+            for side, cs in raw.pop((cat, "people")).items():
+                raw[(cat, named[0])][side].extend(cs)
     out = {}
     for (cat, grp), by_side in raw.items():
         sides = [s for s in by_side if s is not None]
@@ -85,7 +95,7 @@ def estimates(
         per_claimant: dict[str, list[float]] = defaultdict(list)
         for c in cs:
             per_claimant[claimant_key(c)].append(float(c.value))  # type: ignore[arg-type]
-        figures = [_median_low(v) for v in per_claimant.values()]
+        figures = [max(v) for v in per_claimant.values()]
         bounds = [_bounds(c) for c in cs]
         highs = [h for _, h in bounds if h != float("inf")] + [float(c.value) for c in cs]  # type: ignore[arg-type]
         out.append(
