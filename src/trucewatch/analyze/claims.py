@@ -321,7 +321,8 @@ def _is_age(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
     if not ((comma.text == "," and nxt in _AGE_AFTER) or (comma.text == "(" and nxt == ")")):
         return False
     person = before.ent_type_ == "PERSON" or before.lower_ in lex.victims["person_nouns"]
-    return person or (before.pos_ == "PROPN" and before.ent_type_ not in ("GPE", "LOC", "FAC", "ORG", "DATE"))
+    enclosed = comma.text == "," and nxt == ","  # "Tiffany Doe, 17, also ...": the model may not know the name
+    return person or (before.pos_ == "PROPN" and (enclosed or before.ent_type_ not in ("GPE", "LOC", "FAC", "ORG", "DATE")))
 
 
 _BARE = re.compile(r"^(?:between\s+)?[\d,.]+(?:\s*(?:-|–|to|and|or)\s*[\d,.]+)?$", re.I)
@@ -385,6 +386,10 @@ def _claim(doc: Doc, start: int, end: int, article: Article, actors: ActorIndex,
     category = _category(pred, lex) if pred is not None else None
     if category is None and counted is not None and _category(counted, lex):
         pred, category = counted, _category(counted, lex)  # "dozens of deaths", "200 casualties"
+    if category == "killed" and pred is not None and any(c.lower_ in ("attempted", "attempt") for c in pred.children):
+        category = "count"  # "the attempted murder of two officers": nobody died of it
+    if category == "injured" and counted is not None and counted.lower_ in ("wound", "wounds"):
+        category = "count"  # "died of one gunshot wound", "three stab wounds": wounds, not people
     if category is None and pred is not None and pred.lower_ == "toll":
         category = "killed"
     unit = lex.units.get(counted.lower_) if counted is not None else None

@@ -82,9 +82,13 @@ def _passive(pred: Token) -> bool:
 
 def _fate(pred: Token, vx) -> tuple[str, str] | None:
     """(fate, role) of a predicate: role "obj" (the victim is its object or passive subject) or "subj"."""
+    lemma = pred.lemma_.lower()
+    if pred.pos_ == "NOUN" and lemma in vx["harm_nouns"]:
+        if any(c.lower_ in ("attempted", "attempt", "planned", "alleged") for c in pred.children):
+            return None
+        return vx["harm_nouns"][lemma], "of"  # "the death of Tiffany Doe", "the shooting of two teens"
     if pred.pos_ not in ("VERB", "AUX"):
         return None
-    lemma = pred.lemma_.lower()
     if lemma in vx["harm_verbs"]:
         if lemma == "gun" and not any(c.lower_ == "down" for c in pred.children):
             return None
@@ -120,6 +124,8 @@ def _irrealis(pred: Token) -> bool:
 
 
 def _victim_heads(pred: Token, role: str, vx) -> list[Token]:
+    if role == "of":
+        return [g for c in pred.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
     deps = ("nsubjpass", "dobj") if role == "obj" else ("nsubj", "nsubjpass")
     own = [c for c in pred.children if c.dep_ in deps]
     if own:
@@ -225,13 +231,20 @@ def victim_mentions(doc: Doc, lex: Lexicon) -> list[VictimMention]:
             old = found.get(head.i)
             if old is None or _RANK[fate] > _RANK[old.fate]:
                 found[head.i] = m
-    # "two people were shot, one fatally": the numeral hangs on the verb, not on a noun.
     for tok in doc:
-        if tok.like_num and tok.dep_ in ("npadvmod", "appos", "conj") and tok.i not in found and any(
-                c.lower_ in ("fatally", "mortally") for c in tok.children):
-            v = parse_number(tok.text)
-            if v is not None and not is_headline(sent_at(doc, tok.i)):
-                found[tok.i] = VictimMention(tok, tok.head, "killed", v, tok, False, False, True)
+        if not tok.like_num or tok.i in found or is_headline(sent_at(doc, tok.i)):
+            continue
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        after = doc[tok.i + 2] if tok.i + 2 < len(doc) else None
+        v = parse_number(tok.text)
+        if v is None or nxt is None:
+            continue
+        if tok.dep_ in ("npadvmod", "appos", "conj") and any(c.lower_ in ("fatally", "mortally") for c in tok.children):
+            # "two people were shot, one fatally": the numeral hangs on the verb, not on a noun.
+            found[tok.i] = VictimMention(tok, tok.head, "killed", v, tok, False, False, True)
+        elif nxt.lower_ in vx["fate_words"] and (after is None or after.pos_ not in ("NOUN", "PROPN")) and v < 1000:
+            # "one dead and two wounded", "there is one deceased": a numeral with a fate word for its noun.
+            found[tok.i] = VictimMention(tok, nxt, vx["fate_words"][nxt.lower_], v, tok, False, False, False)
     return [found[i] for i in sorted(found)]
 
 
@@ -274,7 +287,9 @@ def _values(doc: Doc, mentions: list[VictimMention], claims: list[Claim]) -> lis
         fate, predicate = m.fate, m.pred.text.lower()
         if fate == "hit":
             own = doc[sent_of[m.head.i]].idx
-            dead = max((k for s, k, part in killed if s != own or part), default=0.0)
+            parts = [k for s, k, part in killed if s == own and part]  # "nine were shot, one fatally"
+            # "a boy is dead after he was shot": a pronoun is a victim told before, in this sentence or another
+            dead = max(parts or [k for s, k, _ in killed if s != own or m.head.pos_ == "PRON"], default=0.0)
             if v <= dead:
                 continue
             fate, v = "injured", v - dead
