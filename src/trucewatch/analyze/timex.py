@@ -74,6 +74,11 @@ _LEADING = re.compile(
 )
 # Part-of-day qualifiers that keep the day itself ("late Friday", "Thursday night").
 _QUALIFIER = re.compile(r"^(?:late|early|earlier|later|mid|pre-dawn|predawn)(?:\s+on)?\s+")
+_CLOCK = r"\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)"
+# "about 2 a.m. Sunday", "just after 4:00 p.m. Friday", "Sunday at 2 a.m.": the clock time does not move the day.
+_LEAD_CLOCK = re.compile(r"^(?:(?:about|around|approximately|roughly|just|shortly|at|after|before|by|until)\s+)*"
+                         + _CLOCK + r"\s+(?:on\s+)?")
+_TRAIL_CLOCK = re.compile(r",?\s+(?:at\s+|around\s+|about\s+)?" + _CLOCK + r"$")
 _TRAIL_DAYPART = re.compile(r"(?:'s|’s)?\s*(?:" + _PARTS_OF_DAY + r")$")
 
 _R_DURATION = re.compile(
@@ -128,7 +133,8 @@ _VAGUE = re.compile(
     r"(?:every|each)\s+\w+|(?:the\s+)?(?:last|past)\s+(?:few\s+)?(?:decades|centuries)|this\s+time|at\s+the\s+time|"
     r"(?:the\s+)?(?:coming|next)\s+(?:days|weeks|months|years))$"
 )
-_TIME_ONLY = re.compile(r"^(?:around\s+|about\s+|at\s+)?(?:\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|hrs|gmt|utc)?|" + _PARTS_OF_DAY + r"|pre-dawn|predawn|daybreak|midday|lunchtime|sunset|sunrise)(?:\s+(?:local\s+time|gmt|utc|pkt|ict))?$")
+_TIME_ONLY = re.compile(r"^(?:(?:around|about|at|approximately|roughly|just|shortly|after|before|until|by)\s+)*"
+                        r"(?:\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm|a\.?m\.?|p\.?m\.?|hrs|gmt|utc)?|" + _PARTS_OF_DAY + r"|pre-dawn|predawn|daybreak|midday|lunchtime|sunset|sunrise)(?:\s+(?:local\s+time|gmt|utc|pkt|ict))?$")
 # Years further than this from the anchor are not plausible readings of a bare month or weekday.
 MAX_FALLBACK_YEARS = 30
 
@@ -260,7 +266,7 @@ def _resolve_anchored(t: str, anchor: Date) -> Result | None:
         d = anchor + dt.timedelta(days=off)
         return _day(d, "relative to publication date")
     # Weekdays, with "late"/"early" before and "night"/"morning" after.
-    core = _QUALIFIER.sub("", t)
+    core = _QUALIFIER.sub("", _TRAIL_CLOCK.sub("", _LEAD_CLOCK.sub("", t)))
     core = _TRAIL_DAYPART.sub("", core).strip(" ,")
     m = _R_WEEKDAY.match(core)
     if m:
@@ -558,6 +564,9 @@ def _cut_at_newline(doc: Doc, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+_STAMP = re.compile(r"\b(?:posted|updated|published|modified|last\s+updated|created)\s*(?:on|at)?\s*:?\s*$")
+
+
 def times_from(doc: Doc, article: Article) -> list[TimeExpr]:
     """Time expressions of ``doc`` (a parse of ``article.text``) resolved against the publication date.
 
@@ -604,6 +613,9 @@ def times_from(doc: Doc, article: Article) -> list[TimeExpr]:
             continue  # a bare number tagged DATE ("58")
         if re.search(r"\b\d+-year-old\b|\byears? old\b|\baged?\b", text, re.I):
             continue  # ages are not times
+        line = doc.text[max(0, span.start_char - 40):span.start_char].rsplit("\n", 1)[-1].lower()
+        if _STAMP.search(line):
+            continue  # "Posted: Thursday, April 23, 2015 10:11 AM": when the page was published, not an event
         ds, de, precision, reason = resolve(text, anchor, anchor_range)
         out.append(TimeExpr(text=text, start=span.start_char, end=span.end_char, date_start=ds, date_end=de,
                             precision=precision, reason=reason))  # type: ignore[arg-type]

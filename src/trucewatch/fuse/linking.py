@@ -133,7 +133,7 @@ def _compatible(a: _Group, b: _Group, pub_a: int | None, pub_b: int | None) -> t
             if max(lo, b.lo) - min(hi, b.hi) > DATE_TOLERANCE:  # type: ignore[type-var]
                 return None
             lo, hi = max(lo, b.lo), max(min(hi, b.hi), max(lo, b.lo))  # type: ignore[type-var]
-    if places_compatible(a.places, b.places) == 0.0:
+    if places_compatible(a.places, b.places, unknown_inside=True) == 0.0:
         return None
     # a report cannot tell of an incident that began after it was published
     if pub_a is not None and b.first_day is not None and pub_a < b.first_day:

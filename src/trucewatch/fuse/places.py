@@ -43,13 +43,20 @@ def _cc(p: Place) -> str | None:
     return None
 
 
-def pair_level(p: Place, q: Place) -> float:
+def _resolved(p: Place) -> bool:
+    return bool(p.gazetteer_id) or p.lat is not None
+
+
+def pair_level(p: Place, q: Place, unknown_inside: bool = False) -> float:
     """1.0 same place; 0.7 one inside the other (city in province, province in country); 0.3 same country
-    only; 0.15 places in two countries (a border incident is often placed on both sides); 0.0 two
-    different places in one country."""
+    only, or (``unknown_inside``) a place the gazetteer does not know beside another (a street, a venue, a
+    neighbourhood: it may lie inside); 0.15 places in two countries (a border incident is often placed on both sides); 0.0
+    two different known places in one country."""
     if place_key(p) == place_key(q):
         return 1.0
     lp, lq = place_level(p), place_level(q)
+    if unknown_inside and lp == lq == 2 and not (_resolved(p) and _resolved(q)):
+        return 0.3  # a street, venue or neighbourhood the gazetteer does not know may lie inside the other place
     cp, cq = _cc(p), _cc(q)
     if cp and cq and cp != cq:
         return 0.15
@@ -64,11 +71,11 @@ def pair_level(p: Place, q: Place) -> float:
     return 0.3
 
 
-def places_compatible(a: tuple[Place, ...], b: tuple[Place, ...]) -> float | None:
+def places_compatible(a: tuple[Place, ...], b: tuple[Place, ...], unknown_inside: bool = False) -> float | None:
     """Best pair level between two place sets: None when either is empty (unknown)."""
     if not a or not b:
         return None
-    return max(pair_level(p, q) for p in a for q in b)
+    return max(pair_level(p, q, unknown_inside) for p in a for q in b)
 
 
 def place_sort_key(p: Place) -> tuple:
