@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 from ..records import Actor, Article, Claim, EventMention, Place, Quote, TimeExpr, stable_id
 from ._event_links import SEQUENCE_VERBS, STATUS_CUES, governor, with_relations
 from ._event_links import status as status_of
+from .timex import before_publication, said_by
 from .taxonomy import MILITARY_CONTEXT, STATUS_TYPES, TAXONOMY, EventType, Lexicon, lexicon
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -141,7 +142,7 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
                 if role is not None:
                     sent_places.append(p)
                     place_roles.append(role)
-        time_owner = _owners(doc, trigs, [(t.start, t.end) for t in sent_times])
+        time_owner = _owners(doc, trigs, [(t.start, t.end) for t in sent_times], statements=True)
         place_owner = _owners(doc, trigs, [(p.start, p.end) for p in sent_places], statements=True)
         for n, (key, tokens, head, gov) in enumerate(trigs):
             trig = doc[tokens[0]:tokens[-1] + 1]
@@ -149,6 +150,8 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
             negated = _negated(head, gov, key)
             hedged = _hedged(head, gov)
             time = _pick_time(n, sent_times, time_owner, head)
+            if head.tag_ in ("VBD", "VBN") or (key in tax and tax[key].violent and not _hypothetical(head)):
+                time = before_publication(time, article.published)  # a reported past event
             status = status_of(head, gov, key, negated, time, anchor) if key in STATUS_TYPES else None
             violent = key in tax and tax[key].violent
             own_places = [p for p, o, r in zip(sent_places, place_owner, place_roles)
@@ -682,7 +685,7 @@ def _owners(doc: Doc, trigs: list[Trig], spans: list[tuple[int, int]], statement
                         owner = objects or owner
                     break
                 if statements and cur.pos_ == "VERB" and cur.lemma_.lower() in SPEECH_LEMMAS:
-                    owner = set()
+                    owner = {STATEMENT}
                     break
                 if cur.head.i == cur.i:
                     break
@@ -696,11 +699,23 @@ def _owners(doc: Doc, trigs: list[Trig], spans: list[tuple[int, int]], statement
     return out
 
 
+STATEMENT = -1  # owner of a time that dates the statement ("..., the agency said on Tuesday"), not an event
+
+
 def _pick_time(n: int, times: Sequence[TimeExpr], owner: list[set[int] | None], head: Token) -> TimeExpr | None:
-    """The event's own resolved time, else a resolved time of the whole sentence, else its own unresolved one."""
+    """The event's own resolved time, else a resolved time of the whole sentence, else its own unresolved one,
+    else the days up to the statement that tells it."""
     own = [t for t, o in zip(times, owner) if o is not None and n in o]
-    free = [t for t, o in zip(times, owner) if o is None]
+    # A noun inside a prepositional phrase ("held Thursday on charges of murder", "a hearing Monday in the
+    # shooting") is an earlier event named in passing: the sentence's time is the other verb's.
+    nested = head.pos_ in ("NOUN", "PROPN") and (head.dep_ == "pobj" or (head.dep_ in ("compound", "amod", "conj")
+                                                                         and head.head.dep_ == "pobj"))
+    free = [] if nested else [t for t, o in zip(times, owner) if o is None]
+    if nested:  # only a time inside its own phrase ("in the shooting on Saturday") is its own
+        lo, hi = head.left_edge.idx, head.right_edge.idx + len(head.right_edge.text)
+        own = [t for t in own if lo <= t.start and t.end <= hi]
     for pool in ([t for t in own if t.date_start], [t for t in free if t.date_start], own):
         if pool:
             return min(pool, key=lambda t: abs(t.start - head.idx))
-    return None
+    said = [t for t, o in zip(times, owner) if o is not None and STATEMENT in o and t.date_start]
+    return said_by(min(said, key=lambda t: abs(t.start - head.idx))) if said else None

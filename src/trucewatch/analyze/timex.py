@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import dataclasses
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -77,7 +78,7 @@ _QUALIFIER = re.compile(r"^(?:late|early|earlier|later|mid|pre-dawn|predawn)(?:\
 _CLOCK = r"\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)"
 # "about 2 a.m. Sunday", "just after 4:00 p.m. Friday", "Sunday at 2 a.m.": the clock time does not move the day.
 _LEAD_CLOCK = re.compile(r"^(?:(?:about|around|approximately|roughly|just|shortly|at|after|before|by|until)\s+)*"
-                         + _CLOCK + r"\s+(?:on\s+)?")
+                         r"(?:" + _CLOCK + r"|\d{1,2}(?:[:.]\d\d)?(?=\s+(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun)))\s+(?:on\s+)?")
 _TRAIL_CLOCK = re.compile(r",?\s+(?:at\s+|around\s+|about\s+)?" + _CLOCK + r"$")
 _TRAIL_DAYPART = re.compile(r"(?:'s|’s)?\s*(?:" + _PARTS_OF_DAY + r")$")
 
@@ -564,6 +565,8 @@ def _cut_at_newline(doc: Doc, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+_STREET_WORDS = frozenset("ave avenue st street rd road blvd boulevard dr drive ln lane way ct court pl place pkwy parkway "
+                          "hwy highway terrace ter circle cir square sq trail".split())
 _STAMP = re.compile(r"\b(?:posted|updated|published|modified|last\s+updated|created)\s*(?:on|at)?\s*:?\s*$")
 
 
@@ -613,6 +616,8 @@ def times_from(doc: Doc, article: Article) -> list[TimeExpr]:
             continue  # a bare number tagged DATE ("58")
         if re.search(r"\b\d+-year-old\b|\byears? old\b|\baged?\b", text, re.I):
             continue  # ages are not times
+        if re.fullmatch(r"\d{3,5}", text) and any(t.lower_.rstrip(".") in _STREET_WORDS for t in doc[e:e + 3]):
+            continue  # "at 1917 Prospect Ave.": a house number, not a year
         line = doc.text[max(0, span.start_char - 40):span.start_char].rsplit("\n", 1)[-1].lower()
         if _STAMP.search(line):
             continue  # "Posted: Thursday, April 23, 2015 10:11 AM": when the page was published, not an event
@@ -620,3 +625,30 @@ def times_from(doc: Doc, article: Article) -> list[TimeExpr]:
         out.append(TimeExpr(text=text, start=span.start_char, end=span.end_char, date_start=ds, date_end=de,
                             precision=precision, reason=reason))  # type: ignore[arg-type]
     return out
+
+
+def before_publication(time: TimeExpr | None, published: str | None) -> TimeExpr | None:
+    """The time of a reported past event, cut at the publication day: a past event never ends after its report
+    ("this week" in a Wednesday report ends on that Wednesday); a reading wholly after it ("10 September" read
+    into the coming autumn) is no date for it at all."""
+    if time is None or not time.date_start or not published:
+        return time
+    pub = published[:10]
+    if time.date_start > pub:
+        return None
+    if (time.date_end or time.date_start) > pub:
+        return dataclasses.replace(time, date_end=pub, precision="day" if time.date_start == pub else "range",
+                                   reason=f"{time.reason or 'resolved'}; cut at publication")
+    return time
+
+
+STATEMENT_LAG = 7  # days an event told in a dated statement may precede it
+
+
+def said_by(statement: TimeExpr) -> TimeExpr:
+    """The time of an event known only from a dated statement ("fighting ..., the agency said on Tuesday"): the
+    week up to the statement's last day (it happened then or before), a range, never a day of its own."""
+    end = statement.date_end or statement.date_start
+    start = (dt.date.fromisoformat(end) - dt.timedelta(days=STATEMENT_LAG)).isoformat()  # type: ignore[arg-type]
+    return dataclasses.replace(statement, date_start=start, date_end=end, precision="range",
+                               reason=f"on or before the statement ({statement.reason or 'resolved'})")
