@@ -92,6 +92,7 @@ def test_fresh_fire_is_a_new_incident_not_an_anaphor_of_an_earlier_one():
     b = ArticleBuilder("r2", "Plain Courier", "2025-06-14", text)
     shells = b.event("shelling", "Shells hit", places=[KEL], time=("on Monday", "2025-06-09"))
     fresh = b.event("cross_border_fire", "cross-border fire")
+    b.claim("Two farmers", 2, "injured", counted="farmers", event=fresh)  # its figure makes it evidence
     art, an = b.build()
     f = fuse([art], [an])
     owner = {m.event_id: i.id for i in f.incidents for m in i.mentions}

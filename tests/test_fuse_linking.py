@@ -68,7 +68,12 @@ def test_threshold_is_what_decides(monkeypatch):
     b = _report("b", "Channel 9", "2024-04-20", B, "hit")
     monkeypatch.setattr(lk, "LINK_COSINE", 0.99)
     fusion = fuse([a[0], b[0]], [a[1], b[1]])
-    assert _article_incident(fusion, a[0].id) != _article_incident(fusion, b[0].id)
+    # unlinked, b's undated, unplaced "hit" is no incident of its own (no evidence), and a's keeps to a
+    own = next(i for i in fusion.incidents if a[0].id in i.article_ids)
+    assert b[0].id not in own.article_ids
+    monkeypatch.setattr(lk, "LINK_COSINE", 0.2)
+    fusion = fuse([a[0], b[0]], [a[1], b[1]])
+    assert _article_incident(fusion, a[0].id) == _article_incident(fusion, b[0].id)
 
 
 def test_incident_without_a_town_takes_its_articles_lead_place():

@@ -269,6 +269,8 @@ class EventMention:
     claim_ids: tuple[str, ...] = ()
     quote_ids: tuple[str, ...] = ()
     relations: tuple[Relation, ...] = ()
+    realis: str = "actual"  # actual | generic | hypothetical | negated (analyze/realis.py)
+    role: str = "news"  # news | history | teaser | caption: the mention's part in its article
 
 
 @dataclass(frozen=True, slots=True)

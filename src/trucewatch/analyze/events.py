@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 from ..records import Actor, Article, Claim, EventMention, Place, Quote, TimeExpr, stable_id
 from ._event_links import SEQUENCE_VERBS, STATUS_CUES, governor, with_relations
 from ._event_links import status as status_of
+from .realis import realis_of, role_of
 from .timex import before_publication, said_by
 from .taxonomy import MILITARY_CONTEXT, STATUS_TYPES, TAXONOMY, EventType, Lexicon, lexicon
 
@@ -117,7 +118,7 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
         trigs = []
         for key, tokens, head in _triggers(sent, table, lex, military, border_cue, set()):
             if key in tax and tax[key].violent and _hypothetical(head):
-                continue
+                continue  # a threatened or conditional attack is no event at all
             if key == "accusation" and head.pos_ == "NOUN" and head.head.lemma_.lower() in DENY_VERBS:
                 continue  # "rejected those allegations": the denial is the event
             trigs.append((key, tokens, head, governor(head)))
@@ -156,6 +157,10 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
             violent = key in tax and tax[key].violent
             own_places = [p for p, o, r in zip(sent_places, place_owner, place_roles)
                           if (o is None or n in o) and (r == "loc" or violent)]
+            anchored = bool((time is not None and time.date_start and time.precision == "day") or any(
+                p.feature not in (None, "country") and o is not None and n in o
+                for p, o in zip(sent_places, place_owner)) or any(
+                c.category in ("killed", "injured") and sent.start_char <= c.start < sent.end_char for c in claims))
             em = EventMention(
                 id=stable_id(article.id, "event", key, trig.start_char, trig.end_char, prefix="ev_"),
                 article_id=article.id, type=key, trigger=trig.text, start=trig.start_char, end=trig.end_char,
@@ -165,6 +170,8 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
                 time=time, negated=negated, hedged=hedged, status=status,
                 claim_ids=tuple(c.id for c in claims if sent.start_char <= c.start < sent.end_char),
                 quote_ids=tuple(q.id for q in quotes if q.start < sent.end_char and q.end > sent.start_char),
+                realis=realis_of(head, negated=negated, hypothetical=_hypothetical(head), anchored=anchored),
+                role=role_of(sent, time.date_start if time is not None else None, article.published),
             )
             found.append((em, head))
     return with_relations(found, frozenset(k for k, t in tax.items() if t.violent))

@@ -120,7 +120,7 @@ def fuse_with_cache(
             ev = told.get(ev.id, ev)
             events[ev.id] = ev
             fam = inc.family_of(ev.type)
-            if fam in inc.INCIDENT_FAMILIES and not ev.negated:
+            if fam in inc.INCIDENT_FAMILIES and not ev.negated and ev.realis == "actual" and ev.role != "teaser":
                 infos.append(inc.mention_features(ev, arts[aid], canon, side_of))
             else:
                 speech.append(ev)
@@ -131,6 +131,13 @@ def fuse_with_cache(
     info_by_id = {m.id: m for m in infos}
     clusters, link_stats = lk.link_articles(arts, clusters, info_by_id)
     stats.update(article_links=link_stats.links, article_link_pairs=link_stats.candidate_pairs)
+    # An incident needs evidence: a mention with its own date, a place below a country or a casualty figure.
+    # Undated, unplaced, uncounted mentions ("the talks have reached a standstill", "attacks by militant
+    # groups") are the background of a report; alone they make no incident.
+    counted = {c.event_id for an in ans.values() for c in an.claims if c.event_id and c.category in cas.CASUALTY_CATEGORIES}
+    n_clusters = len(clusters)
+    clusters = [ms for ms in clusters if any(m in counted or (m in info_by_id and info_by_id[m].anchored) for m in ms)]
+    stats["unanchored_clusters"] = n_clusters - len(clusters)
     named_clusters: dict[str, str] = {}
     clusters = rv.apply_to_clusters(clusters, reviews, {e: ev.article_id for e, ev in events.items()}, named_clusters)
     stats["t_incidents_cluster"] = time.perf_counter() - t0
@@ -458,7 +465,15 @@ def _lead_place(places) -> Place | None:
     """The first geocoded town or city named in an article's opening: where its own news happened, as a coder
     reads a dateline ("MEMPHIS, Tenn. --") or a lead ("a shooting in Elgin early this morning")."""
     lead = [p for p in places if p.start < LEAD_CHARS and p.lat is not None and place_level(p) == 2 and p.gazetteer_id]
-    return min(lead, key=lambda p: (p.start, p.end)) if lead else None
+    if not lead:
+        return None
+    first = min(lead, key=lambda p: (p.start, p.end))
+    # only in the country the article is about: a talks venue abroad ("talks in Istanbul" in a report on a
+    # border war) is where people met, not where the article's incidents happened
+    countries = Counter(p.country_code for p in places if p.country_code).most_common(2)
+    if not countries or countries[0][0] != first.country_code or (len(countries) > 1 and countries[1][1] == countries[0][1]):
+        return None
+    return first
 
 
 def _incident(iid, evs, ms, dated, arts, canon, sources, sentence, follows, casualties, lead_places=None) -> Incident:
@@ -472,8 +487,10 @@ def _incident(iid, evs, ms, dated, arts, canon, sources, sentence, follows, casu
         (lo, hi) = max(support, key=lambda k: (len(support[k]), -(k[1] - k[0]), -k[0]))
         precision = "day" if lo == hi else "range"
     else:
-        los = [m.lo for m in ms if m.lo is not None]
-        his = [m.hi for m in ms if m.hi is not None]
+        # undated mentions date an incident only through reports of known date (an inferred publication range
+        # is a guess from the dates a report names: it binds what may link, it dates nothing)
+        known = [m for m in ms if m.lo is not None and m.hi is not None and not arts[m.article_id].published_inferred]
+        los, his = [m.lo for m in known], [m.hi for m in known]
         if los:
             lo, hi = max(los), min(his)
             if lo > hi:

@@ -143,7 +143,7 @@ def build_export(store, *, story_id: str | None = None, since: str | None = None
                 "id": e.id, "article_id": e.article_id, "type": e.type, "trigger": e.trigger,
                 "start": e.start, "end": e.end, "sentence_start": e.sentence_start, "sentence_end": e.sentence_end,
                 "date_start": e.time.date_start if e.time else None, "date_end": e.time.date_end if e.time else None,
-                "status": e.status, "negated": e.negated, "hedged": e.hedged,
+                "status": e.status, "negated": e.negated, "hedged": e.hedged, "realis": e.realis, "role": e.role,
                 "incident_id": iid if iid in inc_ids else None,
             })
 
