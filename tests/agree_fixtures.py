@@ -8,6 +8,7 @@ incident outside the parties' territory; one outlet says the truce collapsed, an
 
 from __future__ import annotations
 
+from trucewatch.fuse.casualties import totals as cas_totals
 from trucewatch.agree._text import sentences
 from trucewatch.records import (
     Actor,
@@ -163,6 +164,7 @@ def build():
         return Incident(iid, type_, when, when, "day", places=places, acting=acting, article_ids=(ev.article_id,),
                         mentions=(IncidentMention(ev.article_id, ev.id, ev.start, ev.end),),
                         independent_sources=sources, corroboration=corroboration, casualties=casualties,
+                        totals=cas_totals(casualties),
                         summary=TEXTS[ev.article_id][2][ev.sentence_start:ev.sentence_end])
 
     incidents = (

@@ -13,6 +13,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from trucewatch.fuse.casualties import totals as cas_totals
+from trucewatch.records import CasualtyEstimate, from_dict, to_dict
+
 A1 = """Guards killed in clash at Vorukh border post
 Valley Courier
 
@@ -195,6 +198,10 @@ def build_doc() -> dict[str, Any]:
          "corroboration": "single source", "casualties": [], "follows_from": [], "story_id": "st1",
          "summary": "Talks on the border line are expected to resume later this month."},
     ]
+
+    for inc in incidents:  # fusion's labelled totals, from the estimates as fusion computes them
+        ests = [from_dict(CasualtyEstimate, c) for c in inc["casualties"]]
+        inc["totals"] = [to_dict(t) for t in cas_totals(ests)]
 
     def side(value, claimant, aid, words):
         s, e = span(aid, words)

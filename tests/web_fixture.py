@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 from dataclasses import dataclass, field
 
+from trucewatch.fuse.casualties import totals as cas_totals
 from trucewatch.records import (
     Actor,
     Analysis,
@@ -198,7 +199,8 @@ def build(store) -> Built:
         article_ids=(aid("a1"), aid("a4")),
         mentions=(IncidentMention(aid("a4"), ev4.id, ev4.start, ev4.end), IncidentMention(aid("a1"), ev1b.id, ev1b.start, ev1b.end)),
         independent_sources=1, corroboration="single source",
-        casualties=(CasualtyEstimate("injured", None, "guards", 2, 2, 2, 2, claim_ids=(c4.id,), claimants=("the ministry",)),),
+        casualties=(drone_toll := (CasualtyEstimate("injured", None, "guards", 2, 2, 2, 2, claim_ids=(c4.id,), claimants=("the ministry",)),)),
+        totals=cas_totals(drone_toll),
         story_id="story-pass", summary="A drone struck a Velorian supply depot outside the town of Dravik on Thursday.",
     )
     shelling = Incident(
@@ -209,8 +211,9 @@ def build(store) -> Built:
         mentions=tuple(IncidentMention(a.article_id, ev.id, ev.start, ev.end)
                        for a in analyses[:3] for ev in a.events[:1]),
         independent_sources=2, corroboration="contested",
-        casualties=(CasualtyEstimate("killed", None, "soldiers", 4, 5, 6, 4, claim_ids=(c1.id, claims["a2"].id, claims["a3"].id),
-                                     claimants=("the Velorian defence ministry", "a Kestranan military spokesman")),),
+        casualties=(shell_toll := (CasualtyEstimate("killed", None, "soldiers", 4, 5, 6, 4, claim_ids=(c1.id, claims["a2"].id, claims["a3"].id),
+                                     claimants=("the Velorian defence ministry", "a Kestranan military spokesman")),)),
+        totals=cas_totals(shell_toll),
         follows_from=("inc-drone",), story_id="story-pass",
         summary="Veloria and Kestrana traded artillery fire at the Kestrel Pass on Saturday.",
     )

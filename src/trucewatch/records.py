@@ -337,6 +337,22 @@ class CasualtyEstimate:
 
 
 @dataclass(frozen=True, slots=True)
+class CasualtyTotal:
+    """One figure per incident and category for lists, maps and ledgers, with what it is made of.
+
+    ``summed`` is True when it adds up estimates of different groups (soldiers, militants, civilians: never
+    overlapping); ``label`` then names each part and who claims it ("23 soldiers (army) + 200 militants
+    (ministry)"), and every page that shows the figure shows the label."""
+
+    category: str
+    best: float
+    low: float | None
+    high: float | None
+    summed: bool
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
 class Incident:
     id: str
     type: str
@@ -352,6 +368,7 @@ class Incident:
     independent_sources: int = 0
     corroboration: Literal["corroborated", "single source", "contested"] = "single source"
     casualties: tuple[CasualtyEstimate, ...] = ()
+    totals: tuple[CasualtyTotal, ...] = ()  # one labelled figure per category (fuse/casualties.totals)
     follows_from: tuple[str, ...] = ()  # incident ids it is said to follow from
     story_id: str | None = None
     summary: str = ""  # a short extractive description (trigger sentence of the best mention)
@@ -459,7 +476,8 @@ class Violation:
     review_status: str = "unreviewed"  # unreviewed | confirmed | rejected
     article_ids: tuple[str, ...] = ()
     dispute_ids: tuple[str, ...] = ()
-    casualties: float | None = None
+    casualties: float | None = None  # killed + injured of its incident (fusion's labelled totals)
+    casualties_note: str = ""  # what that figure is made of: each category's parts and claimants
     # Added by the agreements stage (agree/); see docs/ledger.md.
     incident_type: str | None = None
     summary: str = ""

@@ -217,10 +217,11 @@ def _violation(
     corroboration = inc.corroboration
     if deniers:
         corroboration = "contested"
-    casualties = None
-    for ce in inc.casualties:
-        if ce.category in ("killed", "injured") and ce.best is not None:
-            casualties = (casualties or 0.0) + ce.best
+    casualties, parts = None, []
+    for t in inc.totals:  # fusion's labelled figures: groups added only where they never overlap, and said so
+        if t.category in ("killed", "injured"):
+            casualties = (casualties or 0.0) + t.best
+            parts.append(f"{t.category}: {t.label}")
     name = lambda c: country_name(c) or c  # noqa: E731
     return Violation(
         id=stable_id("violation", ag.id, inc.id, prefix="vio-"),
@@ -234,6 +235,7 @@ def _violation(
         article_ids=tuple(inc.article_ids),
         dispute_ids=tuple(sorted(dispute_ids)),
         casualties=casualties,
+        casualties_note="; ".join(parts),
         incident_type=inc.type,
         summary=inc.summary,
         place_names=tuple(dict.fromkeys(p.resolved_name or p.name for p in inc.places)),

@@ -401,6 +401,9 @@ def _claim(doc: Doc, start: int, end: int, article: Article, actors: ActorIndex,
         category = "count" if counted is not None else None
     if category is None:
         return None  # a bare number with nothing counted and nothing happening to it
+    if definite and category in ("killed", "injured") and counted is not None and not (
+            counted.lower_ in lex.victims["person_nouns"] or counted.lower_ in lex.armed_group_cues):
+        category = "count"  # "the armies of the two countries gave different tolls": countries, not the dead
     if definite and category == "count":
         return None  # "the two countries", "both sides": a reference, not a figure
     if first.lower_ == "one" and end - start == 1 and category in ("count", "other"):
@@ -424,6 +427,13 @@ def _claim(doc: Doc, start: int, end: int, article: Article, actors: ActorIndex,
     original = text[span_start:last.idx + len(last.text)]
     claimant, claimant_id, vhedge = attribute(doc, head, first, actors, quote_spans, direct, starts, lex, outlet)
     predicate = pred.text.lower() if pred is not None else None
+    side = _side(counted, head, actors)
+    if side is None and counted is not None and any(c.dep_ == "poss" and c.lower_ in ("its", "their", "our")
+                                                    for c in counted.children):
+        # "Cambodia's defence ministry said three of its soldiers died": the claimant's own side
+        ent = actors.find(claimant)
+        if ent is not None and ent.country:
+            side = actors.countries.demonym.get(ent.country)
     return Claim(
         id=stable_id(article.id, "claim", span_start, span_end),
         article_id=article.id,
@@ -434,7 +444,7 @@ def _claim(doc: Doc, start: int, end: int, article: Article, actors: ActorIndex,
         category=category,
         counted=(unit or counted.text.lower()) if counted is not None else None,
         predicate=predicate,
-        side=_side(counted, head, actors),
+        side=side,
         claimant=claimant,
         claimant_actor_id=claimant_id,
         hedge=vhedge or qhedge,

@@ -69,7 +69,7 @@ AIRBORNE = frozenset("drone drones plane planes jet jets aircraft helicopter hel
 LEGAL_WORDS = frozenset("charge convict guilty acquit sentence plead indict count trial jury prosecute attempt "
                         "attempted degree".split())
 FIRED_PERSON = frozenset("official minister employee staff coach manager chief worker director".split())
-SPEECH_LEMMAS = frozenset("say tell add state claim announce declare".split())
+SPEECH_LEMMAS = frozenset("say tell add state claim announce declare confirm report note stress insist allege".split())
 DENY_VERBS = frozenset("deny reject dismiss refute".split())
 #: Prepositions whose object is where something happens ("in", "near", "along the border").
 LOC_PREPS = frozenset("in at near along across inside into within outside around throughout over off beyond toward "
@@ -686,6 +686,11 @@ def _owners(doc: Doc, trigs: list[Trig], spans: list[tuple[int, int]], statement
                     break
                 if cur.i in gov_owner:
                     owner = set(gov_owner[cur.i])
+                    if statements and cur.pos_ == "VERB" and cur.lemma_.lower() in SPEECH_LEMMAS:
+                        # "confirmed on October 28 that the talks had failed": the day of the statement; only
+                        # what is announced itself ("announced a ceasefire on Monday") takes it
+                        owner = {k for k in owner if trigs[k][2].dep_ == "dobj" and trigs[k][2].head.i == cur.i} or {STATEMENT}
+                        break
                     if cur.lemma_.lower() in SEQUENCE_VERBS and len(owner) > 1:
                         # "the talks followed a ceasefire on October 19": the date is the object's
                         objects = {k for k in owner if trigs[k][2].dep_ != "nsubj"}

@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from ..records import CasualtyEstimate, Claim, Dispute, DisputeSide, SourceSpan, stable_id
+from ..records import CasualtyEstimate, CasualtyTotal, Claim, Dispute, DisputeSide, SourceSpan, stable_id
 from ._util import norm
 
-__all__ = ["CASUALTY_CATEGORIES", "counted_group", "estimates", "figure_disputes"]
+__all__ = ["CASUALTY_CATEGORIES", "counted_group", "estimates", "figure_disputes", "totals"]
 
 CASUALTY_CATEGORIES = frozenset({"killed", "injured", "displaced", "detained", "missing", "abducted"})
 
@@ -169,3 +169,44 @@ def figure_disputes(
             )
         )
     return out
+
+
+def _part(e: CasualtyEstimate) -> str:
+    who = ", ".join(e.claimants) or "no source named"
+    group = e.side + " " + (e.counted or "people") if e.side else (e.counted or "people")
+    return f"{_fmt(e.best or 0)} {group} ({who})"
+
+
+def totals(ests: Iterable[CasualtyEstimate]) -> tuple[CasualtyTotal, ...]:
+    """One figure per category. Groups that never overlap (soldiers, militants, civilians, each side) add up,
+    and the total says so; people told with no group may be any of them, so they add nothing to a named
+    group's sum: the figure is the larger of the two, labelled as such."""
+    by_cat: dict[str, list[CasualtyEstimate]] = defaultdict(list)
+    for e in ests:
+        if e.best is not None:
+            by_cat[e.category].append(e)
+    out = []
+    for cat in sorted(by_cat):
+        es = sorted(by_cat[cat], key=lambda e: (e.counted or "", e.side or ""))
+        if len(es) == 1:
+            e = es[0]
+            out.append(CasualtyTotal(cat, float(e.best or 0), e.low, e.high, False, _part(e)))
+            continue
+        named = [e for e in es if (e.counted or "people") != "people"]
+        people = [e for e in es if (e.counted or "people") == "people"]
+        s = sum(float(e.best or 0) for e in named)
+        label = " + ".join(_part(e) for e in named)
+        best = s
+        if people:
+            p = max(float(e.best or 0) for e in people)
+            label = (f"{label}; also {' / '.join(_part(e) for e in people)}, who may be among them"
+                     if named else " / ".join(_part(e) for e in people))
+            best = max(s, p)
+        summed = len(named) > 1
+        label = (f"sum of {len(named)} groups: " if summed else "") + label
+        low = sum(float(e.low) for e in named if e.low is not None) if named and all(e.low is not None for e in named) else None
+        high = sum(float(e.high) for e in named if e.high is not None) if named and all(e.high is not None for e in named) else None
+        if people and high is not None:
+            high = max([high] + [float(e.high) for e in people if e.high is not None])
+        out.append(CasualtyTotal(cat, best, low, high, summed, label))
+    return tuple(out)

@@ -134,6 +134,12 @@ def fuse_with_cache(
     # An incident needs evidence: a mention with its own date, a place below a country or a casualty figure.
     # Undated, unplaced, uncounted mentions ("the talks have reached a standstill", "attacks by militant
     # groups") are the background of a report; alone they make no incident.
+    figures: dict[str, set[tuple[str, str, float]]] = defaultdict(set)
+    for an in ans.values():
+        for c in an.claims:
+            if c.event_id and c.category in ("killed", "injured") and c.value is not None:
+                figures[c.event_id].add((c.category, cas.counted_group(c.counted), float(c.value)))
+    clusters, stats["figure_links"] = lk.link_by_figures(arts, clusters, info_by_id, figures)
     counted = {c.event_id for an in ans.values() for c in an.claims if c.event_id and c.category in cas.CASUALTY_CATEGORIES}
     n_clusters = len(clusters)
     clusters = [ms for ms in clusters if any(m in counted or (m in info_by_id and info_by_id[m].anchored) for m in ms)]
@@ -537,6 +543,7 @@ def _incident(iid, evs, ms, dated, arts, canon, sources, sentence, follows, casu
         mentions=tuple(mentions),
         independent_sources=sources.count((e.article_id, cp.wire_in(sentence(e))) for e in evs),
         casualties=casualties,
+        totals=cas.totals(casualties),
         follows_from=tuple(sorted(follows)),
         summary=summary,
     )

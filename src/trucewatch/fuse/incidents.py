@@ -225,7 +225,18 @@ def units(mentions: Iterable[MentionInfo]) -> list[MentionInfo]:
         groups: dict[str, list[MentionInfo]] = {}
         for m in anchored:
             for h in heads:
-                if (m.explicit and h.explicit and _gap(m, h) is not None and _gap(m, h) <= 0  # type: ignore[operator]
+                # talks run over days: one article's rounds told a day apart are one round
+                span = 1 if m.family == "talks" and m.type == h.type else 0
+                if (m.explicit and h.explicit and _gap(m, h) is not None and _gap(m, h) <= span  # type: ignore[operator]
+                        and places_compatible(m.places, h.places) != 0.0) or (
+                        # undated mentions of one article at the same specific place ("artillery exchanges
+                        # near Khost", "shelling in Khost") tell one incident
+                        not (m.timed or h.timed or m.explicit or h.explicit) and not m.new
+                        and places_compatible(m.places, h.places) == 1.0 and not (set(m.related) & set(h.members))) or (
+                        # talks and agreements: "negotiations in Istanbul" and "the talks ended on Wednesday" in one
+                        # report are one round (a violent act placed here and one dated there may be two)
+                        m.family in ("talks", "agreement") and m.type == h.type and not m.new
+                        and (m.explicit != h.explicit) and not (m.timed and not m.explicit)
                         and places_compatible(m.places, h.places) != 0.0):
                     groups[h.id].append(m)
                     break

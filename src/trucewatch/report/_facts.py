@@ -57,14 +57,30 @@ def place_label(place: dict[str, Any] | None, *, with_country: bool = True) -> s
     return name or country
 
 
+def casualty_total(incident: dict[str, Any], category: str = "killed") -> dict[str, Any] | None:
+    """The incident's labelled figure for ``category`` (fusion's ``totals``: best, low, high, summed, label)."""
+    return next((t for t in incident.get("totals") or [] if t.get("category") == category), None)
+
+
 def casualty_sum(incident: dict[str, Any], field: str, category: str = "killed") -> float | None:
-    """Sum of ``field`` (low/best/high/acled) over the incident's estimates of ``category``, all sides; None if none."""
-    values = [
-        c.get(field)
-        for c in incident.get("casualties") or []
-        if (c.get("category") or "") == category and c.get(field) is not None
-    ]
-    return float(sum(values)) if values else None
+    """The incident's one figure of ``field`` (low/best/high from fusion's labelled total; acled: the lowest
+    figures of groups that never overlap, added); None if none."""
+    if field != "acled":
+        t = casualty_total(incident, category)
+        return None if t is None or t.get(field) is None else float(t[field])
+    values = [c.get(field) for c in incident.get("casualties") or []
+              if (c.get("category") or "") == category and c.get(field) is not None]
+    named = [c.get(field) for c in incident.get("casualties") or []
+             if (c.get("category") or "") == category and c.get(field) is not None and (c.get("counted") or "people") != "people"]
+    if not values:
+        return None
+    return float(max(sum(named), max(values)))
+
+
+def casualty_note(incident: dict[str, Any], category: str = "killed") -> str:
+    """What a shown figure is made of, when it adds up groups or stands beside unspecified people ("" else)."""
+    t = casualty_total(incident, category)
+    return str(t.get("label") or "") if t and (t.get("summed") or ";" in str(t.get("label") or "")) else ""
 
 
 def fmt_number(x: Any) -> str:

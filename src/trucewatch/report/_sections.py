@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from ._facts import casualty_sum, fmt_date, fmt_number
+from ._facts import casualty_note, casualty_sum, fmt_date, fmt_number
 from ._index import humanize
 from .model import Group, Row, Section, Sentence, Table
 
@@ -309,8 +309,8 @@ def agreements_section(ctx: "_Ctx") -> Section:
                     ", ".join(v.get("accusers") or []) or "—",
                     str(v.get("corroboration") or ""),
                     str(v.get("review_status") or "unreviewed"),
-                    fmt_number(casualty_sum(inc, "best", "killed") if inc else None) or "—",
-                    fmt_number(casualty_sum(inc, "best", "injured") if inc else None) or "—",
+                    _figure(inc, "killed"),
+                    _figure(inc, "injured"),
                 ),
                 cites,
                 tag=v.get("review_status"),
@@ -369,3 +369,12 @@ METHOD = (
 
 def method_section(ctx: "_Ctx") -> Section:
     return Section("method", "Method note", (Group(None, tuple(Sentence(t, (), tag="method") for t in METHOD)),))
+
+
+def _figure(inc: dict[str, Any] | None, category: str) -> str:
+    """An incident's figure for a table cell, with what it adds up when it is a sum of groups."""
+    n = fmt_number(casualty_sum(inc, "best", category) if inc else None)
+    if not n:
+        return "—"
+    note = casualty_note(inc, category) if inc else ""
+    return f"{n} ({note})" if note else n

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._facts import (
+    casualty_note,
     casualty_sum,
     date_phrase,
     fmt_date,
@@ -364,6 +365,7 @@ def incident_marks(ctx: _Ctx) -> tuple[IncidentMark, ...]:
                 lon=float(place["lon"]) if located else None,
                 place=place_label(place),
                 killed=casualty_sum(inc, "best"),
+                killed_note=casualty_note(inc),
                 corroboration=inc.get("corroboration") or "single source",
                 follows_from=tuple(f for f in inc.get("follows_from") or [] if f in ctx.labels),
             )

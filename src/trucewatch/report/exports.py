@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 import pycountry
 
-from ._facts import casualty_sum, fmt_number, ordered_incidents, place_label, primary_place
+from ._facts import casualty_sum, casualty_total, fmt_number, ordered_incidents, place_label, primary_place
 from ._index import DocIndex, humanize
 from .acled import acled_type, geo_precision, time_precision
 
@@ -105,6 +105,8 @@ def incident_rows(doc: dict[str, Any], taxonomy: Mapping[str, Any] | None = None
                 "fatalities": int(acled_fatalities) if acled_fatalities is not None else 0,
                 "fatalities_low": casualty_sum(inc, "low"),
                 "fatalities_high": casualty_sum(inc, "high"),
+                # what the figures are made of: groups added only where they never overlap, with claimants
+                "fatalities_parts": (casualty_total(inc) or {}).get("label"),
                 "claimants": "; ".join(claimants) or None,
                 "independent_sources": inc.get("independent_sources"),
                 "corroboration": inc.get("corroboration"),

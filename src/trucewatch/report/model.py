@@ -102,9 +102,10 @@ class IncidentMark:
     lat: float | None
     lon: float | None
     place: str | None
-    killed: float | None  # best estimate of people killed, all sides
+    killed: float | None  # the incident's labelled figure of people killed (fusion's totals)
     corroboration: str
     follows_from: tuple[str, ...] = ()  # incident ids
+    killed_note: str = ""  # what the figure adds up, when it is a sum of groups
 
 
 @dataclass(frozen=True, slots=True)

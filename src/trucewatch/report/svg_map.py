@@ -235,7 +235,7 @@ def render_map(marks: Iterable[IncidentMark], *, anchor_prefix: str = "incident-
     out.append('<g class="incidents">')
     for m, x, y in pts:
         r = _radius(m.killed)
-        killed = f"; best estimate {m.killed:g} killed" if m.killed else ""
+        killed = f"; best estimate {m.killed:g} killed" + (f" ({m.killed_note})" if m.killed_note else "") if m.killed else ""
         tip = f"{m.label} {m.title} — {m.date_start or 'undated'} ({m.corroboration}){killed}"
         out.append(
             f'<a href="#{anchor_prefix}{esc(m.label)}"><circle class="incident {esc(m.corroboration.replace(" ", "-"))}" '

@@ -422,7 +422,9 @@ class Store(BrowseMixin):
         for col, value in where.items():
             if value is not None:
                 q = q.where(getattr(t.fused_record.c, col) == value)
-        q = q.order_by(t.fused_record.c.date_start, t.fused_record.c.id)
+        date = t.fused_record.c.date_start
+        # undated first, as SQLite orders NULLs, on every database
+        q = q.order_by(date.asc().nulls_first() if self.engine.dialect.name == "postgresql" else date, t.fused_record.c.id)
         with self.engine.connect() as conn:
             return [json.loads(r[0]) for r in conn.execute(q)]
 

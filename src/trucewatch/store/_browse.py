@@ -257,19 +257,22 @@ class BrowseMixin:
         takes ``page_limit`` and ``page_offset``."""
         c = t.fused_record.c
         cond = self._fused_cond(kind, params)
+        pg = self.engine.dialect.name == "postgresql"  # undated records where SQLite's index puts them
         if order == "-date":
-            ordering = (c.date_start.desc(), c.id.desc())
+            ordering = (c.date_start.desc().nulls_last() if pg else c.date_start.desc(), c.id.desc())
         elif order == "id":
             ordering = (c.id,)
         else:
-            ordering = (c.date_start, c.id)
+            ordering = (c.date_start.asc().nulls_first() if pg else c.date_start, c.id)
         count = select(func.count()).select_from(t.fused_record).where(cond)
         # The page's ids through the covering index (kind, date_start, id), then only this page's JSON, in one
         # statement: OFFSET over the wide rows themselves would read every skipped record.
         page = select(c.id.label("pid"), c.date_start.label("pdate")).where(cond).order_by(*ordering)
         page = page.limit(bindparam("page_limit")).offset(bindparam("page_offset")).subquery("page")
         r = t.fused_record.alias("r")
-        outer = {"-date": (page.c.pdate.desc(), page.c.pid.desc()), "id": (page.c.pid,)}.get(order, (page.c.pdate, page.c.pid))
+        pdate_desc = page.c.pdate.desc().nulls_last() if pg else page.c.pdate.desc()
+        pdate_asc = page.c.pdate.asc().nulls_first() if pg else page.c.pdate
+        outer = {"-date": (pdate_desc, page.c.pid.desc()), "id": (page.c.pid,)}.get(order, (pdate_asc, page.c.pid))
         rows_q = select(r.c.data_json).join_from(page, r, and_(r.c.kind == kind, r.c.id == page.c.pid)).order_by(*outer)
         return count, rows_q
 

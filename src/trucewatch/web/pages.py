@@ -34,15 +34,25 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
     return request.app.state.templates.TemplateResponse(request, template, context, status_code=status)
 
 
+def _total(inc: dict[str, Any], category: str) -> dict[str, Any] | None:
+    return next((t for t in inc.get("totals") or [] if t.get("category") == category), None)
+
+
 def killed(inc: dict[str, Any]) -> float | None:
-    """The best total of people killed in an incident (sum over sides), or None when no figure."""
-    vals = [c.get("best") for c in inc.get("casualties", []) if c.get("category") == "killed" and c.get("best") is not None]
-    return sum(vals) if vals else None
+    """The incident's figure of people killed (fusion's labelled total), or None when no figure."""
+    t = _total(inc, "killed")
+    return t.get("best") if t else None
+
+
+def killed_note(inc: dict[str, Any]) -> str:
+    """What the killed figure adds up ("sum of 2 groups: 23 soldiers (army) + 200 militants (ministry)"), or ""."""
+    t = _total(inc, "killed")
+    return str(t.get("label") or "") if t and (t.get("summed") or ";" in str(t.get("label") or "")) else ""
 
 
 def harmed(inc: dict[str, Any]) -> float:
-    """Killed plus injured (best figures), 0 when none: sizes map markers."""
-    return sum(c.get("best") or 0 for c in inc.get("casualties", []) if c.get("category") in ("killed", "injured"))
+    """Killed plus injured (fusion's labelled totals), 0 when none: sizes map markers."""
+    return sum(float(t.get("best") or 0) for t in inc.get("totals") or [] if t.get("category") in ("killed", "injured"))
 
 
 def _actor_names(store, incidents: list[dict[str, Any]]) -> dict[str, str]:
@@ -163,7 +173,8 @@ async def timeline(request: Request, store: StoreDep, f: FiltersDep):
             "id": i["id"], "type": i.get("type"), "start": i.get("date_start"), "end": i.get("date_end") or i.get("date_start"),
             "precision": i.get("date_precision"), "summary": (i.get("summary") or "")[:200],
             "actors": [names.get(a, a) for a in i.get("actor_ids", [])], "outlets": outlets.get(i["id"], []),
-            "killed": killed(i), "corroboration": i.get("corroboration"), "sources": i.get("independent_sources", 0),
+            "killed": killed(i), "killed_note": killed_note(i), "corroboration": i.get("corroboration"),
+            "sources": i.get("independent_sources", 0),
             "follows": i.get("follows_from", []),
         }
         for i in items if i.get("date_start")
@@ -190,7 +201,7 @@ async def map_page(request: Request, store: StoreDep, f: FiltersDep):
         markers.append({
             "id": i["id"], "type": i.get("type"), "lat": place["lat"], "lon": place["lon"],
             "place": place.get("resolved_name") or place.get("name"), "date": i.get("date_start"),
-            "killed": killed(i), "harmed": h, "radius": round(5 + 3 * math.sqrt(h), 1),
+            "killed": killed(i), "killed_note": killed_note(i), "harmed": h, "radius": round(5 + 3 * math.sqrt(h), 1),
             "summary": (i.get("summary") or "")[:160], "corroboration": i.get("corroboration"),
         })
     markers.sort(key=lambda m: -m["radius"])  # small markers drawn last, on top

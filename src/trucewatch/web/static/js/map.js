@@ -18,7 +18,7 @@
     a.href = "/incidents/" + encodeURIComponent(m.id);
     a.textContent = (m.type || "incident").replace(/_/g, " ") + " · " + (m.date || "undated");
     var p = document.createElement("div");
-    p.textContent = (m.place || "") + (m.killed != null ? " · " + m.killed + " killed" : "");
+    p.textContent = (m.place || "") + (m.killed != null ? " · " + m.killed + " killed" + (m.killed_note ? " (" + m.killed_note + ")" : "") : "");
     var s = document.createElement("div");
     s.className = "popup-summary";
     s.textContent = m.summary || "";

@@ -119,7 +119,7 @@
       el("circle", { cx: (x0 + x1) / 2, cy: y, r: r, "class": "tl-dot" }, a);
       var title = el("title", {}, a);
       title.textContent = d.start + (d.end && d.end !== d.start ? " – " + d.end : "") + " · " + d.type.replace(/_/g, " ") +
-        (d.killed != null ? " · " + d.killed + " killed" : "") + " · " + d.sources + " independent source(s)\n" + d.summary;
+        (d.killed != null ? " · " + d.killed + " killed" + (d.killed_note ? " (" + d.killed_note + ")" : "") : "") + " · " + d.sources + " independent source(s)\n" + d.summary;
     });
     status.textContent = drawn + " of " + items.length + " incidents in view · " +
       new Date(view[0]).toISOString().slice(0, 10) + " – " + new Date(view[1]).toISOString().slice(0, 10);
