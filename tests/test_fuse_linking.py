@@ -84,3 +84,36 @@ def test_incident_without_a_town_takes_its_articles_lead_place():
     an = an.__class__(**{**{f: getattr(an, f) for f in an.__dataclass_fields__}, "places": (lead,)})
     (incident,) = fuse([art], [an]).incidents
     assert [p.name for p in incident.places] == ["Orchardvale"]
+
+
+def test_a_report_giving_the_same_large_figure_is_the_same_incident():
+    # two reports of one raid, worded apart, one undated and unplaced: the figure "31 guards" they share
+    # is the specific detail that makes the second a reference to the first
+    t1 = "Raiders overran the Kestrel depot on Monday, killing 31 guards, the garrison said."
+    t2 = "Relatives buried the 31 guards killed when gunmen stormed the site, a week after the assault."
+    a = ArticleBuilder("f1", "Vale Herald", "2024-04-09", t1)
+    ev_a = a.event("attack", "overran", places=[ORCHARD], time=("on Monday", "2024-04-08"))
+    a.claim("31 guards", 31, "killed", counted="guards", event=ev_a)
+    b = ArticleBuilder("f2", "Hill Post", "2024-04-15", t2)
+    ev_b = b.event("attack", "stormed")
+    b.claim("31 guards", 31, "killed", counted="guards", event=ev_b)
+    (art_a, an_a), (art_b, an_b) = a.build(), b.build()
+    fusion = fuse([art_a, art_b], [an_a, an_b])
+    assert _article_incident(fusion, art_a.id) == _article_incident(fusion, art_b.id)
+    # a small figure ("3 guards") is no such detail: it repeats by chance
+    t3, t4 = t1.replace("31", "3"), t2.replace("31", "3")
+    c = ArticleBuilder("f3", "Vale Herald", "2024-04-09", t3)
+    ev_c = c.event("attack", "overran", places=[ORCHARD], time=("on Monday", "2024-04-08"))
+    c.claim("3 guards", 3, "killed", counted="guards", event=ev_c)
+    d = ArticleBuilder("f4", "Hill Post", "2024-04-15", t4)
+    ev_d = d.event("attack", "stormed")
+    d.claim("3 guards", 3, "killed", counted="guards", event=ev_d)
+    (art_c, an_c), (art_d, an_d) = c.build(), d.build()
+    monkey = lk.LINK_COSINE
+    try:
+        lk.LINK_COSINE = 0.99  # keep text similarity out of it
+        fusion = fuse([art_c, art_d], [an_c, an_d])
+    finally:
+        lk.LINK_COSINE = monkey
+    own = next(i for i in fusion.incidents if art_c.id in i.article_ids)
+    assert art_d.id not in own.article_ids
