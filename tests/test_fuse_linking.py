@@ -86,6 +86,24 @@ def test_incident_without_a_town_takes_its_articles_lead_place():
     assert [p.name for p in incident.places] == ["Orchardvale"]
 
 
+def test_an_incident_placed_only_on_a_street_takes_the_lead_town_and_a_county_lies_in_its_state():
+    from trucewatch.fuse.places import pair_level
+    from trucewatch.records import Place
+
+    text = "ORCHARDVALE -- A man was shot on Linden Row on Friday night."
+    b = ArticleBuilder("s", "Vale Herald", "2024-04-13", text)
+    street = Place("Linden Row", text.index("Linden"), text.index("Linden") + 10)  # the gazetteer does not know it
+    b.event("shooting", "shot", places=[street], time=("on Friday night", "2024-04-12"))
+    art, an = b.build()
+    lead = place("Orchardvale", "US", admin1="Ohio", gid="t:orchardvale")
+    an = an.__class__(**{**{f: getattr(an, f) for f in an.__dataclass_fields__}, "places": (lead, street)})
+    (incident,) = fuse([art], [an]).incidents
+    assert {p.name for p in incident.places} == {"Linden Row", "Orchardvale"}
+    county = place("Vale County", "US", admin1="Ohio", feature="admin2")
+    assert pair_level(county, place("Ohio", "US", feature="admin1")) == 0.7
+    assert pair_level(county, place("Maine", "US", feature="admin1")) == 0.0
+
+
 def test_a_report_giving_the_same_large_figure_is_the_same_incident():
     # two reports of one raid, worded apart, one undated and unplaced: the figure "31 guards" they share
     # is the specific detail that makes the second a reference to the first

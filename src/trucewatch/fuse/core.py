@@ -509,13 +509,14 @@ def _incident(iid, evs, ms, dated, arts, canon, sources, sentence, follows, casu
     for e in evs:
         for p in e.places:
             places.setdefault(place_key(p), p)
-    if lead_places and not any(place_level(p) >= 1 for p in places.values()):
-        # no place below a country of its own: the incident's reports say where their news happened in their
-        # opening lines (a lead town in another country than the incident's is the reporter's, not the event's)
+    if lead_places and not any(place_level(p) == 2 and p.gazetteer_id for p in places.values()):
+        # no known town of its own (a country, a province, or only a street or venue the gazetteer does not
+        # know): the incident's reports say where their news happened in their opening lines (a lead town that
+        # does not fit the incident's own places, in another province or country, is the reporter's)
         own = tuple(places.values())
         for aid in sorted({e.article_id for e in evs}):
             lp = lead_places.get(aid)
-            if lp is not None and (not own or (places_compatible(own, (lp,)) or 0.0) >= 0.3):
+            if lp is not None and (not own or (places_compatible(own, (lp,), unknown_inside=True) or 0.0) >= 0.3):
                 places.setdefault(place_key(lp), lp)
     acting = sorted({canon.get(a, a) for e in evs for a in e.acting})
     target = sorted({canon.get(a, a) for e in evs for a in e.target})

@@ -28,6 +28,8 @@ def place_key(p: Place) -> str:
 
 
 def _admin1(p: Place) -> str | None:
+    if (p.feature or "").lower() == "admin2":
+        return norm(p.admin1) if p.admin1 else None  # a county lies in its state
     if place_level(p) == 1:
         return norm(p.resolved_name or p.name)
     return norm(p.admin1) if p.admin1 else None
@@ -60,6 +62,9 @@ def pair_level(p: Place, q: Place, unknown_inside: bool = False) -> float:
     cp, cq = _cc(p), _cc(q)
     if cp and cq and cp != cq:
         return 0.15
+    if lp == lq == 1 and ((p.feature or "").lower() == "admin2") != ((q.feature or "").lower() == "admin2"):
+        ap, aq = _admin1(p), _admin1(q)  # a county and a state: the county's state decides
+        return (0.7 if ap == aq else 0.0) if ap and aq else 0.3
     if lp == lq:
         return 0.0 if lp > 0 or (cp and cq) else 0.3
     if min(lp, lq) == 0:
