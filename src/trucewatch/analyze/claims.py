@@ -386,6 +386,9 @@ def _claim(doc: Doc, start: int, end: int, article: Article, actors: ActorIndex,
     category = _category(pred, lex) if pred is not None else None
     if category is None and counted is not None and _category(counted, lex):
         pred, category = counted, _category(counted, lex)  # "dozens of deaths", "200 casualties"
+    if category == "killed" and pred is not None and pred.lemma_.lower() == "execute" and counted is not None and not (
+            counted.lower_ in lex.victims["person_nouns"] or counted.lower_ in lex.armed_group_cues):
+        category = "count"  # "executed 44 search warrants": warrants, not people
     if category == "killed" and pred is not None and any(c.lower_ in ("attempted", "attempt") for c in pred.children):
         category = "count"  # "the attempted murder of two officers": nobody died of it
     if category == "injured" and counted is not None and counted.lower_ in ("wound", "wounds"):
