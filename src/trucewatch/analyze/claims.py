@@ -308,7 +308,7 @@ def claims_from(doc: Doc, article: Article, actors: ActorIndex, quotes: list[Quo
     return out
 
 
-_AGE_AFTER = {",", ".", ")", ";", "and", "of", "from", "was", "were", "is", "who", "died"}
+_AGE_AFTER = {",", ".", ")", "(", ";", ":", "and", "of", "from", "was", "were", "is", "who", "died"}
 
 
 def _is_age(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
