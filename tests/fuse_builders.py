@@ -81,7 +81,8 @@ class ArticleBuilder:
         return aid
 
     def event(self, type: str, trigger: str, *, nth: int = 0, acting=(), target=(), places=(), time=None,
-              status: str | None = None, negated: bool = False, relations=()) -> str:
+              status: str | None = None, negated: bool = False, relations=(), realis: str = "actual",
+              role: str = "news") -> str:
         s, e = self.find(trigger, nth)
         ss, se = self.sentence(s)
         t = None
@@ -96,7 +97,7 @@ class ArticleBuilder:
             rels.append(Relation(kind, target_id, phrase, rs, re_))
         eid = stable_id(self.id, type, s, prefix="e_")
         self.events.append(EventMention(eid, self.id, type, trigger, s, e, ss, se, tuple(acting), tuple(target),
-                                        tuple(places), t, negated, False, status, (), (), tuple(rels)))
+                                        tuple(places), t, negated, False, status, (), (), tuple(rels), realis, role))
         return eid
 
     def claim(self, original: str, value: float, category: str = "killed", *, counted: str | None = "soldiers",

@@ -135,3 +135,15 @@ def test_a_report_giving_the_same_large_figure_is_the_same_incident():
         lk.LINK_COSINE = monkey
     own = next(i for i in fusion.incidents if art_c.id in i.article_ids)
     assert art_d.id not in own.article_ids
+
+
+def test_a_teaser_figure_is_no_incident_figure():
+    text = ("A man was shot on Elm Row in Orchardvale on Friday night. "
+            "Related: Seven people were wounded at a fair in another county")
+    b = ArticleBuilder("t", "Vale Herald", "2024-04-13", text)
+    shot = b.event("shooting", "shot", places=[ORCHARD], time=("on Friday night", "2024-04-12"))
+    b.claim("A man", 1, "injured", counted="man", event=shot)
+    teaser = b.event("shooting", "wounded", role="teaser")
+    b.claim("Seven people", 7, "injured", counted="people", event=teaser)
+    (incident,) = fuse(*map(lambda x: [x], b.build())).incidents
+    assert [(c.category, c.best) for c in incident.casualties] == [("injured", 1.0)]
