@@ -104,35 +104,30 @@ def test_an_incident_placed_only_on_a_street_takes_the_lead_town_and_a_county_li
     assert pair_level(county, place("Maine", "US", feature="admin1")) == 0.0
 
 
-def test_a_report_giving_the_same_large_figure_is_the_same_incident():
-    # two reports of one raid, worded apart, one undated and unplaced: the figure "31 guards" they share
-    # is the specific detail that makes the second a reference to the first
-    t1 = "Raiders overran the Kestrel depot on Monday, killing 31 guards, the garrison said."
-    t2 = "Relatives buried the 31 guards killed when gunmen stormed the site, a week after the assault."
-    a = ArticleBuilder("f1", "Vale Herald", "2024-04-09", t1)
-    ev_a = a.event("attack", "overran", places=[ORCHARD], time=("on Monday", "2024-04-08"))
-    a.claim("31 guards", 31, "killed", counted="guards", event=ev_a)
-    b = ArticleBuilder("f2", "Hill Post", "2024-04-15", t2)
-    ev_b = b.event("attack", "stormed")
-    b.claim("31 guards", 31, "killed", counted="guards", event=ev_b)
-    (art_a, an_a), (art_b, an_b) = a.build(), b.build()
+def _raid_reports(n: int):
+    """Two reports of one raid, worded apart, the second undated and unplaced, sharing the figure ``n``."""
+    t1 = f"Raiders overran the Kestrel depot on Monday, killing {n} guards, the garrison said."
+    t2 = f"Relatives buried the {n} guards killed when gunmen stormed the site, a week after the assault."
+    built = []
+    for key, outlet, published, text, trigger, where, when in (
+            (f"f{n}a", "Vale Herald", "2024-04-09", t1, "overran", [ORCHARD], ("on Monday", "2024-04-08")),
+            (f"f{n}b", "Hill Post", "2024-04-15", t2, "stormed", [], None)):
+        b = ArticleBuilder(key, outlet, published, text)
+        ev = b.event("attack", trigger, places=where, time=when)
+        b.claim(f"{n} guards", n, "killed", counted="guards", event=ev)
+        built.append(b.build())
+    return built
+
+
+def test_a_report_giving_the_same_large_figure_is_the_same_incident(monkeypatch):
+    # the figure "31 guards" both share is the specific detail that makes the second a reference to the first
+    (art_a, an_a), (art_b, an_b) = _raid_reports(31)
     fusion = fuse([art_a, art_b], [an_a, an_b])
     assert _article_incident(fusion, art_a.id) == _article_incident(fusion, art_b.id)
     # a small figure ("3 guards") is no such detail: it repeats by chance
-    t3, t4 = t1.replace("31", "3"), t2.replace("31", "3")
-    c = ArticleBuilder("f3", "Vale Herald", "2024-04-09", t3)
-    ev_c = c.event("attack", "overran", places=[ORCHARD], time=("on Monday", "2024-04-08"))
-    c.claim("3 guards", 3, "killed", counted="guards", event=ev_c)
-    d = ArticleBuilder("f4", "Hill Post", "2024-04-15", t4)
-    ev_d = d.event("attack", "stormed")
-    d.claim("3 guards", 3, "killed", counted="guards", event=ev_d)
-    (art_c, an_c), (art_d, an_d) = c.build(), d.build()
-    monkey = lk.LINK_COSINE
-    try:
-        lk.LINK_COSINE = 0.99  # keep text similarity out of it
-        fusion = fuse([art_c, art_d], [an_c, an_d])
-    finally:
-        lk.LINK_COSINE = monkey
+    (art_c, an_c), (art_d, an_d) = _raid_reports(3)
+    monkeypatch.setattr(lk, "LINK_COSINE", 0.99)  # keep text similarity out of it
+    fusion = fuse([art_c, art_d], [an_c, an_d])
     own = next(i for i in fusion.incidents if art_c.id in i.article_ids)
     assert art_d.id not in own.article_ids
 

@@ -143,6 +143,48 @@ def _compatible(a: _Group, b: _Group, pub_a: int | None, pub_b: int | None) -> t
     return lo, hi
 
 
+class _Merger:
+    """Union-find over clusters that keeps each root's merged :class:`_Group` (dates, places, first day)."""
+
+    def __init__(self, clusters: Sequence[Sequence[str]], info_by_id: Mapping[str, MentionInfo]):
+        self.clusters = clusters
+        self.parent = list(range(len(clusters)))
+        self.groups = {ci: _group(members, info_by_id, ci) for ci, members in enumerate(clusters)}
+        self.merges = 0
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def merge(self, a: int, b: int, pub_a: int | None, pub_b: int | None) -> bool:
+        """Merge the clusters of ``a`` and ``b`` unless they cannot be one incident (:func:`_compatible`)."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        merged = _compatible(self.groups[ra], self.groups[rb], pub_a, pub_b)
+        if merged is None:
+            return False
+        keep, drop = (ra, rb) if ra < rb else (rb, ra)
+        g, h = self.groups[keep], self.groups.pop(drop)
+        g.members.extend(h.members)
+        g.lo, g.hi = merged
+        g.places = tuple(dict.fromkeys((*g.places, *h.places)))
+        g.first_day = min((d for d in (g.first_day, h.first_day) if d is not None), default=None)
+        self.parent[drop] = keep
+        self.merges += 1
+        return True
+
+    def result(self) -> list[list[str]]:
+        """The merged clusters, each sorted, sorted by first id."""
+        out: dict[int, list[str]] = defaultdict(list)
+        for ci, members in enumerate(self.clusters):
+            out[self.find(ci)].extend(members)
+        return sorted((sorted(ms) for ms in out.values()), key=lambda ms: ms[0])
+
+
 def link_articles(
     articles: Mapping[str, Article],
     clusters: Sequence[Sequence[str]],
@@ -156,15 +198,8 @@ def link_articles(
     for (aid, fam), ci in mains.items():
         if fam in LINKED_FAMILIES and aid in articles:
             by_family[fam][aid] = ci
-    parent = list(range(len(clusters)))
-    groups = {ci: _group(members, info_by_id, ci) for ci, members in enumerate(clusters)}
-    n_pairs = n_links = 0
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    merger = _Merger(clusters, info_by_id)
+    n_pairs = 0
 
     for fam in sorted(by_family):
         main_of = by_family[fam]
@@ -186,25 +221,9 @@ def link_articles(
                 scored.append((round(s, 6), x, y))
         scored.sort(key=lambda t: (-t[0], t[1], t[2]))
         for _, x, y in scored:
-            ra, rb = find(main_of[ids[x]]), find(main_of[ids[y]])
-            if ra == rb:
-                continue
-            merged = _compatible(groups[ra], groups[rb], pub[x], pub[y])
-            if merged is None:
-                continue
-            keep, drop = (ra, rb) if ra < rb else (rb, ra)
-            g, h = groups[keep], groups.pop(drop)
-            g.members.extend(h.members)
-            g.lo, g.hi = merged
-            g.places = tuple(dict.fromkeys((*g.places, *h.places)))
-            g.first_day = min((d for d in (g.first_day, h.first_day) if d is not None), default=None)
-            parent[drop] = keep
-            n_links += 1
-    out: dict[int, list[str]] = defaultdict(list)
-    for ci, members in enumerate(clusters):
-        out[find(ci)].extend(members)
-    result = sorted((sorted(ms) for ms in out.values()), key=lambda ms: ms[0])
-    return result, LinkStats(len(mains), n_pairs, n_links)
+            merger.merge(main_of[ids[x]], main_of[ids[y]], pub[x], pub[y])
+    result = merger.result()
+    return result, LinkStats(len(mains), n_pairs, merger.merges)
 
 
 MAX_FIGURE_POSTING = 12  # a figure told of more incidents than this links none of them
@@ -232,37 +251,17 @@ def link_by_figures(
         arts_of[ci] = {i.article_id for i in infos}
         for key in sorted({k for m in members for k in figures.get(m, ()) if k[2] >= MIN_FIGURE}):
             keyed[key].append(ci)
-    parent = list(range(len(clusters)))
-    groups = {ci: _group(clusters[ci], info_by_id, ci) for ci in arts_of}
+    merger = _Merger(clusters, info_by_id)
 
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    def first_pub(ci: int) -> int | None:  # the earliest report of a cluster
+        return min((d for d in (day(articles[a].published) for a in arts_of[ci] if a in articles) if d), default=None)
 
-    merges = 0
     for key in sorted(keyed):
         cis = keyed[key]
         if len(cis) > MAX_FIGURE_POSTING:
             continue
         for a, b in zip(cis, cis[1:]):
-            ra, rb = find(a), find(b)
-            if ra == rb or arts_of[a] & arts_of[b]:
-                continue
-            pubs = [day(articles[x].published) for x in sorted(arts_of[a] | arts_of[b]) if x in articles]
-            merged = _compatible(groups[ra], groups[rb], min((p for p in pubs if p), default=None), None)
-            if merged is None:
-                continue
-            keep, drop = (ra, rb) if ra < rb else (rb, ra)
-            g, h = groups[keep], groups.pop(drop)
-            g.members.extend(h.members)
-            g.lo, g.hi = merged
-            g.places = tuple(dict.fromkeys((*g.places, *h.places)))
-            parent[drop] = keep
-            arts_of[keep] = arts_of[keep] | arts_of[drop]
-            merges += 1
-    out: dict[int, list[str]] = defaultdict(list)
-    for ci, members in enumerate(clusters):
-        out[find(ci)].extend(members)
-    return sorted((sorted(ms) for ms in out.values()), key=lambda ms: ms[0]), merges
+            ra, rb = merger.find(a), merger.find(b)
+            if ra != rb and not arts_of[ra] & arts_of[rb] and merger.merge(ra, rb, first_pub(ra), first_pub(rb)):
+                arts_of[merger.find(ra)] = arts_of[ra] | arts_of[rb]
+    return merger.result(), merger.merges
