@@ -52,6 +52,7 @@ class ArticleBuilder:
         self.claims: list[Claim] = []
         self.quotes: list[Quote] = []
         self.aliases: list[tuple[str, str]] = []
+        self.places: list[Place] = []
 
     @property
     def id(self) -> str:
@@ -118,10 +119,18 @@ class ArticleBuilder:
         self.quotes.append(Quote(qid, self.id, words, speaker, actor, "said", direct, s, e, sp[0], sp[1]))
         return qid
 
+    def mention_place(self, p: Place, nth: int = 0) -> Place:
+        """Record ``p`` as a place mention of the article at its name's position (the article's places)."""
+        s, e = self.find(p.name, nth)
+        p = dataclasses.replace(p, start=s, end=e)
+        self.places.append(p)
+        return p
+
     def build(self) -> tuple[Article, Analysis]:
         return self.article, Analysis(
             article_id=self.id, pipeline_version="test", actors=tuple(self.actors), quotes=tuple(self.quotes),
             claims=tuple(self.claims), events=tuple(self.events), aliases=tuple(self.aliases),
+            places=tuple(sorted(self.places, key=lambda p: (p.start, p.end))),
         )
 
 

@@ -3,6 +3,8 @@ same-kind events elsewhere or on other days stay apart."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from fuse_builders import ArticleBuilder, place
 
 from trucewatch.fuse import fuse
@@ -142,3 +144,42 @@ def test_a_teaser_figure_is_no_incident_figure():
     b.claim("Seven people", 7, "injured", counted="people", event=teaser)
     (incident,) = fuse(*map(lambda x: [x], b.build())).incidents
     assert [(c.category, c.best) for c in incident.casualties] == [("injured", 1.0)]
+
+
+# Two reports with no place in their event sentences: each one's opening names its town, and the towns lie in
+# different states, so the reports (alike in every word) tell two shootings.
+LAKE_TOWN = place("Pellham", "US", admin1="Oregon", gid="t:pellham")
+HILL_TOWN = place("Corvale", "US", admin1="Georgia", gid="t:corvale")
+NEAR_TOWN = place("Dunmore Falls", "US", admin1="Oregon", gid="t:dunmore")
+HOME = ("PELLHAM -- A man was shot in the arm outside a bowling alley on Saturday night, police said. "
+        "Officers found shell casings in the parking lot and asked witnesses to call the tip line.")
+AWAY = ("CORVALE -- A man was shot in the arm outside a bowling alley on Saturday night, police said. "
+        "Officers found shell casings in the parking lot and asked witnesses to call the tip line.")
+NEAR = ("DUNMORE FALLS -- Police said a man was shot in the arm outside a bowling alley on Saturday night. "
+        "Shell casings were found in the parking lot; witnesses are asked to call the tip line.")
+
+
+def _local_report(key, outlet, text, town, name):
+    b = ArticleBuilder(key, outlet, "2024-06-09", text)
+    b.mention_place(dataclasses.replace(town, name=name))
+    b.event("shooting", "shot", time=("on Saturday night", "2024-06-08"))
+    return b.build()
+
+
+def test_reports_from_towns_in_two_states_tell_two_incidents():
+    a = _local_report("a", "Lake Courier", HOME, LAKE_TOWN, "PELLHAM")
+    b = _local_report("b", "Hill Gazette", AWAY, HILL_TOWN, "CORVALE")
+    fusion = fuse([a[0], b[0]], [a[1], b[1]])
+    assert _article_incident(fusion, a[0].id) != _article_incident(fusion, b[0].id)
+    # each incident is placed at its report's town, which the event sentence did not name
+    assert [p.resolved_name for p in next(i for i in fusion.incidents if a[0].id in i.article_ids).places] == ["Pellham"]
+
+
+def test_reports_from_neighbouring_towns_of_one_state_may_join():
+    a = _local_report("a", "Lake Courier", HOME, LAKE_TOWN, "PELLHAM")
+    c = _local_report("c", "Falls Radio", NEAR, NEAR_TOWN, "DUNMORE FALLS")
+    fusion = fuse([a[0], c[0]], [a[1], c[1]])
+    inc = _article_incident(fusion, a[0].id)
+    assert inc == _article_incident(fusion, c[0].id)
+    # both reports' towns are places of the one incident
+    assert {p.resolved_name for p in next(i for i in fusion.incidents if i.id == inc).places} == {"Pellham", "Dunmore Falls"}

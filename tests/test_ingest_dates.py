@@ -35,6 +35,9 @@ MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "
         ("PORT ELARA, Westmark, Oct 2 (AP) — Ferry crews stayed at home on Thursday.",
          "PORT ELARA, Westmark, Oct 2 (AP)", "PORT ELARA", (10, 2)),
         ("NEW YORK (AP) — The committee met again on Monday to discuss the report.", "NEW YORK (AP)", "NEW YORK", None),
+        ("GLENWOOD, Colo. - Two hikers were rescued from a ledge on Sunday.", "GLENWOOD, Colo.", "GLENWOOD", None),
+        ("FARRIS, N.M. (KXYZ) – Deputies closed the highway after a crash.", "FARRIS, N.M. (KXYZ)", "FARRIS, N.M.", None),
+        ("Brookhollow (AP) — State troopers say a bridge was struck by a truck.", "Brookhollow (AP)", "Brookhollow", None),
     ],
 )
 def test_datelines(line, text, place, md):
@@ -56,6 +59,12 @@ def test_datelines(line, text, place, md):
 )
 def test_not_datelines(line):
     assert find_dateline(line) is None
+
+
+def test_dateline_keeps_an_abbreviated_state_and_may_stand_on_its_own_line():
+    dl = find_dateline("Watch the video below.\n\nMILLBROOK, Wis. -\n\nA second man was charged on Tuesday in the case.")
+    assert (dl.place, dl.region) == ("MILLBROOK", "Wis.")
+    assert find_dateline("BLUEFIELD, W.Va. — Two men were arrested on Friday night.").region == "W.Va."
 
 
 def test_find_dates_kinds_and_future_cue():

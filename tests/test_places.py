@@ -167,3 +167,37 @@ def test_a_person_as_the_object_of_an_attack_stays_a_person():
     an = analyze_article(article("Gunmen attacked Ahmed Khan outside his home on Monday, police said.", "2025-11-09"), res)
     assert "Ahmed Khan" in [a.name for a in an.actors if a.kind == "person"]
     assert "Ahmed Khan" not in [p.name for p in an.places]
+
+
+@pytest.mark.parametrize("abbrev,admin1,ok", [
+    ("Colo.", "Colorado", True), ("Ky.", "Kentucky", True), ("N.M.", "New Mexico", True), ("W.Va.", "West Virginia", True),
+    ("IL", "Illinois", True), ("Qld", "Queensland", True), ("Ontario", "Ontario", True),
+    ("N.C.", "South Carolina", False), ("Va.", "West Virginia", False), ("Wis.", "Washington", False), ("Ky.", None, False),
+])
+def test_region_abbreviations_match_their_province(abbrev, admin1, ok):
+    from trucewatch.analyze.places import region_matches
+
+    assert region_matches(abbrev, admin1) is ok
+
+
+def _places(text: str, dateline: str | None = None):
+    import dataclasses
+
+    art = dataclasses.replace(article(text), dateline=dateline)
+    return places_from(nlp()(text), gazetteer(), art, {"US"})
+
+
+def test_dateline_town_is_geocoded_inside_its_state():
+    # several US towns are called Clifton; the dateline's "Colo." picks the one in Colorado
+    text = "CLIFTON, Colo. - A hunter was hurt on Sunday when his rifle went off at a campsite, deputies said."
+    towns = [p for p in _places(text, "CLIFTON, Colo.") if p.start == 0]
+    assert [(t.resolved_name, t.admin1, t.feature) for t in towns] == [("Clifton", "Colorado", "city")]
+    assert text[towns[0].start:towns[0].end] == "CLIFTON"
+
+
+def test_town_named_for_its_police_force_is_a_place():
+    text = "A woman was wounded late on Friday outside a pizza shop, Joliet Police said in a statement on Saturday."
+    got = {(p.name, p.resolved_name) for p in _places(text)}
+    assert ("Joliet", "Joliet") in got
+    # a person's name before "police" is no town
+    assert not any(p.name == "Smith" for p in _places("Chief Ann Smith police officers arrived within minutes."))

@@ -32,6 +32,7 @@ import yaml
 from ..errors import ConfigError
 from ..records import Article, Place
 from .components import doc_text
+from .local_places import dateline_places, jurisdiction_places
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -227,6 +228,22 @@ class Gazetteer:
             self._cache[key] = hit
         return _with_span(hit, name, start, end)
 
+    def geocode_within(self, name: str, region: str | None, context_countries: set[str] | frozenset[str] = frozenset(),
+                       *, start: int = 0, end: int = 0) -> Place:
+        """As :meth:`geocode`, among the places of ``name`` that lie in ``region`` when any does: a state or
+        province, possibly abbreviated ("Colo.", "N.M.", "Ky."), or a country ("PESHAWAR, Pakistan")."""
+        if region:
+            code = self.country_code(region)
+            inside = [e for e in self.candidates(name) if e.feature in ("city", "admin2") and (
+                e.country_code == code if code else region_matches(region, e.admin1))]
+            if inside:
+                k = norm_key(name)
+                best = max(inside, key=lambda e: (math.log10(e.population + 1) + (PRIMARY_NAME_BONUS if norm_key(e.name) == k else 0), e.gid))
+                return Place(name=name, start=start, end=end, resolved_name=best.name,
+                             country=self.country_names.get(best.country_code), country_code=best.country_code,
+                             admin1=best.admin1, lat=best.lat, lon=best.lon, feature=best.feature, gazetteer_id=best.gid)
+        return self.geocode(name, context_countries, start=start, end=end)
+
     def _geocode(self, name: str, ctx: frozenset[str], kind: str | None) -> Place:
         k = norm_key(name)
         if not k or len(k) < 2:
@@ -268,6 +285,31 @@ class Gazetteer:
         pool = [c for c in self._fuzzy_keys.get(k[:1], ()) if abs(len(c) - len(k)) <= 2]
         hit = process.extractOne(k, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
         return hit[0] if hit else None
+
+
+def region_matches(abbrev: str, admin1: str | None) -> bool:
+    """Whether ``abbrev`` names the province ``admin1``: in full, or abbreviated as news styles do, each part's
+    letters in order within one word and starting it ("Colo." Colorado, "Ky." Kentucky, "N.M." New Mexico,
+    "W.Va." West Virginia, "IL" Illinois, "Qld" Queensland)."""
+    if not admin1:
+        return False
+    words = [w for w in re.split(r"[^a-z]+", unicodedata.normalize("NFKD", admin1).encode("ascii", "ignore").decode().lower()) if w]
+    raw = abbrev.strip().rstrip(".")
+    if norm_key(raw) == norm_key(admin1):
+        return True
+    parts = [p for p in re.split(r"[.\s]+", raw) if p]
+    if len(parts) == 1 and len(parts[0]) == 2 and parts[0].isupper() and len(words) == 2:
+        parts = list(parts[0])  # "NM", "NC": the initials of a two-word name
+    if not parts or len(parts) != len(words):
+        return False
+    for part, word in zip(parts, words):
+        part = part.lower()
+        if part[0] != word[0]:
+            return False
+        it = iter(word[1:])
+        if not all(ch in it for ch in part[1:]):
+            return False
+    return True
 
 
 def _score(e: Entry, ctx: frozenset[str], kind: str | None) -> float:
@@ -475,6 +517,9 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
         if ent.label_ in ("PERSON", "ORG") and all(t.text[:1].isupper() for t in ent if t.is_alpha) \
                 and in_locative_position(ent) and is_big_place(gazetteer.candidates(ent.text)):
             add(ent.start, ent.end, None, ent.end, None)
+    # "Erie police", "the Benton Police Department": the town a force serves (often tagged ORG as a whole).
+    for p in jurisdiction_places(doc, gazetteer, ctx, taken):
+        found[(p.start, p.end)] = p
     # Untagged proper nouns (or a lone name tagged ORG/NORP, as "Torkham" often is) naming a country, a
     # province, a crossing or a big city of the article's countries.
     i = 0
@@ -502,6 +547,13 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
                (e.feature == "city" and e.population >= 50_000 and e.country_code in ctx) for e in cands):
             add(i, j + 1, None, j + 1, None)
         i = j + 1
+    # The dateline's places, which the model often leaves untagged ("OGDEN --") or places in the wrong state.
+    for p in dateline_places(article, gazetteer, ctx):
+        overlap = [k for k, q in found.items() if q.start < p.end and p.start < q.end]
+        if all(found[k].lat is None or (found[k].start, found[k].end) == (p.start, p.end) for k in overlap):
+            for k in overlap:
+                del found[k]
+            found[(p.start, p.end)] = p
     return sorted(found.values(), key=lambda p: (p.start, p.end))
 
 

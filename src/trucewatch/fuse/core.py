@@ -114,6 +114,7 @@ def fuse_with_cache(
     events: dict[str, EventMention] = {}
     infos: list[inc.MentionInfo] = []
     speech: list[EventMention] = []
+    lead_places = {aid: _lead_place(an.places) for aid, an in ans.items()}
     for aid, an in ans.items():
         told = _accusation_settings(an.events)
         for ev in an.events:
@@ -121,7 +122,7 @@ def fuse_with_cache(
             events[ev.id] = ev
             fam = inc.family_of(ev.type)
             if fam in inc.INCIDENT_FAMILIES and not ev.negated and ev.realis == "actual" and ev.role != "teaser":
-                infos.append(inc.mention_features(ev, arts[aid], canon, side_of))
+                infos.append(inc.mention_features(ev, arts[aid], canon, side_of, lead_places.get(aid)))
             else:
                 speech.append(ev)
     infos.sort(key=lambda m: m.id)
@@ -347,7 +348,6 @@ def fuse_with_cache(
     disputes.extend(dsp.status_disputes(status_items, status_incident))
 
     # ---- incidents
-    lead_places = {aid: _lead_place(an.places) for aid, an in ans.items()}
     incidents: list[Incident] = []
     for members in clusters:
         iid = rv.cluster_id(members, named_clusters)
@@ -482,6 +482,13 @@ def _lead_place(places) -> Place | None:
     return first
 
 
+def _lead_fits(own: tuple[Place, ...], lp: Place) -> bool:
+    towns = [p for p in own if place_level(p) == 2 and p.gazetteer_id]
+    if towns:
+        return all(p.country_code == lp.country_code and p.admin1 and p.admin1 == lp.admin1 for p in towns)
+    return not own or (places_compatible(own, (lp,), unknown_inside=True) or 0.0) >= 0.3
+
+
 def _incident(iid, evs, ms, dated, arts, canon, sources, sentence, follows, casualties, lead_places=None) -> Incident:
     types = Counter(e.type for e in evs)
     typ = max(types, key=lambda t: (types[t], t))
@@ -509,14 +516,15 @@ def _incident(iid, evs, ms, dated, arts, canon, sources, sentence, follows, casu
     for e in evs:
         for p in e.places:
             places.setdefault(place_key(p), p)
-    if lead_places and not any(place_level(p) == 2 and p.gazetteer_id for p in places.values()):
-        # no known town of its own (a country, a province, or only a street or venue the gazetteer does not
-        # know): the incident's reports say where their news happened in their opening lines (a lead town that
-        # does not fit the incident's own places, in another province or country, is the reporter's)
+    if lead_places:
+        # the incident's reports say where their news happened in their dateline or opening lines; a lead town
+        # joins the incident's own places when it lies in the same province (the dateline city of a suburb's
+        # shooting) or when the incident has no town of its own; one in another province or country is the
+        # reporter's, not the incident's
         own = tuple(places.values())
         for aid in sorted({e.article_id for e in evs}):
             lp = lead_places.get(aid)
-            if lp is not None and (not own or (places_compatible(own, (lp,), unknown_inside=True) or 0.0) >= 0.3):
+            if lp is not None and _lead_fits(own, lp):
                 places.setdefault(place_key(lp), lp)
     acting = sorted({canon.get(a, a) for e in evs for a in e.acting})
     target = sorted({canon.get(a, a) for e in evs for a in e.target})

@@ -145,6 +145,7 @@ class MentionInfo:
     timed: bool = False  # has a resolved time expression of its own (however vague)
     related: frozenset[str] = frozenset()  # mentions of its article it is stated to follow ("in retaliation for", "after")
     new: bool = False  # introduced as another incident ("fresh clashes", "renewed shelling"), not an anaphor
+    home: tuple[Place, ...] = ()  # no place of its own: the province of its report's lead town (binds links only)
 
     @property
     def anchored(self) -> bool:
@@ -170,8 +171,12 @@ def _interval(ev: EventMention, art: Article) -> tuple[int | None, int | None, b
 
 
 def mention_features(
-    ev: EventMention, art: Article, canon: Mapping[str, str], side_of: Mapping[str, str] | None = None
+    ev: EventMention, art: Article, canon: Mapping[str, str], side_of: Mapping[str, str] | None = None,
+    lead: Place | None = None,
 ) -> MentionInfo:
+    """What linking needs of ``ev``. ``lead`` is the town its report's opening says the news happened in: a
+    mention with no specific place of its own is bound to that town's province (a report from Ohio does not
+    tell of a shooting in Texas), which rules links out but is no evidence and no place of the incident."""
     lo, hi, explicit = _interval(ev, art)
     actors = frozenset(canon.get(a, a) for a in (*ev.acting, *ev.target))
     sides = frozenset((side_of or {}).get(a, a) for a in actors)
@@ -184,9 +189,27 @@ def mention_features(
         repr((ev.id, ev.type, lo, hi, explicit, [place_key(p) + str(place_level(p)) + str(p.admin1) + str(p.country_code) for p in places], sorted(actors), sorted(sides), sorted(words))).encode()
     ).hexdigest()[:16]
     related = frozenset(r.target_event_id for r in ev.relations if r.target_event_id)
+    home = home_area(lead) if lead is not None and not any(place_level(p) >= 1 for p in places) else ()
+    if home:
+        fp = hashlib.sha1((fp + place_key(home[0])).encode()).hexdigest()[:16]
     return MentionInfo(ev.id, art.id, ev.type, fam, lo, hi, explicit, places, actors, sides, words, tuple(keys), fp,
                        ev.start, (ev.id,), ev.time is not None and bool(ev.time.date_start), related,
-                       _introduced_as_new(art.text, ev))
+                       _introduced_as_new(art.text, ev), home)
+
+
+def home_area(lead: Place) -> tuple[Place, ...]:
+    """The province of a report's lead town, as a place to compare with (a neighbouring town of the same
+    province stays possible; one in another province or country is ruled out)."""
+    if not lead.admin1 or not lead.country_code:
+        return ()
+    return (Place(name=lead.admin1, start=lead.start, end=lead.end, resolved_name=lead.admin1, country=lead.country,
+                  country_code=lead.country_code, feature="admin1"),)
+
+
+def linking_places(m: MentionInfo) -> tuple[Place, ...]:
+    """The places a mention is compared by: its own specific ones, else its report's home province."""
+    own = tuple(p for p in m.places if place_level(p) >= 1)
+    return own or m.home
 
 
 #: Words before a trigger that introduce another incident rather than point back at one ("fresh clashes").
@@ -308,8 +331,9 @@ def _merge_unit(group: list[MentionInfo]) -> MentionInfo:
     members = tuple(sorted(x for m in group for x in m.members))
     fp = hashlib.sha1("|".join(sorted(m.fingerprint for m in group)).encode()).hexdigest()[:16]
     related = frozenset().union(*(m.related for m in group)) - set(members)
+    home = () if any(place_level(p) >= 1 for p in places) else next((m.home for m in group if m.home), ())
     return MentionInfo(members[0], head.article_id, typ, head.family, lo, hi, head.explicit, places, actors, sides, words,
-                       _keys(places, actors, words), fp, head.start, members, related=related)
+                       _keys(places, actors, words), fp, head.start, members, related=related, home=home)
 
 
 def _gap(a: MentionInfo, b: MentionInfo) -> int | None:
@@ -336,6 +360,8 @@ def score(a: MentionInfo, b: MentionInfo) -> float:
     else:
         time = 0.6
     pl = places_compatible(a.places, b.places)
+    if pl is None and places_compatible(linking_places(a), linking_places(b)) == 0.0:
+        return 0.0  # no places to compare, but their reports are from two provinces
     if pl is None:
         place = 0.4
     elif pl == 0.0 and _specific(a.places) and _specific(b.places):
@@ -458,7 +484,7 @@ def cluster_mentions(
     for m in mentions:
         explicit = m.explicit
         clusters[m.id] = _Cluster([m.id], m.lo if explicit else None, m.hi if explicit else None,
-                                  tuple(p for p in m.places if place_level(p) >= 1), set(apart.get(m.id, ())),
+                                  linking_places(m), set(apart.get(m.id, ())),
                                   None if explicit else m.lo, None if explicit else m.hi)
         owner[m.id] = m.id
     for (a, b), s in sorted(edges.items(), key=lambda e: (-e[1], e[0])):

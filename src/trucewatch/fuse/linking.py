@@ -119,7 +119,8 @@ def _group(members: Sequence[str], info_by_id: Mapping[str, MentionInfo], ci: in
     hi = min((s[1] for s in spans), default=None)
     if lo is not None and hi is not None and lo > hi:  # members already disagree (a date dispute): keep the span
         lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
-    places = tuple(dict.fromkeys(p for i in infos for p in i.places if place_level(p) >= 1))
+    places = tuple(dict.fromkeys(p for i in infos for p in i.places if place_level(p) >= 1)) or \
+        tuple(dict.fromkeys(p for i in infos for p in i.home))
     return _Group([ci], lo, hi, places, min((s[0] for s in spans), default=None))
 
 

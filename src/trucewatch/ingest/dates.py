@@ -86,7 +86,9 @@ _PLACE = r"[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){0,3}"
 _PLACES = rf"{_PLACE}(?:\s*(?:/|,|&|\band\b)\s*{_PLACE}){{0,3}}"
 _DL_DATE = rf"{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
 # "PESHAWAR, Pakistan," / "Kabul [Afghanistan]," : a country or region after the place.
-_REGION = rf"(?:\s*,\s*(?!{_MONTH}\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?=\s*[,(—–:-]))?(?:\s*\[[A-Za-z .'-]{{2,40}}\])?"
+# "KANSAS CITY, Mo." / "ROSWELL, N.M." / "BLUEFIELD, W.Va.": a state or province may be abbreviated.
+_REGION_NAME = r"(?:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|[A-Z][a-z]{0,4}\.|(?:[A-Z]\.\s?){2,3}|[A-Z]\.\s?[A-Z][a-z]{1,3}\.)"
+_REGION = rf"(?:\s*,\s*(?!{_MONTH}\b)(?P<region>{_REGION_NAME})(?=\s*[,(—–:-]))?(?:\s*\[[A-Za-z .'-]{{2,40}}\])?"
 _DATELINE = re.compile(
     rf"^(?P<place>{_PLACES}){_REGION}"
     rf"(?:\s*,\s*(?P<date1>{_DL_DATE}))?"
@@ -95,11 +97,12 @@ _DATELINE = re.compile(
     rf"(?:\s*(?P<date2>{_DL_DATE})\s*:?)?"
     r"(?P<rest>.*)$"
 )
-# Title-case place names are accepted only with a date or an agency ("Islamabad, Oct 29 (Reuters) -").
+# Title-case place names are accepted only with a date or an agency ("Islamabad, Oct 29 (Reuters) -",
+# "Killingly (AP) —").
 _PLACE_TC = r"[A-Z][a-z'’.\-]+(?:\s+[A-Z][a-z'’.\-]+){0,2}"
 _DATELINE_TC = re.compile(
     rf"^(?P<place>{_PLACE_TC}(?:\s*(?:/|,)\s*{_PLACE_TC})?){_REGION}"
-    rf"(?:\s*,\s*(?P<date1>{_DL_DATE}))"
+    rf"(?:\s*,\s*(?P<date1>{_DL_DATE}))?"
     rf"(?:\s*\((?P<agency>[A-Za-z][\w .&'’-]{{1,40}})\))?"
     rf"\s*(?P<sep>[—–]|--?|:)(?P<rest>.*)$"
 )
@@ -122,6 +125,7 @@ class DateMention:
 class Dateline:
     text: str  # e.g. "ISLAMABAD / KABUL — Oct 29"
     place: str
+    region: str | None = None  # the state or province after the place: "Mo." in "KANSAS CITY, Mo. --"
     month: int | None = None
     day: int | None = None
     year: int | None = None
@@ -174,7 +178,7 @@ def find_dateline(text: str, max_lines: int = 4) -> Dateline | None:
                 continue
             rest = m["rest"].strip()
             date_text = m["date1"] or (m.groupdict().get("date2"))
-            own_line = rest == "" and (m["sep"] == ":" or date_text or m["agency"])
+            own_line = rest == "" and (m["sep"] == ":" or date_text or m["agency"] or m["region"])
             if not own_line and (len(rest.split()) < 4 or not re.match(r"[A-Z0-9\"'“‘(]", rest)):
                 continue  # a dateline is followed by a sentence: "TTP – a group ..." is not one
             if not re.search(r"[A-Z]{2}", m["place"]) and not (date_text or m["agency"]):
@@ -186,7 +190,7 @@ def find_dateline(text: str, max_lines: int = 4) -> Dateline | None:
                 parsed = _parse_md(date_text)
                 if parsed:
                     month, day, year = parsed
-            return Dateline(dl_text, m["place"].strip(), month, day, year, date_text)
+            return Dateline(dl_text, m["place"].strip(), m["region"], month, day, year, date_text)
     return None
 
 

@@ -1,0 +1,84 @@
+"""Places a report names where the model's entity tags miss them: its dateline, and the town a police force
+serves.
+
+Local news says where its story happened in two habitual ways. The dateline ("CLIFTON, Colo. --",
+"OGDEN --", "Killingly (AP) --") is found at ingest (``Article.dateline``); here its place names are geocoded,
+inside the state or province that follows them when one does ("Colo." keeps Clifton, Colorado apart from
+Clifton, New Jersey). And the force that answers a call is named after its town ("Erie police said", "the
+Benton Police Department", "Universal City Police"), which the small model tags as one organisation; the
+town in front of such a word is a place of the story when the gazetteer knows it as a town or county of the
+article's countries.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..records import Article, Place
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+    from .places import Gazetteer
+
+__all__ = ["dateline_places", "jurisdiction_places"]
+
+#: Where in the text a dateline may stand (it opens one of the first lines).
+DATELINE_REACH = 600
+#: Words after a town's name that make it the seat of a public force ("Erie police", "Joliet Fire Department").
+FORCE_WORDS = frozenset({"police", "pd", "sheriff", "fire", "detectives", "firefighters", "paramedics", "troopers"})
+_AGENCY = re.compile(r"\s*\([^)]*\)\s*")
+_MONTH_TAIL = re.compile(r",?\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d.*$")
+
+
+def dateline_places(article: Article, gazetteer: Gazetteer, ctx: frozenset[str]) -> list[Place]:
+    """Geocoded places of ``article.dateline``, spanning their names where the dateline stands in the text."""
+    if not article.dateline:
+        return []
+    text = article.text
+    at = text.find(article.dateline, 0, DATELINE_REACH + len(article.dateline))
+    if at < 0:
+        return []
+    line = _MONTH_TAIL.sub("", _AGENCY.sub(" ", article.dateline)).strip(" ,")
+    out: list[Place] = []
+    for part in re.split(r"\s*/\s*|\s+and\s+|\s*&\s*", line):
+        name, _, region = part.partition(",")
+        name, region = name.strip(), region.strip()
+        if not name:
+            continue
+        start = text.find(name, at, at + len(article.dateline))
+        if start < 0:
+            continue
+        if region and gazetteer.country_code(region) and not gazetteer.candidates(name):
+            continue
+        p = gazetteer.geocode_within(name, region or None, ctx, start=start, end=start + len(name))
+        if p.lat is not None:
+            out.append(p)
+    return out
+
+
+def jurisdiction_places(doc: Doc, gazetteer: Gazetteer, ctx: frozenset[str], taken: set[int]) -> list[Place]:
+    """Towns and counties named as the seat of a police force, sheriff or fire department in ``doc``."""
+    out: list[Place] = []
+    for tok in doc:
+        if tok.lower_ not in FORCE_WORDS or tok.i == 0:
+            continue
+        e = tok.i
+        s = e
+        while s > 0 and e - s < 4 and doc[s - 1].pos_ == "PROPN" and doc[s - 1].text[:1].isupper() \
+                and doc[s - 1].lower_ not in FORCE_WORDS:
+            s -= 1
+        if s == e or any(i in taken for i in range(s, e)):
+            continue
+        if doc[s].ent_type_ in ("PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL"):
+            continue  # "Officer Smith police" / "Tuesday police" are no towns
+        name = doc[s:e].text
+        cands = [c for c in gazetteer.candidates(name) if c.feature in ("city", "admin2") and c.country_code in ctx]
+        if not cands:
+            continue
+        p = gazetteer.geocode(name, ctx, start=doc[s].idx, end=doc[e - 1].idx + len(doc[e - 1].text))
+        if p.lat is not None and p.feature in ("city", "admin2"):
+            out.append(p)
+            taken.update(range(s, e))
+    return out
