@@ -12,6 +12,7 @@ article's countries.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING
 
@@ -22,8 +23,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .places import Gazetteer
 
-__all__ = ["dateline_places", "jurisdiction_places"]
+__all__ = ["DATELINE_REASON", "dateline_places", "jurisdiction_places", "within_named_provinces"]
 
+#: How a place found in the dateline says so (``Place.reason``).
+DATELINE_REASON = "named in the dateline"
 #: Where in the text a dateline may stand (it opens one of the first lines).
 DATELINE_REACH = 600
 #: Words after a town's name that make it the seat of a public force ("Erie police", "Joliet Fire Department").
@@ -54,7 +57,7 @@ def dateline_places(article: Article, gazetteer: Gazetteer, ctx: frozenset[str])
             continue
         p = gazetteer.geocode_within(name, region or None, ctx, start=start, end=start + len(name))
         if p.lat is not None:
-            out.append(p)
+            out.append(dataclasses.replace(p, reason=f"{DATELINE_REASON}{'; ' + p.reason if p.reason else ''}"))
     return out
 
 
@@ -81,4 +84,23 @@ def jurisdiction_places(doc: Doc, gazetteer: Gazetteer, ctx: frozenset[str], tak
         if p.lat is not None and p.feature in ("city", "admin2"):
             out.append(p)
             taken.update(range(s, e))
+    return out
+
+
+def within_named_provinces(places: list[Place], gazetteer: Gazetteer, ctx: frozenset[str]) -> list[Place]:
+    """Re-geocode towns and counties that have a namesake in a province the article names ("Perry County" in a
+    report that names Pennsylvania is Pennsylvania's, not Tennessee's); the others are kept as they are."""
+    named = {p.resolved_name for p in places if p.feature == "admin1" and p.resolved_name}
+    named |= {p.admin1 for p in places if p.admin1 and (p.reason or "").startswith(DATELINE_REASON)}
+    if not named:
+        return places
+    out = []
+    for p in places:
+        if p.feature in ("city", "admin2") and p.admin1 not in named and p.lat is not None:
+            for province in sorted(named):
+                q = gazetteer.geocode_within(p.name, province, ctx, start=p.start, end=p.end, province_only=True)
+                if q.admin1 == province and q.lat is not None:
+                    p = q
+                    break
+        out.append(p)
     return out

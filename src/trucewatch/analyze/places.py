@@ -32,7 +32,7 @@ import yaml
 from ..errors import ConfigError
 from ..records import Article, Place
 from .components import doc_text
-from .local_places import dateline_places, jurisdiction_places
+from .local_places import dateline_places, jurisdiction_places, within_named_provinces
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -229,11 +229,12 @@ class Gazetteer:
         return _with_span(hit, name, start, end)
 
     def geocode_within(self, name: str, region: str | None, context_countries: set[str] | frozenset[str] = frozenset(),
-                       *, start: int = 0, end: int = 0) -> Place:
+                       *, start: int = 0, end: int = 0, province_only: bool = False) -> Place:
         """As :meth:`geocode`, among the places of ``name`` that lie in ``region`` when any does: a state or
-        province, possibly abbreviated ("Colo.", "N.M.", "Ky."), or a country ("PESHAWAR, Pakistan")."""
+        province, possibly abbreviated ("Colo.", "N.M.", "Ky."), or (unless ``province_only``) a country
+        ("PESHAWAR, Pakistan")."""
         if region:
-            code = self.country_code(region)
+            code = None if province_only else self.country_code(region)
             inside = [e for e in self.candidates(name) if e.feature in ("city", "admin2") and (
                 e.country_code == code if code else region_matches(region, e.admin1))]
             if inside:
@@ -554,7 +555,7 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
             for k in overlap:
                 del found[k]
             found[(p.start, p.end)] = p
-    return sorted(found.values(), key=lambda p: (p.start, p.end))
+    return sorted(within_named_provinces(list(found.values()), gazetteer, ctx), key=lambda p: (p.start, p.end))
 
 
 def _inner_place(doc: Doc, s: int, e: int, gazetteer: Gazetteer, ctx: frozenset[str]) -> Place | None:

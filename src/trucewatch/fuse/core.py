@@ -468,18 +468,30 @@ LEAD_CHARS = 600  # the opening of an article (title and dateline, first paragra
 
 
 def _lead_place(places) -> Place | None:
-    """The first geocoded town or city named in an article's opening: where its own news happened, as a coder
-    reads a dateline ("MEMPHIS, Tenn. --") or a lead ("a shooting in Elgin early this morning")."""
+    """The first geocoded town or city named in an article's opening, in the province the article names most:
+    where its own news happened, as a coder reads a dateline ("MEMPHIS, Tenn. --") or a lead ("a shooting in
+    Elgin early this morning"), not a byline's or a teaser's town."""
     lead = [p for p in places if p.start < LEAD_CHARS and p.lat is not None and place_level(p) == 2 and p.gazetteer_id]
     if not lead:
         return None
-    first = min(lead, key=lambda p: (p.start, p.end))
     # only in the country the article is about: a talks venue abroad ("talks in Istanbul" in a report on a
     # border war) is where people met, not where the article's incidents happened
     countries = Counter(p.country_code for p in places if p.country_code).most_common(2)
-    if not countries or countries[0][0] != first.country_code or (len(countries) > 1 and countries[1][1] == countries[0][1]):
+    if not countries or (len(countries) > 1 and countries[1][1] == countries[0][1]):
         return None
-    return first
+    cc = countries[0][0]
+    provinces = Counter(_province(p) for p in places if p.country_code == cc and place_level(p) >= 1 and _province(p))
+    top = max(provinces.values(), default=0)
+    for p in sorted(lead, key=lambda p: (p.start, p.end)):
+        if p.country_code == cc and (not provinces or provinces[_province(p)] == top):
+            return p
+    return None
+
+
+def _province(p: Place) -> str | None:
+    if (p.feature or "") == "admin1":
+        return p.resolved_name or p.name
+    return p.admin1
 
 
 def _lead_fits(own: tuple[Place, ...], lp: Place) -> bool:
