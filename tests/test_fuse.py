@@ -206,3 +206,28 @@ def test_a_merged_incident_keeps_the_reviewed_id_whichever_member_comes_first(wo
     out = apply_to_clusters(clusters, [merge, split], {}, named)
     assert sorted(out) == [["e1"], ["e2", "e5", "e6"], ["e9"]]
     assert cluster_id(["e2", "e5", "e6"], named) == target
+
+
+def test_an_outlets_figure_is_the_largest_it_gives_while_parties_claims_stay_apart():
+    # one report: the police count five wounded, the reporter then singles one of them out
+    text = ("Five people were wounded in a shooting at a skating rink in Dorn on Friday, police said. "
+            "One of them, a 19-year-old man, is in critical condition.")
+    a = ArticleBuilder("L1", "Dorn Ledger", "2025-01-11", text)
+    e = a.event("shooting", "shooting", places=[place("Dorn", "XV")], time=("on Friday", "2025-01-10"))
+    a.claim("Five people", 5, "injured", counted="people", claimant="police", event=e)
+    a.claim("One of them", 1, "injured", counted="people", event=e)
+    f = fuse(*map(list, zip(a.build())))
+    [est] = f.incidents[0].casualties
+    assert est.best == 5 and est.low == 1
+    # a report of two parties' claims: each party's figure stays its own, and the best is not simply the larger
+    text2 = ("The army said it killed 40 fighters near Dorn on Friday. "
+             "The Dorn Front said six of its fighters died in the clash.")
+    b = ArticleBuilder("C1", "Coast Daily", "2025-01-11", text2)
+    army = b.actor("army", "government")
+    front = b.actor("Dorn Front", "armed_group")
+    e2 = b.event("armed_clash", "clash", places=[place("Dorn", "XV")], time=("on Friday", "2025-01-10"))
+    b.claim("40 fighters", 40, counted="fighters", claimant="the army", claimant_actor=army, event=e2)
+    b.claim("six of its fighters", 6, counted="fighters", claimant="Dorn Front", claimant_actor=front, event=e2)
+    f2 = fuse(*map(list, zip(b.build())))
+    [est2] = [c for c in f2.incidents[0].casualties if c.category == "killed"]
+    assert (est2.low, est2.best, est2.high) == (6, 6, 40)

@@ -238,6 +238,15 @@ def fuse_with_cache(
             return sources.key(c.article_id)
         return f"who:{norm(c.claimant)}"
 
+    def figure_source(c: Claim) -> str:
+        """Whose figure a casualty claim is, for the best estimate: a named party's claim is that party's; an
+        outlet's own figures and those of the police, officials or witnesses it cites are the outlet's, whose
+        figure is the largest it gives ("five people were shot ... one of them is in critical condition": 5)."""
+        actor = actor_by_id.get(canon.get(c.claimant_actor_id or "", ""))
+        if actor is not None and (actor.kind in PARTY_KINDS or actor.country):
+            return actor.id
+        return sources.key(c.article_id)
+
     # ---- disputes about incidents
     disputes: list[Dispute] = []
     contested: set[str] = set()
@@ -362,7 +371,7 @@ def fuse_with_cache(
         iclaims = claims_by_incident.get(iid, [])
         disputes.extend(cas.figure_disputes(iid, iclaims, claimant_key))
         incidents.append(_incident(iid, evs, ms, dated, arts, canon, sources, sentence, follows.get(iid, set()),
-                                   cas.estimates(iclaims, claimant_key), lead_places))
+                                   cas.estimates(iclaims, figure_source), lead_places))
     stats["t_incidents"] = time.perf_counter() - t0
 
     # ---- quotes
@@ -464,6 +473,8 @@ def _replace(record, **changes):
     return dataclasses.replace(record, **changes)
 
 
+#: Actors whose casualty figures are a party's claim, kept apart from the outlet that reports them.
+PARTY_KINDS = frozenset({"armed_group", "government", "country"})
 LEAD_CHARS = 600  # the opening of an article (title and dateline, first paragraph) that says where its news happened
 
 
