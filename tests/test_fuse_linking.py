@@ -183,3 +183,17 @@ def test_reports_from_neighbouring_towns_of_one_state_may_join():
     assert inc == _article_incident(fusion, c[0].id)
     # both reports' towns are places of the one incident
     assert {p.resolved_name for p in next(i for i in fusion.incidents if i.id == inc).places} == {"Pellham", "Dunmore Falls"}
+
+
+def test_a_report_that_names_only_its_state_is_bound_to_it():
+    state = place("Oregon", "US", feature="admin1", gid="t:oregon")
+    text = ("WESTBY, Ore. -- A man was shot in the arm outside a bowling alley on Saturday night, police said. "
+            "Officers found shell casings in the parking lot and asked witnesses to call the tip line.")
+    a = ArticleBuilder("a", "Coast Radio", "2024-06-09", text)
+    a.mention_place(dataclasses.replace(state, name="Ore."))
+    a.event("shooting", "shot", time=("on Saturday night", "2024-06-08"))
+    b = _local_report("b", "Hill Gazette", AWAY, HILL_TOWN, "CORVALE")
+    c = _local_report("c", "Lake Courier", HOME, LAKE_TOWN, "PELLHAM")
+    fusion = fuse([a.article, b[0], c[0]], [a.build()[1], b[1], c[1]])
+    assert _article_incident(fusion, a.id) != _article_incident(fusion, b[0].id)  # Oregon is not Georgia
+    assert _article_incident(fusion, a.id) == _article_incident(fusion, c[0].id)  # a town in Oregon may be it

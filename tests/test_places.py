@@ -201,3 +201,16 @@ def test_town_named_for_its_police_force_is_a_place():
     assert ("Joliet", "Joliet") in got
     # a person's name before "police" is no town
     assert not any(p.name == "Smith" for p in _places("Chief Ann Smith police officers arrived within minutes."))
+
+
+def test_a_dateline_town_too_small_for_the_gazetteer_still_gives_its_state():
+    text = "TINYBROOK, N.Y. -- A man was hurt on Sunday when a shotgun went off in a barn near Buffalo, deputies said."
+    got = [(p.name, p.resolved_name, p.feature) for p in _places(text, "TINYBROOK, N.Y.") if p.lat is not None]
+    assert ("N.Y.", "New York", "admin1") in got
+
+
+def test_police_town_is_found_when_the_article_names_no_country():
+    text = "The Corpus Christi Police Department answered 300 calls on Monday, and one of them was a shooting."
+    art = article(text)
+    got = {(p.resolved_name, p.admin1) for p in places_from(nlp()(text), gazetteer(), art, set())}
+    assert ("Corpus Christi", "Texas") in got

@@ -7,7 +7,7 @@ inside the state or province that follows them when one does ("Colo." keeps Clif
 Clifton, New Jersey). And the force that answers a call is named after its town ("Erie police said", "the
 Benton Police Department", "Universal City Police"), which the small model tags as one organisation; the
 town in front of such a word is a place of the story when the gazetteer knows it as a town or county of the
-article's countries.
+article's countries (or, when the article names no country, as a town of some size).
 """
 
 from __future__ import annotations
@@ -56,6 +56,11 @@ def dateline_places(article: Article, gazetteer: Gazetteer, ctx: frozenset[str])
         if region and gazetteer.country_code(region) and not gazetteer.candidates(name):
             continue
         p = gazetteer.geocode_within(name, region or None, ctx, start=start, end=start + len(name))
+        if p.lat is None and region:
+            # a town too small for the gazetteer still says its state ("ORCHARD PARK, N.Y.")
+            rs = text.find(region, start + len(name), at + len(article.dateline))
+            p = (gazetteer.province_named(region, ctx or gazetteer.country_names, start=rs, end=rs + len(region))
+                 if rs >= 0 else None) or p
         if p.lat is not None:
             out.append(dataclasses.replace(p, reason=f"{DATELINE_REASON}{'; ' + p.reason if p.reason else ''}"))
     return out
@@ -77,7 +82,9 @@ def jurisdiction_places(doc: Doc, gazetteer: Gazetteer, ctx: frozenset[str], tak
         if doc[s].ent_type_ in ("PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL"):
             continue  # "Officer Smith police" / "Tuesday police" are no towns
         name = doc[s:e].text
-        cands = [c for c in gazetteer.candidates(name) if c.feature in ("city", "admin2") and c.country_code in ctx]
+        # in the article's countries; a local report often names none, and then the gazetteer's own rule holds
+        # (a big town anywhere, no small one)
+        cands = [c for c in gazetteer.candidates(name) if c.feature in ("city", "admin2") and (not ctx or c.country_code in ctx)]
         if not cands:
             continue
         p = gazetteer.geocode(name, ctx, start=doc[s].idx, end=doc[e - 1].idx + len(doc[e - 1].text))

@@ -128,6 +128,7 @@ class Gazetteer:
         self.country_names = country_names  # alpha-2 -> display name
         self._cache: dict[tuple[str, str | None, frozenset[str]], Place] = {}
         self._fuzzy_keys: dict[str, list[str]] | None = None
+        self._provinces: dict[str, list[Entry]] | None = None
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -200,6 +201,22 @@ class Gazetteer:
             if e.feature == "country":
                 return e.country_code
         return None
+
+    def province_named(self, abbrev: str, countries: Iterable[str], *, start: int = 0, end: int = 0) -> Place | None:
+        """The one province of ``countries`` that ``abbrev`` names ("N.Y.", "Colo.", "Ontario"), or None."""
+        if self._provinces is None:
+            by_cc: dict[str, list[Entry]] = {}
+            for entries in self._index.values():
+                for e in entries:
+                    if e.feature == "admin1" and norm_key(e.name) in self._index:
+                        by_cc.setdefault(e.country_code, []).append(e)
+            self._provinces = {cc: sorted({e.gid: e for e in es}.values(), key=lambda e: e.gid) for cc, es in by_cc.items()}
+        hits = [e for cc in sorted(set(countries)) for e in self._provinces.get(cc, ()) if region_matches(abbrev, e.name)]
+        if len(hits) != 1:
+            return None
+        e = hits[0]
+        return Place(name=abbrev, start=start, end=end, resolved_name=e.name, country=self.country_names.get(e.country_code),
+                     country_code=e.country_code, admin1=e.name, lat=e.lat, lon=e.lon, feature="admin1", gazetteer_id=e.gid)
 
     def candidates(self, name: str) -> list[Entry]:
         """All entries filed under ``name`` (exact key match, no fuzzy step)."""
@@ -549,7 +566,7 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
             add(i, j + 1, None, j + 1, None)
         i = j + 1
     # The dateline's places, which the model often leaves untagged ("OGDEN --") or places in the wrong state.
-    for p in dateline_places(article, gazetteer, ctx):
+    for p in dateline_places(article, gazetteer, ctx or frozenset(q.country_code for q in found.values() if q.country_code)):
         overlap = [k for k, q in found.items() if q.start < p.end and p.start < q.end]
         if all(found[k].lat is None or (found[k].start, found[k].end) == (p.start, p.end) for k in overlap):
             for k in overlap:

@@ -484,6 +484,10 @@ def _lead_place(places) -> Place | None:
     Elgin early this morning"), not a byline's or a teaser's town."""
     lead = [p for p in places if p.start < LEAD_CHARS and p.lat is not None and place_level(p) == 2 and p.gazetteer_id]
     if not lead:
+        # no town: the state or province the opening names ("ORCHARD PARK, N.Y.", "a Texas man") still says
+        # where the news is
+        lead = [p for p in places if p.start < LEAD_CHARS and p.gazetteer_id and (p.feature or "") == "admin1"]
+    if not lead:
         return None
     # only in the country the article is about: a talks venue abroad ("talks in Istanbul" in a report on a
     # border war) is where people met, not where the article's incidents happened

@@ -200,9 +200,10 @@ def mention_features(
 def home_area(lead: Place) -> tuple[Place, ...]:
     """The province of a report's lead town, as a place to compare with (a neighbouring town of the same
     province stays possible; one in another province or country is ruled out)."""
-    if not lead.admin1 or not lead.country_code:
+    province = lead.admin1 or (lead.resolved_name if lead.feature == "admin1" else None)
+    if not province or not lead.country_code:
         return ()
-    return (Place(name=lead.admin1, start=lead.start, end=lead.end, resolved_name=lead.admin1, country=lead.country,
+    return (Place(name=province, start=lead.start, end=lead.end, resolved_name=province, country=lead.country,
                   country_code=lead.country_code, feature="admin1"),)
 
 
