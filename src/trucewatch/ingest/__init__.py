@@ -18,6 +18,7 @@ import httpx
 from ..records import RawInput, Skip
 from ..settings import Settings
 from .clean import Cleaned, classify_line, clean_text
+from .decode import replace_surrogates
 from .dates import find_dateline, find_dates, infer_published, parse_date
 from .extract import JSON_FIELDS, article_id, detect_language, extract, needs_reference, outlet_from_url, sniff_kind
 from .files import EXTENSIONS, expand_path, read_path, read_stream
@@ -39,6 +40,7 @@ __all__ = [
     "find_dateline",
     "find_dates",
     "infer_published",
+    "internal_skip",
     "is_url",
     "iter_raw",
     "make_client",
@@ -72,6 +74,22 @@ class IngestReport:
 
     def summary(self) -> str:
         return f"{len(self.added)} added, {len(self.duplicates)} duplicates, {len(self.skipped)} skipped"
+
+
+#: Where an internal error is to be reported (named in the Skip's reason).
+ISSUES_URL = "https://github.com/trucewatch/trucewatch/issues"
+
+
+def internal_skip(source: str, exc: BaseException, doing: str, after: int = 0) -> Skip:
+    """The Skip for an unexpected exception (a bug) while ``doing`` one input; the batch goes on."""
+    where = f" after its first {after} record(s)" if after else ""
+    detail = replace_surrogates(f"{type(exc).__name__}: {exc}")[0]  # an error message may quote the bad character
+    return Skip(
+        source,
+        "ingest",
+        f"internal error while {doing} this input{where} ({detail}); the rest of the batch went on. "
+        f"This is a trucewatch bug: please report it, with the input, at {ISSUES_URL}",
+    )
 
 
 def plan_sources(sources: Sequence[str]) -> list[str | Skip]:

@@ -17,8 +17,10 @@ from urllib.parse import urlsplit
 from ..records import Article, RawInput, Skip, stable_id
 from ..settings import Settings
 from .clean import Cleaned, clean_text, normalize_for_id
-from .dates import WEAK_YEAR, find_dateline, find_dates, find_years, infer_published, parse_date, resolve_year, to_iso
-from .decode import DecodeError, decode_bytes
+from .dates import (
+    WEAK_YEAR, find_dateline, find_dates, find_years, implausible, infer_published, parse_date, resolve_year, to_iso,
+)
+from .decode import SURROGATE_NOTE, DecodeError, decode_bytes, replace_surrogates
 
 __all__ = ["JSON_FIELDS", "article_id", "extract", "needs_reference", "outlet_from_url", "sniff_kind"]
 
@@ -62,7 +64,10 @@ def outlet_from_url(url: str | None) -> str | None:
     """A readable outlet name from a URL's host: ``https://www.dawn.com/x`` -> ``dawn.com``."""
     if not url:
         return None
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    try:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:  # not a URL at all, e.g. "http://[::1" (an unclosed IPv6 bracket)
+        return None
     for prefix in ("www.", "m.", "amp.", "mobile.", "edition.", "english."):
         if host.startswith(prefix) and host.count(".") >= 2:
             host = host[len(prefix):]
@@ -128,8 +133,13 @@ def extract(
             record = json.loads(raw.data)
         except (ValueError, UnicodeDecodeError) as e:
             return Skip(src, "ingest", f"not valid JSON ({e})")
+        except RecursionError:
+            return Skip(src, "ingest", "not usable JSON: nested too deeply")
         if not isinstance(record, dict):
             return Skip(src, "ingest", f"a JSON {type(record).__name__}, not an object with a text or html field")
+        record, fixed = _fix_surrogates(record)
+        if fixed:
+            warnings.append(SURROGATE_NOTE)
         fields = {**{k: v for k, v in record.items() if isinstance(v, (str, int, float))}, **{k: v for k, v in fields.items() if k not in record}}
         body_html, body_text = _field(record, "html"), _field(record, "text")
         if body_text is None and body_html is None:
@@ -145,8 +155,8 @@ def extract(
         if warning:
             warnings.append(warning)
 
-    if isinstance(fields.get("note"), str):
-        warnings.append(fields["note"])
+    if isinstance(raw.fields.get("note"), str):  # the reader's own note, never a record's field
+        warnings.append(raw.fields["note"])
     url = raw.url or _field(fields, "url")
     title = _field(fields, "title")
     outlet = _field(fields, "outlet")
@@ -156,6 +166,10 @@ def extract(
         if got is None or len(got[0].split()) < MIN_HTML_WORDS:
             return Skip(src, "ingest", "no article text found in the HTML page")
         content, meta = got
+        content, fixed = replace_surrogates(content)
+        meta = {k: replace_surrogates(v)[0] for k, v in meta.items()}
+        if fixed:
+            warnings.append(SURROGATE_NOTE)
         title = title or meta.get("title")
         outlet = outlet or meta.get("sitename")
         meta_date = meta_date or meta.get("date")
@@ -199,6 +213,31 @@ def extract(
     )
 
 
+def _dateline_iso(year: int | None, month: int, day: int, today: date | None) -> tuple[str | None, str | None]:
+    """The dateline's date as ISO and why it cannot be the publication date (either may be None)."""
+    if year is None:
+        return None, None
+    try:
+        iso = to_iso(year, month, day)
+    except ValueError:  # Feb 29 in a year that has none
+        return None, f"there is no such day in {year}"
+    return iso, implausible(iso, today)
+
+
+def _fix_surrogates(record: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The record's keys and top-level strings (the only values read) with lone surrogates replaced."""
+    fixed = 0
+    out: dict[str, Any] = {}
+    for k, v in record.items():
+        k, n = replace_surrogates(k)
+        fixed += n
+        if isinstance(v, str):
+            v, n = replace_surrogates(v)
+            fixed += n
+        out[k] = v
+    return out, fixed
+
+
 def _published(text: str, meta_date: str | None, cleaned: Cleaned, today: date | None, reference: date | None) -> dict[str, Any]:
     """Publication date, origin, precision and range, the dateline, and warnings."""
     warnings: list[str] = []
@@ -216,10 +255,11 @@ def _published(text: str, meta_date: str | None, cleaned: Cleaned, today: date |
     candidates = ([(meta_date, "metadata")] if meta_date else []) + list(cleaned.meta_dates)
     for value, origin in candidates:
         parsed = parse_date(value)
-        if parsed:
+        problem = implausible(parsed[0], today) if parsed else None
+        if parsed and not problem:
             out.update(published=parsed[0], published_origin=origin, published_precision=parsed[1])
             return out
-        warnings.append(f"could not read the date {value!r}")
+        warnings.append(f"ignored the date {value!r}: {problem}" if problem else f"could not read the date {value!r}")
     mentions = find_dates(text)
     years = find_years(text)
     # 2. the dateline's month-day, with its year from the dateline or the text
@@ -231,13 +271,16 @@ def _published(text: str, meta_date: str | None, cleaned: Cleaned, today: date |
             if got is not None:
                 year, how = got
                 warnings.append(f"year of the dateline date {dl.date_text!r} is {year}, {how}")
-        if year is not None:
-            iso = to_iso(year, dl.month, dl.day)
+        iso, problem = _dateline_iso(year, dl.month, dl.day, today)
+        if problem:
+            warnings.append(f"ignored the dateline date {dl.date_text!r}: {problem}")
+        elif iso is not None:
             out.update(published=iso, published_origin="dateline", published_precision="day")
             if how and not how.startswith("from other dates in the text"):  # the year is not written
                 out.update(published_inferred=True, published_range=(iso, iso))
             return out
-        warnings.append(f"the dateline gives {dl.date_text!r} but no year could be found")
+        else:
+            warnings.append(f"the dateline gives {dl.date_text!r} but no year could be found")
     # 3. inferred: a bounded range after the latest date the text mentions
     inferred = infer_published(text, today, reference)
     if inferred:
