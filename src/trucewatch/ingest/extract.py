@@ -137,9 +137,6 @@ def extract(
             return Skip(src, "ingest", "not usable JSON: nested too deeply")
         if not isinstance(record, dict):
             return Skip(src, "ingest", f"a JSON {type(record).__name__}, not an object with a text or html field")
-        record, fixed = _fix_surrogates(record)
-        if fixed:
-            warnings.append(SURROGATE_NOTE)
         fields = {**{k: v for k, v in record.items() if isinstance(v, (str, int, float))}, **{k: v for k, v in fields.items() if k not in record}}
         body_html, body_text = _field(record, "html"), _field(record, "text")
         if body_text is None and body_html is None:
@@ -161,19 +158,21 @@ def extract(
     title = _field(fields, "title")
     outlet = _field(fields, "outlet")
     meta_date = _field(fields, "published")
+    # JSON escapes can write lone surrogates, which no UTF-8 text (or database) can hold.
+    (content, url, title, outlet, meta_date), fixed = _without_surrogates(content, url, title, outlet, meta_date)
     if kind == "html":
         got = _html(content, url)
         if got is None or len(got[0].split()) < MIN_HTML_WORDS:
             return Skip(src, "ingest", "no article text found in the HTML page")
         content, meta = got
-        content, fixed = replace_surrogates(content)
-        meta = {k: replace_surrogates(v)[0] for k, v in meta.items()}
-        if fixed:
-            warnings.append(SURROGATE_NOTE)
         title = title or meta.get("title")
         outlet = outlet or meta.get("sitename")
         meta_date = meta_date or meta.get("date")
         url = url or meta.get("url")
+        (content, url, title, outlet, meta_date), more = _without_surrogates(content, url, title, outlet, meta_date)
+        fixed += more
+    if fixed:
+        warnings.append(SURROGATE_NOTE)
     cleaned: Cleaned = clean_text(content, title=title)
     text = cleaned.text
     if not text.strip():
@@ -224,17 +223,15 @@ def _dateline_iso(year: int | None, month: int, day: int, today: date | None) ->
     return iso, implausible(iso, today)
 
 
-def _fix_surrogates(record: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """The record's keys and top-level strings (the only values read) with lone surrogates replaced."""
+def _without_surrogates(*values: str | None) -> tuple[list[str | None], int]:
+    """``values`` with lone surrogates replaced by U+FFFD, and how many were replaced."""
+    out: list[str | None] = []
     fixed = 0
-    out: dict[str, Any] = {}
-    for k, v in record.items():
-        k, n = replace_surrogates(k)
-        fixed += n
-        if isinstance(v, str):
+    for v in values:
+        if v is not None:
             v, n = replace_surrogates(v)
             fixed += n
-        out[k] = v
+        out.append(v)
     return out, fixed
 
 
