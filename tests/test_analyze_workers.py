@@ -43,11 +43,24 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
+def _started(pid: int) -> str | None:
+    """The start time of a live process (with its pid, it names the process even after pid reuse)."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return False
+        return None
+    return None if fields[0] == "Z" else fields[19]
+
+
+def _alive(pid: int, started: str) -> bool:
+    return _started(pid) == started
+
+
+def _note(seen: dict[int, str], pid: int) -> None:
+    for p in _descendants(pid):
+        t = _started(p)
+        if t is not None:
+            seen.setdefault(p, t)
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from Linux /proc")
@@ -56,26 +69,26 @@ def test_kill_9_of_a_pooled_analyze_leaves_no_process_behind(tmp_path):
     subprocess.run([sys.executable, "-c", CLI, "add", str(SAMPLE)], env=env, check=True, capture_output=True, timeout=300)
     main = subprocess.Popen([sys.executable, "-c", CLI, "analyze", "--processes", "2", "--batch-size", "2"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    seen: set[int] = set()
+    seen: dict[int, str] = {}  # pid -> start time
     try:
         deadline = time.monotonic() + 120
         # forkserver + resource tracker + two workers (the workers are the forkserver's children)
         while time.monotonic() < deadline and len(seen) < 4 and main.poll() is None:
-            seen |= _descendants(main.pid)
+            _note(seen, main.pid)
             time.sleep(0.05)
         assert len(seen) >= 4, f"the pool did not start: {seen}"
         time.sleep(0.5)  # the workers are inside their initializer (loading the model) or working
-        seen |= _descendants(main.pid)
+        _note(seen, main.pid)
         main.send_signal(signal.SIGKILL)
         main.wait(timeout=10)
         end = time.monotonic() + 10
-        while time.monotonic() < end and any(_alive(p) for p in seen):
+        while time.monotonic() < end and any(_alive(p, t) for p, t in seen.items()):
             time.sleep(0.1)
-        left = sorted(p for p in seen if _alive(p))
+        left = sorted(p for p, t in seen.items() if _alive(p, t))
         assert not left, f"still running after the parent's death: {left}"
     finally:
         if main.poll() is None:
             main.kill()
-        for p in seen | _descendants(main.pid):  # on failure: the processes this test started, by pid
-            if _alive(p):
+        for p, t in seen.items():  # on failure: the processes this test started (same pid, same start time)
+            if _alive(p, t):
                 os.kill(p, signal.SIGKILL)
