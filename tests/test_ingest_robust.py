@@ -210,6 +210,16 @@ def test_a_file_name_that_is_not_utf8_is_read_and_shown_with_a_replacement_chara
     assert [Path(s).name for s, _ in report.added] == ["caf\ufffd.txt"]
 
 
+def test_a_path_the_system_cannot_take_is_a_skip(settings, store, tmp_path):
+    good = tmp_path / "good-one.txt"
+    good.write_text(GOOD["good-one.txt"])
+    report = pipeline.ingest(["x" * 5000, "bad\x00name.txt", str(good)], settings, store)
+    reasons = {s.source: s.reason for s in report.skipped}
+    assert reasons["x" * 5000] == "cannot use this path: File name too long"
+    assert reasons["bad\x00name.txt"] == "cannot use this path: embedded null byte"
+    assert len(report.added) == 1
+
+
 @pytest.mark.parametrize("empty", ["", "  "])
 def test_an_empty_argument_is_an_error_and_reads_nothing(settings, store, tmp_path, monkeypatch, empty):
     _write_good(tmp_path)

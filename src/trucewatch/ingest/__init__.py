@@ -98,8 +98,12 @@ def plan_sources(sources: Sequence[str]) -> list[str | Skip]:
     for s in sources:
         if is_url(s) or s == "-":
             units.append(s)
-        else:
-            units.extend(x if isinstance(x, Skip) else str(x) for x in expand_path(s))
+            continue
+        try:
+            for x in expand_path(s):
+                units.append(x if isinstance(x, Skip) else str(x))
+        except Exception as e:  # a bug while listing one source: the other sources are still planned
+            units.append(internal_skip(s, e, "listing the files of"))
     return units
 
 

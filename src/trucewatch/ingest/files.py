@@ -78,40 +78,57 @@ def _missing(p: Path) -> str:
 
 def expand_path(path: str) -> Iterator[Path | Skip]:
     """The files a path names: itself, every file under a directory (sorted, hidden ones left out), or a glob's matches."""
-    p = Path(path).expanduser()
-    if not p.exists() and _GLOB_CHARS & set(path):
-        matches = sorted(glob.glob(os.path.expanduser(path), recursive=True))
-        if not matches:
-            yield _skip(shown(path), "no files match this pattern")
-        for m in matches:
-            yield from expand_path(m)
-        return
-    if p.is_dir():
-        found = False
-        for root, dirs, files in os.walk(p):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for d in dirs:
-                if (Path(root) / d).is_symlink():  # os.walk does not follow these: say so rather than pass them over
-                    found = True
-                    yield _skip(shown(Path(root) / d), "a symbolic link to a directory, not followed (name it directly to read it)")
-            for name in sorted(files):
-                if name.startswith("."):
-                    continue
-                f = Path(root) / name
-                found = True
-                if f.is_symlink() and not f.exists():
-                    yield _skip(shown(f), _missing(f))
-                elif _ext(f) not in EXTENSIONS:
-                    yield _skip(shown(f), f"unsupported file type {_ext(f) or '(no extension)'}; supported: {', '.join(EXTENSIONS)}")
-                else:
-                    yield f
-        if not found:
-            yield _skip(shown(path), "the directory contains no files")
-        return
-    if not p.exists():
-        yield _skip(shown(path), _missing(p))
+    try:
+        p = Path(path).expanduser()
+        if not p.exists() and _GLOB_CHARS & set(path):
+            matches = sorted(glob.glob(os.path.expanduser(path), recursive=True))
+            if not matches:
+                yield _skip(shown(path), "no files match this pattern")
+            for m in matches:
+                yield from expand_path(m)
+            return
+        if p.is_dir():
+            yield from _walk(p, path)
+            return
+        if not p.exists():
+            yield _skip(shown(path), _missing(p))
+            return
+    except (OSError, ValueError) as e:  # a name too long for the system, a NUL byte (from the Python API) ...
+        yield _skip(shown(path), f"cannot use this path: {getattr(e, 'strerror', None) or e}")
         return
     yield p
+
+
+def _walk(p: Path, path: str) -> Iterator[Path | Skip]:
+    """Every file under directory ``p``; a folder that cannot be listed is a Skip, not passed over."""
+    found = False
+    errors: list[OSError] = []
+    for root, dirs, files in os.walk(p, onerror=errors.append):
+        while errors:
+            e = errors.pop(0)
+            found = True
+            yield _skip(shown(e.filename or root), f"cannot read the directory: {e.strerror or e}")
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for d in dirs:
+            if (Path(root) / d).is_symlink():  # os.walk does not follow these: say so rather than pass them over
+                found = True
+                yield _skip(shown(Path(root) / d), "a symbolic link to a directory, not followed (name it directly to read it)")
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            f = Path(root) / name
+            found = True
+            if f.is_symlink() and not f.exists():
+                yield _skip(shown(f), _missing(f))
+            elif _ext(f) not in EXTENSIONS:
+                yield _skip(shown(f), f"unsupported file type {_ext(f) or '(no extension)'}; supported: {', '.join(EXTENSIONS)}")
+            else:
+                yield f
+    for e in errors:  # the last folder's error comes after the walk's last step
+        found = True
+        yield _skip(shown(e.filename or p), f"cannot read the directory: {e.strerror or e}")
+    if not found:
+        yield _skip(shown(path), "the directory contains no files")
 
 
 def read_path(path: str, settings: Settings) -> Iterator[RawInput | Skip]:
