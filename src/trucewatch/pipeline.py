@@ -42,7 +42,9 @@ def ingest(
     the report and the rest of the batch goes on. ``client`` is an
     ``httpx.Client`` for URLs (one is made from the settings when needed);
     ``progress(done, total, source)`` is called after each file or URL.
-    Raises :class:`~trucewatch.errors.IngestError` when ``sources`` is empty.
+    Any unexpected exception while reading, extracting or storing one input becomes a Skip
+    labelled as an internal error, and the batch goes on.
+    Raises :class:`~trucewatch.errors.IngestError` when ``sources`` is empty or holds an empty string.
     """
     if not sources:
         raise IngestError("No input given; name files, directories, URLs or - for stdin.")
