@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, example, given, settings as hsettings, strategies as st
 
 from trucewatch import pipeline
 from trucewatch.cli import cli
@@ -330,8 +330,19 @@ def _inputs(draw) -> tuple[str, bytes]:
     return "txt", words.encode("utf-8", "surrogatepass")
 
 
+# The five causes the first fuzzing found, always tried first.
+FINDINGS = [
+    ("json", b'[{"title": "Dock \\ud800 strike", "text": "' + BODY.encode() + b'"}]'),
+    ("json", b"[" * 100_000),
+    ("json", json.dumps({"url": "http://[::1", "text": BODY}).encode()),
+    ("warc", _warc_record(None, _page(BODY))),
+    ("warc.gz", _two_record_warc(True)[:-60]),
+]
+
+
 @hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(_inputs(), min_size=1, max_size=4))
+@example(FINDINGS)
 def test_any_inputs_beside_two_good_files_store_the_good_files_and_exit_cleanly(files):
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp) / "in"
