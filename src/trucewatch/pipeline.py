@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .errors import IngestError
-from .ingest import IngestReport, extract, is_url, iter_raw, make_client, needs_reference, plan_sources
+from .ingest import IngestReport, extract, internal_skip, is_url, iter_raw, make_client, needs_reference, plan_sources
 from .ingest.dates import today_utc
 from .records import Skip
 from .settings import Settings
@@ -42,10 +42,15 @@ def ingest(
     the report and the rest of the batch goes on. ``client`` is an
     ``httpx.Client`` for URLs (one is made from the settings when needed);
     ``progress(done, total, source)`` is called after each file or URL.
-    Raises :class:`~trucewatch.errors.IngestError` when ``sources`` is empty.
+    Any unexpected exception while reading, extracting or storing one input becomes a Skip
+    labelled as an internal error, and the batch goes on.
+    Raises :class:`~trucewatch.errors.IngestError` when ``sources`` is empty or holds an empty string.
     """
     if not sources:
         raise IngestError("No input given; name files, directories, URLs or - for stdin.")
+    if any(not s.strip() for s in sources):
+        # An unset shell variable ("$DIR") would otherwise mean the current directory, read recursively.
+        raise IngestError("An input is an empty string (an unset shell variable?); name files, directories, URLs or -.")
     units = plan_sources(sources)
     own_client = None
     if client is None and any(isinstance(u, str) and is_url(u) for u in units):
@@ -55,23 +60,29 @@ def ingest(
     report = IngestReport()
     today = today_utc()
     batch = _Batch()
+    total = len(units)
+    if progress is not None:
+        progress(0, total, "")
     try:
         for done, unit in enumerate(units, start=1):
             if isinstance(unit, Skip):
-                report.skipped.append(unit)
-                store.log_ingest(unit.source, "skipped", reason=unit.reason)
+                _skipped(store, report, unit)
             else:
                 if client is None and unit == "-":
                     client = own_client = make_client(settings)  # stdin may hold a feed
-                for raw in iter_raw(unit, settings, client, outlet):
-                    _ingest_one(raw, settings, store, report, today, batch)
+                for raw in _guarded(iter_raw(unit, settings, client, outlet), unit):
+                    if progress is not None and not isinstance(raw, Skip):
+                        progress(done - 1, total, raw.source)  # a file of many records moves the bar's text
+                    _ingest_guarded(raw, settings, store, report, today, batch)
             if progress is not None:
-                progress(done, len(units), unit.source if isinstance(unit, Skip) else unit)
+                progress(done, total, unit.source if isinstance(unit, Skip) else unit)
         # Articles whose publication year rested on weak evidence get it again, now that the
         # dates of the rest of the batch are known (see docs/ingest.md, "Publication date").
         reference = batch.reference()
         for raw in batch.deferred:
-            _ingest_one(raw, settings, store, report, today, None, reference)
+            if progress is not None:
+                progress(total, total, f"dating {raw.source}")
+            _ingest_guarded(raw, settings, store, report, today, None, reference)
     finally:
         if own_client is not None:
             own_client.close()
@@ -94,10 +105,40 @@ class _Batch:
         return date.fromisoformat(ordered[len(ordered) // 2])
 
 
+def _guarded(items, unit: str):
+    """``items`` (the raw inputs of one unit) until one fails to read; that failure becomes a last Skip."""
+    n = 0
+    try:
+        for item in items:
+            n += 1
+            yield item
+    except Exception as e:  # any bug while reading one input: report it and go on with the batch
+        yield internal_skip(unit, e, "reading", after=n)
+
+
+def _ingest_guarded(raw, settings: Settings, store: Store, report: IngestReport, today, batch, reference=None) -> None:
+    """:func:`_ingest_one`, with any unexpected failure turned into a Skip naming the input (its bytes kept)."""
+    try:
+        _ingest_one(raw, settings, store, report, today, batch, reference)
+    except Exception as e:
+        try:
+            store.keep_raw(raw)  # nothing is lost: the bytes can be ingested again once the bug is fixed
+        except Exception:  # the store itself is failing; the Skip below still says why
+            pass
+        _skipped(store, report, internal_skip(raw.source, e, "extracting or storing"))
+
+
+def _skipped(store: Store, report: IngestReport, skip: Skip) -> None:
+    report.skipped.append(skip)
+    try:
+        store.log_ingest(skip.source, "skipped", reason=skip.reason)
+    except Exception:  # a log line that cannot be written must not end the batch; the report has the skip
+        pass
+
+
 def _ingest_one(raw, settings: Settings, store: Store, report: IngestReport, today, batch: _Batch | None, reference=None) -> None:
     if isinstance(raw, Skip):
-        report.skipped.append(raw)
-        store.log_ingest(raw.source, "skipped", reason=raw.reason)
+        _skipped(store, report, raw)
         return
     seen = store.has_raw(raw.sha256)
     if seen:
@@ -107,8 +148,7 @@ def _ingest_one(raw, settings: Settings, store: Store, report: IngestReport, tod
     result = extract(raw, settings, today=today, reference=reference)
     if isinstance(result, Skip):
         store.keep_raw(raw)
-        report.skipped.append(result)
-        store.log_ingest(raw.source, "skipped", reason=result.reason)
+        _skipped(store, report, result)
         return
     if batch is not None:
         if needs_reference(result):

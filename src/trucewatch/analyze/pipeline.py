@@ -253,7 +253,30 @@ def analyze_batch(articles: Iterable[Article], settings: Settings, res: Resource
 _WORKER: dict[str, Any] = {}
 
 
+def _exit_with_parent() -> None:
+    """End this worker as soon as the process that started the pool dies, even by ``kill -9``.
+
+    A pool worker otherwise waits for work forever (other workers hold its queue open), and keeps
+    the forkserver and the resource tracker alive with it. ``parent_process().sentinel`` becomes
+    ready when the parent is gone, whatever the start method.
+    """
+    import multiprocessing
+    import multiprocessing.connection
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)  # no cleanup to do: the parent that would take the results is gone
+
+    threading.Thread(target=watch, name="trucewatch-parent-watch", daemon=True).start()
+
+
 def _init_worker(settings: Settings, version: str) -> None:
+    _exit_with_parent()  # first: loading the model takes seconds
     _WORKER["settings"] = settings
     res = load_resources(settings)
     # The parent's version names the analyses (a worker re-reads the rule files; they must not disagree).

@@ -153,16 +153,32 @@ def articles(ctx: Context, as_json: bool) -> None:
     if not items:
         ctx.console.print("No articles yet; add some with `trucewatch add PATH|URL`.")
         return
-    table = Table(title=f"{len(items)} article(s)")
-    for col in ("id", "published"):
-        table.add_column(col, no_wrap=True)
-    table.add_column("outlet", ratio=1)
-    table.add_column("title", ratio=3)
-    table.add_column("lang", no_wrap=True)
-    table.add_column("words", no_wrap=True, justify="right")
-    for a in items:
-        table.add_row(a.id, _published_label(a), escape(a.outlet or "-"), escape(_title(a)), a.language, str(len(a.text.split())))
+    # One line per article at any width: long titles and outlets end in "…" instead of wrapping.
+    narrow = ctx.console.width < WIDE_TABLE
+    rows = [
+        (a.id[:SHORT_ID] if narrow else a.id, _published_label(a, short=narrow), escape(a.outlet or "-"),
+         escape(_title(a)), a.language, str(len(a.text.split())))
+        for a in items
+    ]
+    table = Table(
+        title=f"{len(items)} article(s)", box=None, pad_edge=False, header_style="bold underline",
+        caption=f"ids cut to {SHORT_ID} characters; `trucewatch show` takes any unique prefix" if narrow else None,
+    )
+    names = ("id", "published", "outlet", "title", "lang", "words")
+    widths = [max(len(name), *(len(r[i]) for r in rows)) for i, name in enumerate(names)]
+    widths[2] = min(widths[2], 14 if narrow else 18)
+    # The title takes what the other columns leave (two spaces between columns).
+    widths[3] = max(12, min(widths[3], ctx.console.width - sum(w for i, w in enumerate(widths) if i != 3) - 2 * (len(names) - 1)))
+    for name, width in zip(names, widths):
+        table.add_column(name, no_wrap=True, overflow="ellipsis", width=width, justify="right" if name == "words" else "left")
+    for r in rows:
+        table.add_row(*r)
     ctx.console.print(table)
+
+
+#: Below this console width ``articles`` shows ids cut to :data:`SHORT_ID` characters.
+WIDE_TABLE = 110
+SHORT_ID = 8
 
 
 def _title(a: Article) -> str:
@@ -172,11 +188,13 @@ def _title(a: Article) -> str:
     return "(untitled) " + " ".join(words[:8]) + ("…" if len(words) > 8 else "")
 
 
-def _published_label(a: Article) -> str:
+def _published_label(a: Article, short: bool = False) -> str:
+    """The publication date; an inferred range is ``lo..hi?`` (``lo..?`` when ``short``)."""
     if a.published is None:
         return "-"
     if a.published_range and a.published_range[0] != a.published_range[1]:
-        return f"{a.published_range[0]}..{a.published_range[1]}?"
+        lo, hi = a.published_range
+        return f"{lo}..?" if short else f"{lo}..{hi}?"
     return a.published + ("?" if a.published_inferred else "")
 
 

@@ -18,6 +18,7 @@ import httpx
 from ..records import RawInput, Skip
 from ..settings import Settings
 from .clean import Cleaned, classify_line, clean_text
+from .decode import replace_surrogates
 from .dates import find_dateline, find_dates, infer_published, parse_date
 from .extract import JSON_FIELDS, article_id, detect_language, extract, needs_reference, outlet_from_url, sniff_kind
 from .files import EXTENSIONS, expand_path, read_path, read_stream
@@ -39,6 +40,7 @@ __all__ = [
     "find_dateline",
     "find_dates",
     "infer_published",
+    "internal_skip",
     "is_url",
     "iter_raw",
     "make_client",
@@ -74,14 +76,34 @@ class IngestReport:
         return f"{len(self.added)} added, {len(self.duplicates)} duplicates, {len(self.skipped)} skipped"
 
 
+#: Where an internal error is to be reported (named in the Skip's reason).
+ISSUES_URL = "https://github.com/trucewatch/trucewatch/issues"
+
+
+def internal_skip(source: str, exc: BaseException, doing: str, after: int = 0) -> Skip:
+    """The Skip for an unexpected exception (a bug) while ``doing`` one input; the batch goes on."""
+    where = f" after its first {after} record(s)" if after else ""
+    detail = replace_surrogates(f"{type(exc).__name__}: {exc}")[0]  # an error message may quote the bad character
+    return Skip(
+        source,
+        "ingest",
+        f"internal error while {doing} this input{where} ({detail}); the rest of the batch went on. "
+        f"This is a trucewatch bug: please report it, with the input, at {ISSUES_URL}",
+    )
+
+
 def plan_sources(sources: Sequence[str]) -> list[str | Skip]:
     """The units of work for ``sources``: URLs, ``-`` and every file named (directories and globs expanded)."""
     units: list[str | Skip] = []
     for s in sources:
         if is_url(s) or s == "-":
             units.append(s)
-        else:
-            units.extend(x if isinstance(x, Skip) else str(x) for x in expand_path(s))
+            continue
+        try:
+            for x in expand_path(s):
+                units.append(x if isinstance(x, Skip) else str(x))
+        except Exception as e:  # a bug while listing one source: the other sources are still planned
+            units.append(internal_skip(s, e, "listing the files of"))
     return units
 
 

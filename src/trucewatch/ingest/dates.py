@@ -27,6 +27,7 @@ __all__ = [
     "find_dateline",
     "find_dates",
     "find_years",
+    "implausible",
     "infer_published",
     "parse_date",
     "resolve_year",
@@ -36,6 +37,12 @@ __all__ = [
 # An undated article is assumed to appear within this many days after the
 # latest date it mentions (news reports events of the last days or weeks).
 INFER_WINDOW_DAYS = 30
+#: Publication years ingest accepts; a date outside them is ignored with a warning (:func:`implausible`).
+PLAUSIBLE_YEARS = (1900, 2099)
+#: How far past ``today`` a publication date may lie (time zones, a clock a little behind).
+FUTURE_SLACK_DAYS = 2
+# The year of an RFC 2822 date as written ("Mon, 01 Jan 0001 ..."): email.utils reads 0001 as 2001.
+_RFC_YEAR = re.compile(r"^\s*(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+(\d+)\b")
 
 MONTHS: dict[str, int] = {}
 for _i, _names in enumerate(
@@ -295,20 +302,24 @@ def parse_date(value: str) -> tuple[str, str] | None:
     value = (value or "").strip()
     if not value:
         return None
-    m = re.match(r"^((?:19|20)\d\d)-(\d\d)-(\d\d)", value)
-    if m and _valid(int(m[1]), int(m[2]), int(m[3])):
+    # Any four-digit year is read as written; :func:`implausible` then says whether it can be a publication year.
+    m = re.match(r"^(\d{4})-(\d\d)-(\d\d)", value)
+    if m and int(m[1]) and _valid(int(m[1]), int(m[2]), int(m[3])):
         return f"{m[1]}-{m[2]}-{m[3]}", "day"
-    m = re.fullmatch(r"((?:19|20)\d\d)-(\d\d)", value)
-    if m and 1 <= int(m[2]) <= 12:
+    m = re.fullmatch(r"(\d{4})-(\d\d)", value)
+    if m and int(m[1]) and 1 <= int(m[2]) <= 12:
         return f"{m[1]}-{m[2]}-01", "month"
-    m = re.fullmatch(r"(?:19|20)\d\d", value)
-    if m:
+    m = re.fullmatch(r"\d{4}", value)
+    if m and int(value):
         return f"{value}-01-01", "year"
     try:
         dt = parsedate_to_datetime(value)
         if dt is not None:
+            written = _RFC_YEAR.match(value)
+            if written and len(written[1]) > 2 and int(written[1]) != dt.year:  # a 3+ digit year, kept as written
+                return date(int(written[1]), dt.month, dt.day).isoformat(), "day"
             return dt.date().isoformat(), "day"
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         pass
     for d in find_dates(value):
         if d.year is not None:
@@ -409,3 +420,15 @@ def to_iso(year: int, month: int, day: int | None) -> str:
 
 def today_utc() -> date:
     return datetime.now(timezone.utc).date()
+
+
+def implausible(iso: str, today: date | None = None) -> str | None:
+    """Why ``iso`` cannot be a publication date (a year outside :data:`PLAUSIBLE_YEARS`, or after
+    ``today`` plus :data:`FUTURE_SLACK_DAYS`), or None when it can."""
+    d = date.fromisoformat(iso)
+    lo, hi = PLAUSIBLE_YEARS
+    if not lo <= d.year <= hi:
+        return f"year {d.year} is not a plausible publication year ({lo}-{hi})"
+    if today is not None and d > today + timedelta(days=FUTURE_SLACK_DAYS):
+        return f"it lies after today ({today.isoformat()})"
+    return None

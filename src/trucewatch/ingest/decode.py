@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
-__all__ = ["DecodeError", "decode_bytes", "looks_binary"]
+__all__ = ["DecodeError", "SURROGATE_NOTE", "decode_bytes", "escape_surrogates", "looks_binary", "replace_surrogates"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -24,6 +24,10 @@ _PREFERRED = ("cp1252", "latin_1", "iso8859_15")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 # Control characters other than tab, newline, carriage return and form feed.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# A UTF-16 surrogate code point on its own: JSON can write one (``"\\ud800"``), UTF-8 cannot hold it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: The warning an article gets when lone surrogates in its input were replaced.
+SURROGATE_NOTE = "invalid Unicode escapes (lone surrogates such as \\ud800) replaced with U+FFFD"
 
 
 class DecodeError(ValueError):
@@ -81,3 +85,21 @@ def _check(text: str) -> str:
     if sample and len(_CONTROL.findall(sample)) > max(8, len(sample) // 50):
         raise DecodeError("binary data (many control characters), not text")
     return text
+
+
+def replace_surrogates(text: str) -> tuple[str, int]:
+    """``text`` with every lone surrogate replaced by U+FFFD, and how many there were.
+
+    Only JSON escapes make them (``json.loads('"\\ud800"')``); decoded bytes never hold one.
+    """
+    if not _SURROGATE.search(text):
+        return text, 0
+    return _SURROGATE.subn("\ufffd", text)
+
+
+def escape_surrogates(json_text: str) -> str:
+    """JSON text with each lone surrogate written back as its ``\\uXXXX`` escape, so it encodes as UTF-8.
+
+    Outside strings JSON holds only ASCII, so every surrogate is inside a string and the escape is valid there.
+    """
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json_text)

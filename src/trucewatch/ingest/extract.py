@@ -17,8 +17,10 @@ from urllib.parse import urlsplit
 from ..records import Article, RawInput, Skip, stable_id
 from ..settings import Settings
 from .clean import Cleaned, clean_text, normalize_for_id
-from .dates import WEAK_YEAR, find_dateline, find_dates, find_years, infer_published, parse_date, resolve_year, to_iso
-from .decode import DecodeError, decode_bytes
+from .dates import (
+    WEAK_YEAR, find_dateline, find_dates, find_years, implausible, infer_published, parse_date, resolve_year, to_iso,
+)
+from .decode import SURROGATE_NOTE, DecodeError, decode_bytes, replace_surrogates
 
 __all__ = ["JSON_FIELDS", "article_id", "extract", "needs_reference", "outlet_from_url", "sniff_kind"]
 
@@ -62,7 +64,10 @@ def outlet_from_url(url: str | None) -> str | None:
     """A readable outlet name from a URL's host: ``https://www.dawn.com/x`` -> ``dawn.com``."""
     if not url:
         return None
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    try:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:  # not a URL at all, e.g. "http://[::1" (an unclosed IPv6 bracket)
+        return None
     for prefix in ("www.", "m.", "amp.", "mobile.", "edition.", "english."):
         if host.startswith(prefix) and host.count(".") >= 2:
             host = host[len(prefix):]
@@ -128,6 +133,8 @@ def extract(
             record = json.loads(raw.data)
         except (ValueError, UnicodeDecodeError) as e:
             return Skip(src, "ingest", f"not valid JSON ({e})")
+        except RecursionError:
+            return Skip(src, "ingest", "not usable JSON: nested too deeply")
         if not isinstance(record, dict):
             return Skip(src, "ingest", f"a JSON {type(record).__name__}, not an object with a text or html field")
         fields = {**{k: v for k, v in record.items() if isinstance(v, (str, int, float))}, **{k: v for k, v in fields.items() if k not in record}}
@@ -145,12 +152,14 @@ def extract(
         if warning:
             warnings.append(warning)
 
-    if isinstance(fields.get("note"), str):
-        warnings.append(fields["note"])
+    if isinstance(raw.fields.get("note"), str):  # the reader's own note, never a record's field
+        warnings.append(raw.fields["note"])
     url = raw.url or _field(fields, "url")
     title = _field(fields, "title")
     outlet = _field(fields, "outlet")
     meta_date = _field(fields, "published")
+    # JSON escapes can write lone surrogates, which no UTF-8 text (or database) can hold.
+    (content, url, title, outlet, meta_date), fixed = _without_surrogates(content, url, title, outlet, meta_date)
     if kind == "html":
         got = _html(content, url)
         if got is None or len(got[0].split()) < MIN_HTML_WORDS:
@@ -160,6 +169,10 @@ def extract(
         outlet = outlet or meta.get("sitename")
         meta_date = meta_date or meta.get("date")
         url = url or meta.get("url")
+        (content, url, title, outlet, meta_date), more = _without_surrogates(content, url, title, outlet, meta_date)
+        fixed += more
+    if fixed:
+        warnings.append(SURROGATE_NOTE)
     cleaned: Cleaned = clean_text(content, title=title)
     text = cleaned.text
     if not text.strip():
@@ -199,6 +212,29 @@ def extract(
     )
 
 
+def _dateline_iso(year: int | None, month: int, day: int, today: date | None) -> tuple[str | None, str | None]:
+    """The dateline's date as ISO and why it cannot be the publication date (either may be None)."""
+    if year is None:
+        return None, None
+    try:
+        iso = to_iso(year, month, day)
+    except ValueError:  # Feb 29 in a year that has none
+        return None, f"there is no such day in {year}"
+    return iso, implausible(iso, today)
+
+
+def _without_surrogates(*values: str | None) -> tuple[list[str | None], int]:
+    """``values`` with lone surrogates replaced by U+FFFD, and how many were replaced."""
+    out: list[str | None] = []
+    fixed = 0
+    for v in values:
+        if v is not None:
+            v, n = replace_surrogates(v)
+            fixed += n
+        out.append(v)
+    return out, fixed
+
+
 def _published(text: str, meta_date: str | None, cleaned: Cleaned, today: date | None, reference: date | None) -> dict[str, Any]:
     """Publication date, origin, precision and range, the dateline, and warnings."""
     warnings: list[str] = []
@@ -216,10 +252,11 @@ def _published(text: str, meta_date: str | None, cleaned: Cleaned, today: date |
     candidates = ([(meta_date, "metadata")] if meta_date else []) + list(cleaned.meta_dates)
     for value, origin in candidates:
         parsed = parse_date(value)
-        if parsed:
+        problem = implausible(parsed[0], today) if parsed else None
+        if parsed and not problem:
             out.update(published=parsed[0], published_origin=origin, published_precision=parsed[1])
             return out
-        warnings.append(f"could not read the date {value!r}")
+        warnings.append(f"ignored the date {value!r}: {problem}" if problem else f"could not read the date {value!r}")
     mentions = find_dates(text)
     years = find_years(text)
     # 2. the dateline's month-day, with its year from the dateline or the text
@@ -231,13 +268,16 @@ def _published(text: str, meta_date: str | None, cleaned: Cleaned, today: date |
             if got is not None:
                 year, how = got
                 warnings.append(f"year of the dateline date {dl.date_text!r} is {year}, {how}")
-        if year is not None:
-            iso = to_iso(year, dl.month, dl.day)
+        iso, problem = _dateline_iso(year, dl.month, dl.day, today)
+        if problem:
+            warnings.append(f"ignored the dateline date {dl.date_text!r}: {problem}")
+        elif iso is not None:
             out.update(published=iso, published_origin="dateline", published_precision="day")
             if how and not how.startswith("from other dates in the text"):  # the year is not written
                 out.update(published_inferred=True, published_range=(iso, iso))
             return out
-        warnings.append(f"the dateline gives {dl.date_text!r} but no year could be found")
+        else:
+            warnings.append(f"the dateline gives {dl.date_text!r} but no year could be found")
     # 3. inferred: a bounded range after the latest date the text mentions
     inferred = infer_published(text, today, reference)
     if inferred:

@@ -14,6 +14,7 @@ Safety rules (see docs/ingest.md, "URL safety"):
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
@@ -37,6 +38,16 @@ def is_url(source: str) -> bool:
 def make_client(settings: Settings) -> httpx.Client:
     """An httpx client with the settings' timeout and user agent; redirects are followed by :func:`fetch_url`."""
     return httpx.Client(timeout=settings.timeout, headers={"User-Agent": settings.user_agent}, follow_redirects=False)
+
+
+def malformed_url(url: str) -> str | None:
+    """Why ``url`` cannot be parsed (an unclosed IPv6 bracket, a port that is no number ...), or None."""
+    try:
+        parts = urlsplit(url)
+        parts.hostname, parts.port  # noqa: B018 -- both raise ValueError on a malformed URL
+    except ValueError as e:
+        return f"not a valid URL ({e})"
+    return None
 
 
 def refused_address(host: str, port: int | None) -> str | None:
@@ -76,6 +87,9 @@ def fetch_url(url: str, client: httpx.Client, settings: Settings, *, outlet: str
     """Download ``url`` safely (see the module docstring) into a RawInput, or a Skip with the reason."""
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
+        bad = malformed_url(current)
+        if bad:
+            return Skip(url, "ingest", bad if current == url else f"{bad} (redirected to {current})")
         parts = urlsplit(current)
         if parts.scheme not in ("http", "https"):
             return Skip(url, "ingest", f"unsupported URL scheme {parts.scheme!r}; only http and https are fetched")
@@ -100,7 +114,10 @@ def fetch_url(url: str, client: httpx.Client, settings: Settings, *, outlet: str
                 location = response.headers.get("location")
                 if not location:
                     return Skip(url, "ingest", f"HTTP {response.status_code} redirect without a Location header")
-                current = urljoin(current, location)
+                try:
+                    current = urljoin(current, location)
+                except ValueError as e:
+                    return Skip(url, "ingest", f"redirect to an invalid URL {location!r} ({e})")
                 continue
             if response.status_code >= 400:
                 return Skip(url, "ingest", f"HTTP {response.status_code} {response.reason_phrase}")
@@ -131,12 +148,21 @@ def fetch_url(url: str, client: httpx.Client, settings: Settings, *, outlet: str
     return Skip(url, "ingest", f"more than {MAX_REDIRECTS} redirects")
 
 
+# A numeric character reference to a UTF-16 surrogate (U+D800-U+DFFF), decimal or hex.
+_SURROGATE_REF = re.compile(rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*(?:5529[6-9]|553\d\d|55[4-9]\d\d|56\d{3}|57[0-2]\d\d|573[0-3]\d|5734[0-3]));")
+
+
 def feed_items(feed: RawInput, client: httpx.Client | None, settings: Settings) -> Iterator[RawInput | Skip]:
     """The articles of an RSS/Atom feed: each item's link is fetched; an item without a link,
     or whose link cannot be fetched, is used as is when its own content is long enough."""
     import feedparser
 
-    parsed = feedparser.parse(feed.data)
+    try:
+        # feedparser's fallback parser fails on a character reference to a lone surrogate (&#xD800;).
+        parsed = feedparser.parse(_SURROGATE_REF.sub(b"&#xFFFD;", feed.data))
+    except Exception as e:  # any other failure inside feedparser: this feed is unreadable, the batch goes on
+        yield Skip(feed.source, "ingest", f"not a readable RSS/Atom feed ({type(e).__name__}: {e})")
+        return
     if parsed.bozo and not parsed.entries:
         yield Skip(feed.source, "ingest", f"not a readable RSS/Atom feed ({parsed.get('bozo_exception')})")
         return

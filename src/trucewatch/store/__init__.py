@@ -81,12 +81,24 @@ def _safe_url(url: str) -> str:
         return url
 
 
+#: PostgreSQL advisory lock key held while the schema is created or upgraded (any fixed number).
+_MIGRATE_LOCK = 0x7472_7563_6577
+
+
+def _lock_schema(conn) -> None:
+    """Take the database-wide lock that serialises schema creation, held until the transaction ends."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN EXCLUSIVE")  # waits (busy_timeout) while another process migrates
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATE_LOCK})
+
+
 def _sqlite_pragmas(dbapi_connection, _record, *, mmap_bytes: int = 0, cache_kib: int = 2048) -> None:
     cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA busy_timeout=30000")  # first: on a new file another process may hold the lock already
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.execute(f"PRAGMA cache_size=-{int(cache_kib)}")  # negative: KiB, not pages
     cur.execute(f"PRAGMA mmap_size={int(mmap_bytes)}")
     cur.execute("PRAGMA temp_store=MEMORY")
@@ -106,14 +118,25 @@ class Store(BrowseMixin):
         return self.engine.url.render_as_string(hide_password=True)
 
     def migrate(self) -> None:
-        """Bring the schema to the newest revision (Alembic)."""
+        """Bring the schema to the newest revision (Alembic).
+
+        Several processes may open a brand-new store at once: the schema is created (or upgraded)
+        under a lock held to the end of the transaction, so one process does it and the others then
+        find it done (SQLite ``BEGIN EXCLUSIVE``, a PostgreSQL advisory lock).
+        """
         from alembic import command
         from alembic.config import Config
 
+        try:
+            if self.schema_version() == SCHEMA_HEAD:
+                return  # the usual case: no lock, no wait behind a writer
+        except DatabaseError:
+            pass  # not a database at all: the upgrade below says so
         cfg = Config()
         cfg.set_main_option("script_location", str(_MIGRATIONS))
         try:
             with self.engine.begin() as conn:
+                _lock_schema(conn)
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except (OperationalError, DatabaseError) as e:
