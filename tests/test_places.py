@@ -214,3 +214,17 @@ def test_police_town_is_found_when_the_article_names_no_country():
     art = article(text)
     got = {(p.resolved_name, p.admin1) for p in places_from(nlp()(text), gazetteer(), art, set())}
     assert ("Corpus Christi", "Texas") in got
+
+
+def test_a_small_town_is_found_inside_the_state_its_dateline_or_article_names():
+    # the main list has no town this small; the dateline's state says which one it is
+    text = "DUNCANNON, Pa. -- A constable fired one shot during an eviction on Monday, state police said."
+    got = {(p.name, p.resolved_name, p.feature, p.admin1) for p in _places(text, "DUNCANNON, Pa.")}
+    assert ("DUNCANNON", "Duncannon", "city", "Pennsylvania") in got
+    assert ("Pa.", "Pennsylvania", "admin1", "Pennsylvania") in got  # not a town called Pa elsewhere
+    text2 = "A teenager in Bellefontaine, Ohio, was hurt when a handgun went off in a kitchen on Saturday."
+    got2 = {(p.resolved_name, p.admin1) for p in _places(text2)}
+    assert ("Bellefontaine", "Ohio") in got2
+    # without a named province the small town stays unknown: a village of that name could be anywhere
+    text3 = "A teenager in Bellefontaine was hurt when a handgun went off in a kitchen on Saturday."
+    assert not any(p.resolved_name == "Bellefontaine" for p in _places(text3))

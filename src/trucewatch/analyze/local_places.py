@@ -56,13 +56,17 @@ def dateline_places(article: Article, gazetteer: Gazetteer, ctx: frozenset[str])
         if region and gazetteer.country_code(region) and not gazetteer.candidates(name):
             continue
         p = gazetteer.geocode_within(name, region or None, ctx, start=start, end=start + len(name))
-        if p.lat is None and region:
-            # a town too small for the gazetteer still says its state ("ORCHARD PARK, N.Y.")
+        province = None
+        if region:
+            # the state after the town is a place too ("ORCHARD PARK, N.Y."), and says where a town too small
+            # for the gazetteer is
             rs = text.find(region, start + len(name), at + len(article.dateline))
-            p = (gazetteer.province_named(region, ctx or gazetteer.country_names, start=rs, end=rs + len(region))
-                 if rs >= 0 else None) or p
-        if p.lat is not None:
-            out.append(dataclasses.replace(p, reason=f"{DATELINE_REASON}{'; ' + p.reason if p.reason else ''}"))
+            if rs >= 0:
+                province = gazetteer.province_named(region, {p.country_code} if p.country_code else (ctx or gazetteer.country_names),
+                                                    start=rs, end=rs + len(region))
+        for q in (p, province):
+            if q is not None and q.lat is not None:
+                out.append(dataclasses.replace(q, reason=f"{DATELINE_REASON}{'; ' + q.reason if q.reason else ''}"))
     return out
 
 
@@ -103,7 +107,14 @@ def within_named_provinces(places: list[Place], gazetteer: Gazetteer, ctx: froze
         return places
     out = []
     for p in places:
-        if p.feature in ("city", "admin2") and p.admin1 not in named and p.lat is not None:
+        if p.lat is None and p.name[:1].isupper() and p.reason == "not in the gazetteer":
+            # a town too small for the main list, in a province the report names ("Bellefontaine" in Ohio)
+            for province in sorted(named):
+                q = gazetteer.geocode_within(p.name, province, ctx, start=p.start, end=p.end, province_only=True)
+                if q.admin1 == province and q.lat is not None:
+                    p = dataclasses.replace(q, reason=f"a town in {province}, which the report names")
+                    break
+        elif p.feature in ("city", "admin2") and p.admin1 not in named and p.lat is not None:
             for province in sorted(named):
                 q = gazetteer.geocode_within(p.name, province, ctx, start=p.start, end=p.end, province_only=True)
                 if q.admin1 == province and q.lat is not None:

@@ -129,6 +129,7 @@ class Gazetteer:
         self._cache: dict[tuple[str, str | None, frozenset[str]], Place] = {}
         self._fuzzy_keys: dict[str, list[str]] | None = None
         self._provinces: dict[str, list[Entry]] | None = None
+        self._towns: dict[str, list[Entry]] | None = None
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -218,6 +219,22 @@ class Gazetteer:
         return Place(name=abbrev, start=start, end=end, resolved_name=e.name, country=self.country_names.get(e.country_code),
                      country_code=e.country_code, admin1=e.name, lat=e.lat, lon=e.lon, feature="admin1", gazetteer_id=e.gid)
 
+    def towns(self, name: str) -> list[Entry]:
+        """Towns of 1,000 to 15,000 people named ``name`` (``data/towns.tsv.gz``, read on first use): consulted
+        only inside a province the report names, never to resolve a name on its own."""
+        if self._towns is None:
+            import gzip
+
+            admin_names = _admin1_names()
+            index: dict[str, list[Entry]] = {}
+            raw = resources.files("trucewatch").joinpath("data/towns.tsv.gz").read_bytes()
+            for line in gzip.decompress(raw).decode("utf-8").splitlines()[1:]:
+                n, cc, code, lat, lon, pop, gid = line.split("\t")
+                index.setdefault(norm_key(n), []).append(
+                    Entry(n, cc, admin_names.get((cc, code)), float(lat), float(lon), "city", f"geonames:{gid}", int(pop)))
+            self._towns = index
+        return list(self._towns.get(norm_key(name), ()))
+
     def candidates(self, name: str) -> list[Entry]:
         """All entries filed under ``name`` (exact key match, no fuzzy step)."""
         return list(self._index.get(norm_key(name), ()))
@@ -252,7 +269,7 @@ class Gazetteer:
         ("PESHAWAR, Pakistan")."""
         if region:
             code = None if province_only else self.country_code(region)
-            inside = [e for e in self.candidates(name) if e.feature in ("city", "admin2") and (
+            inside = [e for e in (*self.candidates(name), *self.towns(name)) if e.feature in ("city", "admin2") and (
                 e.country_code == code if code else region_matches(region, e.admin1))]
             if inside:
                 k = norm_key(name)
@@ -567,11 +584,9 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
         i = j + 1
     # The dateline's places, which the model often leaves untagged ("OGDEN --") or places in the wrong state.
     for p in dateline_places(article, gazetteer, ctx or frozenset(q.country_code for q in found.values() if q.country_code)):
-        overlap = [k for k, q in found.items() if q.start < p.end and p.start < q.end]
-        if all(found[k].lat is None or (found[k].start, found[k].end) == (p.start, p.end) for k in overlap):
-            for k in overlap:
-                del found[k]
-            found[(p.start, p.end)] = p
+        for k in [k for k, q in found.items() if q.start < p.end and p.start < q.end]:
+            del found[k]  # the dateline's reading wins ("Pa." after a town is Pennsylvania, not a town called Pa)
+        found[(p.start, p.end)] = p
     return sorted(within_named_provinces(list(found.values()), gazetteer, ctx), key=lambda p: (p.start, p.end))
 
 
