@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ __all__ = [
     "TimeExpr",
     "Violation",
     "from_dict",
+    "link_url",
     "stable_id",
     "to_dict",
 ]
@@ -69,6 +71,20 @@ def stable_id(*parts: object, prefix: str = "", length: int = 16) -> str:
     """A deterministic id from ``parts`` (sha1 of their ``str`` joined by U+001F)."""
     h = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
     return f"{prefix}{h[:length]}"
+
+
+_LINKABLE = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?", re.IGNORECASE)
+
+
+def link_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute ``http(s)`` URL with a host, else None.
+
+    Briefs, pages and exports link only to what this returns: an article's ``url`` comes from
+    its input (a JSON field, a posted article) and may be ``javascript:...`` or ``data:...``.
+    """
+    if not url or any(ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return None
+    return url if _LINKABLE.fullmatch(url) else None
 
 
 # --------------------------------------------------------------------------- ingest

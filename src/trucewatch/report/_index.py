@@ -17,6 +17,7 @@ from pathlib import PurePath
 from urllib.parse import urlparse
 
 from ..errors import ConfigError, NotFoundError
+from ..records import link_url
 from .model import Citation
 
 __all__ = ["CitationBook", "DocIndex", "filter_doc", "humanize"]
@@ -232,7 +233,7 @@ class CitationBook:
                 outlet=self.index.outlet(a["id"]),
                 date=a.get("published"),
                 title=a.get("title"),
-                url=a.get("url"),
+                url=link_url(a.get("url")),
                 start=s,
                 end=e,
                 quote=text[s:e],

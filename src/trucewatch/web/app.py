@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..errors import NotFoundError, TrucewatchError
+from ..records import link_url
 from ..settings import Settings
 from ..store import Store, open_store
 from . import markup
@@ -87,6 +88,7 @@ def create_app(settings: Settings, store: Store | None = None, *, server: bool =
     templates.env.auto_reload = False  # templates ship with the package; skip a stat() per render
     templates.env.globals["version"] = __version__
     templates.env.filters["num"] = _num
+    templates.env.filters["link_url"] = link_url  # only http(s) URLs become links
     templates.env.globals["page_url"] = _page_url
     templates.env.globals.update(markup.GLOBALS)
     app.state.templates = templates
