@@ -26,6 +26,7 @@ from ..records import Analysis, Article, Debris, RawInput, Review, from_dict, to
 from ..settings import Settings
 from . import tables as t
 from ._browse import BrowseMixin
+from ._search import clean_query as _clean_query, literal_query
 
 __all__ = ["Store", "open_store", "SCHEMA_HEAD"]
 
@@ -309,7 +310,7 @@ class Store(BrowseMixin):
             from . import _pg
 
             with self.engine.connect() as conn:
-                _total, rows, _capped = _pg.search(conn, query, limit=limit, offset=0, cap=limit, start="[", stop="]")
+                _total, rows, _capped = _pg.search(conn, _clean_query(query)[0], limit=limit, offset=0, cap=limit, start="[", stop="]")
             return [(r["id"], r["snippet"]) for r in rows]
         if self.engine.dialect.name != "sqlite":
             like = f"%{query}%"
@@ -322,13 +323,16 @@ class Store(BrowseMixin):
             "SELECT a.id, snippet(article_fts, 1, '[', ']', ' … ', 12) FROM article_fts "
             "JOIN article a ON a.rowid = article_fts.rowid WHERE article_fts MATCH :q ORDER BY rank LIMIT :n"
         )
+        query = _clean_query(query)[0]
+        if not query:
+            return []
         with self.engine.connect() as conn:
             try:
                 return [(r[0], r[1]) for r in conn.execute(sql, {"q": query, "n": limit})]
             except OperationalError:
                 # Not valid FTS5 syntax: search for the words as a phrase instead.
-                phrase = '"' + query.replace('"', " ") + '"'
-                return [(r[0], r[1]) for r in conn.execute(sql, {"q": phrase, "n": limit})]
+                phrase = literal_query(query)
+                return [(r[0], r[1]) for r in conn.execute(sql, {"q": phrase, "n": limit})] if phrase else []
 
     # ------------------------------------------------------------------ analyses
 

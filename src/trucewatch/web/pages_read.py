@@ -108,7 +108,7 @@ async def article(request: Request, store: StoreDep, article_id: str):
 @router.get("/search", response_class=HTMLResponse)
 async def search(request: Request, store: StoreDep, page: PageDep,
            q: Annotated[str, Query(max_length=500)] = ""):
-    total, rows, capped = store.search_page(q, limit=page.limit, offset=page.offset) if q.strip() else (0, [], False)
+    total, rows, capped, note = store.search_page(q, limit=page.limit, offset=page.offset) if q.strip() else (0, [], False, None)
     hits = []
     for r in rows:
         pieces = []
@@ -116,4 +116,5 @@ async def search(request: Request, store: StoreDep, page: PageDep,
             if part:
                 pieces.append((part, i % 2 == 1))
         hits.append({**r, "pieces": pieces})
-    return render(request, "search.html", {"q": q, "hits": hits, "total": total, "page": page, "capped": capped})
+    return render(request, "search.html", {"q": q, "hits": hits, "total": total, "page": page, "capped": capped,
+                                             "note": note})
