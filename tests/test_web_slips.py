@@ -26,6 +26,11 @@ def client(env):
     return env["client"]
 
 
+@pytest.fixture
+def b(env):
+    return env["b"]
+
+
 # ---------------------------------------------------------------------- search
 
 
@@ -52,3 +57,47 @@ def test_valid_search_has_no_note(client):
     body = client.get("/api/search", params={"q": "soldiers"}).json()
     assert body["note"] is None and body["total"] == 4
     assert "search-note" not in client.get("/search", params={"q": "soldiers"}).text
+
+
+# ---------------------------------------------------------------------- filters
+
+
+def _ids(resp) -> set[str]:
+    assert resp.status_code == 200, resp.text
+    return {i["id"] for i in resp.json()["items"]}
+
+
+@pytest.mark.parametrize("given", ["Shelling", "SHELLING", "shelling", " shelling "])
+def test_type_filter_ignores_case(client, b, given):
+    assert _ids(client.get("/api/incidents", params={"type": given})) == {b.incidents["shelling"]}
+
+
+@pytest.mark.parametrize("given", ["Drone strike", "drone-strike", "drone_strike"])
+def test_type_filter_takes_the_label_as_shown(client, b, given):
+    assert _ids(client.get("/api/incidents", params={"type": given})) == {b.incidents["drone"]}
+    page = client.get("/incidents", params={"type": given})
+    assert page.status_code == 200 and b.incidents["drone"] in page.text and b.incidents["shelling"] not in page.text
+
+
+def test_unknown_type_is_a_400_listing_the_valid_ones(client):
+    r = client.get("/api/incidents", params={"type": "Atack"})
+    assert r.status_code == 400
+    detail = r.json()["detail"]
+    assert detail.startswith("Unknown incident type(s): 'Atack'. Valid types: ")
+    assert "shelling" in detail and "drone_strike" in detail and "attack" in detail  # stored ones and the taxonomy's
+    for path in ("/incidents", "/timeline", "/map"):
+        page = client.get(path, params={"type": "Atack"})
+        assert page.status_code == 400 and "Valid types:" in page.text, path
+
+
+def test_a_taxonomy_type_without_incidents_is_valid_and_empty(client):
+    r = client.get("/api/incidents", params={"type": "Airstrike"})
+    assert r.status_code == 200 and r.json()["total"] == 0
+
+
+@pytest.mark.parametrize("code", ["VL", "vl"])
+def test_actor_filter_takes_a_country_code_like_place(client, b, code):
+    # Mara Voss is a Velorian actor (country VL): actor=VL finds the incidents she is part of.
+    assert _ids(client.get("/api/incidents", params={"actor": code})) == {b.incidents["shelling"]}
+    assert _ids(client.get("/api/incidents", params={"place": code})) == {b.incidents["drone"], b.incidents["shelling"]}
+    assert _ids(client.get("/api/incidents", params={"actor": "QQ"})) == set()

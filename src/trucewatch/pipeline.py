@@ -151,6 +151,13 @@ def agree(settings: Settings, store: Store, fusion=None):
     return agreements, violations
 
 
+def event_types(settings: Settings) -> tuple[str, ...]:
+    """The keys of the event taxonomy (built in, plus the user's ``events_file``), sorted: the valid ``type`` filters."""
+    from .analyze.taxonomy import TAXONOMY, user_taxonomy
+
+    return tuple(sorted(user_taxonomy(settings.events_file) or TAXONOMY))
+
+
 #: State key prefix + article id -> why analyze skipped the article for a lasting reason.
 SKIP_STATE = "analyze:skip:"
 

@@ -129,6 +129,14 @@ _NAMES = {
     for dialect, name in (("postgresql", "(data_json::jsonb ->> 'name')"), ("sqlite", "json_extract(data_json, '$.name')"))
 }
 
+_COUNTRY_ACTORS = {
+    dialect: text(f"SELECT id FROM fused_record WHERE kind = 'actor' AND upper({country}) IN :codes").bindparams(
+        bindparam("codes", expanding=True)
+    )
+    for dialect, country in (("postgresql", "(data_json::jsonb ->> 'country')"),
+                             ("sqlite", "json_extract(data_json, '$.country')"))
+}
+
 
 def _loads(data: str | bytes) -> Any:
     return orjson.loads(data)
@@ -348,6 +356,15 @@ class BrowseMixin(SearchMixin):
                 for rid, value in conn.execute(q, {"kind": kind, "ids": ids[i : i + 500]}):
                     out[rid] = value if value is not None else rid
         return out
+
+    def country_actor_ids(self, codes: Iterable[str]) -> list[str]:
+        """Ids of the actors whose ``country`` is one of the ISO codes ``codes`` (any case), sorted."""
+        codes = sorted({c.upper() for c in codes})
+        if not codes:
+            return []
+        q = _COUNTRY_ACTORS["postgresql" if self.engine.dialect.name == "postgresql" else "sqlite"]
+        with self.engine.connect() as conn:
+            return sorted(r[0] for r in conn.execute(q, {"codes": codes}))
 
     def fused_counts(self) -> dict[str, int]:
         """Number of fused records of each kind."""
