@@ -259,8 +259,13 @@ class Store(BrowseMixin):
         """The article with this id or a unique prefix of it (at least 4 characters)."""
         with self.engine.connect() as conn:
             row = conn.execute(select(t.article).where(t.article.c.id == article_id)).first()
-            if row is None and len(article_id) >= 4:
-                rows = conn.execute(select(t.article).where(t.article.c.id.like(f"{article_id}%")).limit(2)).all()
+            if row is None and article_id:
+                like = article_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                rows = conn.execute(select(t.article).where(t.article.c.id.like(like, escape="\\")).limit(2)).all()
+                if rows and len(article_id) < 4:
+                    raise NotFoundError(
+                        f"Article id prefix {article_id!r} is too short: give at least 4 characters of the id."
+                    )
                 if len(rows) == 2:
                     raise NotFoundError(f"Article id prefix {article_id!r} is ambiguous; give more characters.")
                 row = rows[0] if rows else None
