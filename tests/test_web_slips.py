@@ -101,3 +101,31 @@ def test_actor_filter_takes_a_country_code_like_place(client, b, code):
     assert _ids(client.get("/api/incidents", params={"actor": code})) == {b.incidents["shelling"]}
     assert _ids(client.get("/api/incidents", params={"place": code})) == {b.incidents["drone"], b.incidents["shelling"]}
     assert _ids(client.get("/api/incidents", params={"actor": "QQ"})) == set()
+
+
+# ---------------------------------------------------------------------- HEAD
+
+
+@pytest.mark.parametrize("path", ["/", "/incidents", "/api/stats", "/api/incidents?limit=1", "/static/css/app.css"])
+def test_head_answers_like_get_without_a_body(client, path):
+    got = client.get(path)
+    head = client.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-length"] == got.headers["content-length"]
+    assert "content-security-policy" in head.headers
+
+
+def test_head_of_a_missing_page_is_404(client):
+    assert client.head("/no/such/page").status_code == 404
+    assert client.post("/api/stats").status_code == 405  # other methods are still refused
+
+
+def test_the_api_refusal_of_a_private_url_names_the_setting_not_a_cli_flag(env, client):
+    r = client.post("/api/articles", json={"url": "http://127.0.0.1:9/story"},
+                    headers={"Authorization": f"Bearer {env['token']}"})
+    assert r.status_code == 422, r.text
+    (skip,) = r.json()["skipped"]
+    assert skip["reason"].startswith("refused: 127.0.0.1 resolves to the non-public address 127.0.0.1")
+    assert "allow_private setting" in skip["reason"] and "--" not in skip["reason"]

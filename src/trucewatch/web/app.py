@@ -30,7 +30,7 @@ from ..settings import Settings
 from ..store import Store, open_store
 from . import markup
 from .cache import AggregateCache, ResponseCache
-from .security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from .security import BodyLimitMiddleware, HeadMiddleware, SecurityHeadersMiddleware
 from .writer import Writer
 
 __all__ = ["ROUTER_MODULES", "create_app"]
@@ -103,6 +103,7 @@ def create_app(settings: Settings, store: Store | None = None, *, server: bool =
     app.add_middleware(ResponseCache, store_of=lambda scope: app.state.store, max_bytes=settings.web_cache_mb << 20)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HeadMiddleware)  # outermost: every layer inside serves HEAD as GET
     return app
 
 
