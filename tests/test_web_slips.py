@@ -13,11 +13,39 @@ import web_fixture
 from trucewatch.settings import Settings
 
 
+#: An article with no outlet and no title, from a file, whose url field is a script.
+LONE_TEXT = ("Volunteers rebuilt the footbridge at Ostrel over three weekends, and the valley ferry "
+             "resumed its crossings on Monday morning.")
+
+
+def _add_lone_article(store, b) -> str:
+    import hashlib
+
+    from trucewatch.records import Article, RawInput, to_dict
+
+    raw = RawInput(source="notes/field-notes.txt", fmt="txt", data=LONE_TEXT.encode())
+    art = Article(
+        id=hashlib.sha1(LONE_TEXT.encode()).hexdigest()[:16], title=None, outlet=None, url="javascript:alert('web')",
+        source_path="notes/field-notes.txt", dateline=None, published="2026-03-04", published_inferred=False,
+        published_origin="metadata", published_precision="day", published_range=None, language="en",
+        text=LONE_TEXT, fmt="txt", raw_sha256=raw.sha256,
+    )
+    store.add_article(art, raw)
+    # A dispute stored by an older fusion, which named an outlet-less article by its id.
+    disputes = store.fused("dispute")
+    disputes.append({**disputes[0], "id": "disp-old", "summary": "Who rebuilt the footbridge",
+                     "sides": [{"value": "volunteers", "claimant": art.id, "article_ids": [art.id], "spans": []},
+                               {"value": "the army", "claimant": "Harbor Times", "article_ids": [b.articles["a2"]], "spans": []}]})
+    store.replace_fused("dispute", disputes)
+    return art.id
+
+
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     path = tmp_path_factory.mktemp("webslips") / "web.db"
     with web_fixture.served(Settings.from_env(env={}, db=str(path))) as env:
         env["client"].raise_server_exceptions = False
+        env["lone"] = _add_lone_article(env["store"], env["b"])
         yield env
 
 
@@ -129,3 +157,32 @@ def test_the_api_refusal_of_a_private_url_names_the_setting_not_a_cli_flag(env, 
     (skip,) = r.json()["skipped"]
     assert skip["reason"].startswith("refused: 127.0.0.1 resolves to the non-public address 127.0.0.1")
     assert "allow_private setting" in skip["reason"] and "--" not in skip["reason"]
+
+
+# ---------------------------------------------------------------------- untitled, outlet-less articles
+
+
+FIRST_WORDS = "Volunteers rebuilt the footbridge at Ostrel over three …"
+
+
+def test_an_untitled_outlet_less_article_shows_its_file_and_first_words(env, client):
+    lone = env["lone"]
+    listing = html.unescape(client.get("/articles", params={"limit": 100}).text)
+    row = next(line for line in listing.splitlines() if f"/articles/{lone}" in line)
+    assert "field-notes.txt" in row and FIRST_WORDS in row and f">{lone}<" not in row
+    page = html.unescape(client.get(f"/articles/{lone}").text)
+    assert f"<title>{FIRST_WORDS}" in page and '<div class="outlet">field-notes.txt</div>' in page
+    hit = html.unescape(client.get("/search", params={"q": "footbridge"}).text)
+    assert FIRST_WORDS in hit and "field-notes.txt" in hit
+
+
+def test_a_stored_claimant_id_is_shown_as_the_article(env, client):
+    page = html.unescape(client.get("/disputes").text)
+    assert f"claimed by field-notes.txt: {FIRST_WORDS}" in page
+    assert f"claimed by {env['lone']}" not in page
+
+
+def test_web_pages_link_no_script_url(env, client):
+    page = client.get(f"/articles/{env['lone']}").text
+    assert "javascript:" not in page.replace("javascript:alert(&#39;web&#39;)</code>", "")
+    assert 'href="javascript' not in page.lower() and "(not a web address)" in page

@@ -42,6 +42,8 @@ _ARTICLE_META = (
     t.article.c.published_start,
     t.article.c.published_end,
     t.article.c.language,
+    # The first words, for an article without a title (pages show them instead of its id).
+    func.substr(t.article.c.text, 1, 200).label("lead"),
 )
 
 

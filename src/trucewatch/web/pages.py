@@ -154,7 +154,9 @@ async def incident(request: Request, store: StoreDep, incident_id: str):
                      for n, c in enumerate(inc.get("casualties", []))}
     return render(request, "incident.html", {
         "reviews": found[incident_id], "claim_reviews": claim_reviews,
-        "inc": inc, "accounts": accounts, "claims": claims, "meta": store.article_meta(c["article_id"] for c in claims.values()),
+        "inc": inc, "accounts": accounts, "claims": claims, "meta": store.article_meta(
+            [c["article_id"] for c in claims.values()]
+            + [a for d in disputes for side in d.get("sides", []) for a in side.get("article_ids", [])]),
         "disputes": disputes, "follows": list(follows.values()), "followed_by": list(followed_by.values()),
         "actors": actors, "killed": killed,
     })
