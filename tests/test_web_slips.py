@@ -19,6 +19,7 @@ LONE_TEXT = ("Volunteers rebuilt the footbridge at Ostrel over three weekends, a
 
 
 def _add_lone_article(store, b) -> str:
+    import dataclasses
     import hashlib
 
     from trucewatch.records import Article, RawInput, to_dict
@@ -37,6 +38,14 @@ def _add_lone_article(store, b) -> str:
                      "sides": [{"value": "volunteers", "claimant": art.id, "article_ids": [art.id], "spans": []},
                                {"value": "the army", "claimant": "Harbor Times", "article_ids": [b.articles["a2"]], "spans": []}]})
     store.replace_fused("dispute", disputes)
+    # Two outlet-less reports of the same words.
+    twin = dataclasses.replace(art, id="f" * 16, text=LONE_TEXT + " Twin.", source_path="notes/twin.txt",
+                               raw_sha256=RawInput("notes/twin.txt", "txt", b"twin").sha256)
+    store.add_article(twin, RawInput("notes/twin.txt", "txt", b"twin"))
+    clusters = store.fused("quote_cluster")
+    clusters.append({"id": "qc-lone", "text": "the valley ferry resumed its crossings", "quote_ids": [],
+                     "article_ids": [art.id, twin.id], "speakers": [], "independent_sources": 2})
+    store.replace_fused("quote_cluster", clusters)
     return art.id
 
 
@@ -186,3 +195,12 @@ def test_web_pages_link_no_script_url(env, client):
     page = client.get(f"/articles/{env['lone']}").text
     assert "javascript:" not in page.replace("javascript:alert(&#39;web&#39;)</code>", "")
     assert 'href="javascript' not in page.lower() and "(not a web address)" in page
+
+
+def test_same_words_clusters_name_their_outlets_even_without_one(client):
+    page = html.unescape(client.get("/quotes").text)
+    block = page[page.index('id="c-qc-lone"'):]
+    block = block[: block.index("</div>\n        <div")]
+    assert "outlets: field-notes.txt, twin.txt" in " ".join(block.split())
+    other = page[page.index('id="c-qc-answer"'):]
+    assert "outlets: Harbor Times, Northern Ledger, Valley Wire" in " ".join(other[:600].split())
