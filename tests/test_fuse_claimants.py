@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import pytest
+from fuse_builders import ArticleBuilder, place
 from fuse_scenario import scenario
 
 from trucewatch.fuse import fuse
@@ -35,3 +37,24 @@ def test_source_label_and_name():
     assert source_name(None, None, "feeds/wire.jsonl#3") == "wire.jsonl"
     assert lead_words("Short one.", None) == "Short one." and lead_words("", None) == "(empty article)"
     assert lead_words(text, "  A  title ") == "A title"
+
+
+@pytest.mark.parametrize("claims, high", [
+    ([("At least ten soldiers", 10, "at least")], None),
+    ([("At least ten soldiers", 10, "at least"), ("eight soldiers", 8, None)], None),
+    ([("At least ten soldiers", 10, "at least"), ("Twelve soldiers", 12, None)], 12),
+    ([("ten soldiers", 10, None)], 10),
+])
+def test_an_open_ended_figure_gives_the_estimate_no_high(claims, high):
+    pairs = []
+    for n, (words, value, hedge) in enumerate(claims):
+        b = ArticleBuilder(f"k{n}", f"Outlet {n}", "2025-05-02",
+                           f"{words} were killed in fighting at Dorn on Thursday, officials said in report {n}.")
+        b.claim(words, value, claimant=f"official {n}", hedge=hedge,
+                event=b.event("armed_clash", "fighting", places=[place("Dorn", "XV")]))
+        pairs.append(b.build())
+    f = fuse([p[0] for p in pairs], [p[1] for p in pairs])
+    [est] = f.incidents[0].casualties
+    assert est.high == high and est.low == min(v for _, v, _ in claims)
+    [total] = f.incidents[0].totals
+    assert total.high == high  # the incident's figure agrees
