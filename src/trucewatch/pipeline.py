@@ -158,6 +158,14 @@ def event_types(settings: Settings) -> tuple[str, ...]:
     return tuple(sorted(user_taxonomy(settings.events_file) or TAXONOMY))
 
 
+def calm_event_types(settings: Settings) -> frozenset[str]:
+    """The taxonomy's types that are not violent (talks, statements, arrests ...): where they happen is a venue,
+    not the fighting (the map frames the fighting first)."""
+    from .analyze.taxonomy import TAXONOMY, user_taxonomy
+
+    return frozenset(k for k, t in (user_taxonomy(settings.events_file) or TAXONOMY).items() if not t.violent)
+
+
 #: State key prefix + article id -> why analyze skipped the article for a lasting reason.
 SKIP_STATE = "analyze:skip:"
 

@@ -9,6 +9,7 @@ reader and the incident page; templates escape every piece.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -91,6 +92,26 @@ def dispute_public(d: Mapping[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------------- highlighting
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s")
+
+
+def shorten(text: str | None, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut after a whole word with " …" (never mid-word)."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-–—") + " …"
+
+
+#: Map marker radius in pixels: area grows with people killed and injured, up to a cap so that
+#: one large figure cannot cover its neighbours.
+MIN_RADIUS, MAX_RADIUS = 5.0, 24.0
+
+
+def marker_radius(harmed: float) -> float:
+    return round(min(MAX_RADIUS, MIN_RADIUS + 3 * math.sqrt(max(harmed, 0.0))), 1)
 
 
 def passage(text: str, start: int, end: int, *, limit: int = 420) -> tuple[int, int]:
