@@ -13,7 +13,7 @@ import pytest
 from report_fixture import build_doc
 from test_brief_browser import ARGS, CHROMIUM
 
-from trucewatch.records import link_url
+from trucewatch.labels import link_url
 from trucewatch.report import build_brief, render_html, render_markdown
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from fuse_builders import ArticleBuilder, place
 from fuse_scenario import scenario
 
 from trucewatch.fuse import fuse
-from trucewatch.records import lead_words, source_label, source_name
+from trucewatch.labels import lead_words, source_label, source_name
 
 
 def test_claimants_of_outlet_less_articles_are_their_files_and_first_words():

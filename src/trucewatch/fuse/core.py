@@ -20,8 +20,8 @@ from ..records import (
     IncidentMention,
     Place,
     Review,
-    source_label,
 )
+from ..labels import source_label
 from . import casualties as cas
 from . import copies as cp
 from . import disputes as dsp

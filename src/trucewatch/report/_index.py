@@ -15,7 +15,7 @@ from collections import defaultdict
 from typing import Any, Iterable
 
 from ..errors import ConfigError, NotFoundError
-from ..records import lead_words, link_url, source_name
+from ..labels import lead_words, link_url, source_name
 from .model import Citation
 
 __all__ = ["CitationBook", "DocIndex", "filter_doc", "humanize"]

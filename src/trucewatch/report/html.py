@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import __version__
-from ..records import link_url
+from ..labels import link_url
 from ._facts import fmt_date
 from ._style import color_for
 from .model import Brief, Citation

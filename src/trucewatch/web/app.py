@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..errors import NotFoundError, TrucewatchError
-from ..records import link_url
+from ..labels import link_url
 from ..settings import Settings
 from ..store import Store, open_store
 from . import markup

@@ -11,7 +11,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..records import lead_words, source_name
+from ..labels import lead_words, source_name
 
 __all__ = ["badge", "dates", "place_names", "source_of", "title_of", "type_tag", "GLOBALS"]
 
