@@ -32,6 +32,11 @@ def _add_lone_article(store, b) -> str:
         text=LONE_TEXT, fmt="txt", raw_sha256=raw.sha256,
     )
     store.add_article(art, raw)
+    from trucewatch.records import Analysis, Quote, stable_id
+
+    s = LONE_TEXT.index("the valley ferry")
+    quote = Quote(stable_id("lone-q"), art.id, LONE_TEXT[s:s + 16], "a ferry clerk", None, "said", False, s, s + 16)
+    store.save_analyses([Analysis(art.id, "test-1", quotes=(quote,))])
     # A dispute stored by an older fusion, which named an outlet-less article by its id.
     disputes = store.fused("dispute")
     disputes.append({**disputes[0], "id": "disp-old", "summary": "Who rebuilt the footbridge",
@@ -204,3 +209,8 @@ def test_same_words_clusters_name_their_outlets_even_without_one(client):
     assert "outlets: field-notes.txt, twin.txt" in " ".join(block.split())
     other = page[page.index('id="c-qc-answer"'):]
     assert "outlets: Harbor Times, Northern Ledger, Valley Wire" in " ".join(other[:600].split())
+
+
+def test_a_quote_from_an_outlet_less_article_names_its_file(client):
+    page = html.unescape(client.get("/quotes", params={"speaker": "a ferry clerk"}).text)
+    assert "field-notes.txt, 2026-03-04</a>" in page

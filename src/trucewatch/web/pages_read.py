@@ -39,7 +39,8 @@ async def quotes(request: Request, store: StoreDep, speaker: str | None = None,
     n_clusters, clusters = store.browse_biggest("quote_cluster", min_articles=2, limit=30)
     _, speaker_disputes = store.browse_fused("dispute", type="speaker", order="id", limit=30, total_memo=total_memo(request))
     meta = store.article_meta({a for d in speaker_disputes for side in d.get("sides", []) for a in side.get("article_ids", [])}
-                              | {a for c in clusters for a in c.get("article_ids", [])})
+                              | {a for c in clusters for a in c.get("article_ids", [])}
+                              | {q["article_id"] for q in items if not q.get("outlet")})
     # The outlets of each cluster, from its articles: an article without an outlet is named by its file.
     cluster_outlets = {c["id"]: sorted({source_of(meta.get(a)) for a in c.get("article_ids", []) if a in meta})
                        for c in clusters}
