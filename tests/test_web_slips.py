@@ -214,3 +214,14 @@ def test_same_words_clusters_name_their_outlets_even_without_one(client):
 def test_a_quote_from_an_outlet_less_article_names_its_file(client):
     page = html.unescape(client.get("/quotes", params={"speaker": "a ferry clerk"}).text)
     assert "field-notes.txt, 2026-03-04</a>" in page
+
+
+def test_the_api_and_the_export_give_no_script_url(env, client):
+    from trucewatch.fuse import build_export
+
+    body = client.get(f"/api/articles/{env['lone']}").json()
+    assert body["url"] is None and body["source_path"] == "notes/field-notes.txt"
+    assert client.get(f"/api/articles/{env['b'].articles['a1']}").json()["url"] == "https://example.org/a1"
+    doc = build_export(env["store"])
+    urls = {a["id"]: a["url"] for a in doc["articles"]}
+    assert urls[env["lone"]] is None and urls[env["b"].articles["a1"]] == "https://example.org/a1"

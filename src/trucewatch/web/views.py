@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..labels import link_url
+
 __all__ = [
     "article_public",
     "claim_public",
@@ -35,6 +37,7 @@ _ARTICLE_KEYS = (
 def article_public(row: Mapping[str, Any]) -> dict[str, Any]:
     """An article row as the export contract's ``articles`` item (``text`` when the row has it)."""
     out = {k: row.get(k) for k in _ARTICLE_KEYS}
+    out["url"] = link_url(out.get("url"))  # as the export: only a web address, which clients may link
     out["published_inferred"] = bool(out["published_inferred"])
     out["published_range"] = (
         [row["published_start"], row["published_end"]] if row.get("published_start") else None
