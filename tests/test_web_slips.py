@@ -225,3 +225,14 @@ def test_the_api_and_the_export_give_no_script_url(env, client):
     doc = build_export(env["store"])
     urls = {a["id"]: a["url"] for a in doc["articles"]}
     assert urls[env["lone"]] is None and urls[env["b"].articles["a1"]] == "https://example.org/a1"
+
+
+def test_type_lists_for_pages_do_not_load_spacy():
+    import subprocess
+    import sys
+
+    code = ("import sys; from trucewatch import pipeline; from trucewatch.settings import Settings; "
+            "s = Settings.from_env(env={}); t = pipeline.event_types(s); c = pipeline.calm_event_types(s); "
+            "assert 'shelling' in t and 'talks' in c and 'shelling' not in c; print('spacy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
