@@ -22,7 +22,7 @@ def _add_lone_article(store, b) -> str:
     import dataclasses
     import hashlib
 
-    from trucewatch.records import Article, RawInput, to_dict
+    from trucewatch.records import Article, RawInput
 
     raw = RawInput(source="notes/field-notes.txt", fmt="txt", data=LONE_TEXT.encode())
     art = Article(
