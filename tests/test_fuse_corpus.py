@@ -52,7 +52,8 @@ def _invariants(store, fusion):
         if i.date_start and i.date_end:
             assert i.date_start <= i.date_end
         for c in i.casualties:
-            assert c.low <= c.best <= c.high and c.acled == c.low or c.acled >= c.low
+            # high is None when an open-ended figure ("at least 10") tops the claims: no upper bound
+            assert c.low <= c.best <= (c.high if c.high is not None else c.best) and c.acled >= c.low
     for d in fusion.disputes:
         assert len(d.sides) >= 2
         for s in d.sides:

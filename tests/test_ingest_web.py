@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,7 +12,7 @@ import httpx
 import pytest
 
 from trucewatch import pipeline
-from trucewatch.ingest import fetch_url, refused_address
+from trucewatch.ingest import fetch_url, make_client, refused_address
 from trucewatch.records import RawInput, Skip
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -172,7 +173,7 @@ def test_loopback_is_refused_by_default(server, settings, store):
     report = pipeline.ingest([f"{server}/article.html", "http://localhost:9/x"], settings, store)
     assert not report.added
     for skip in report.skipped:
-        assert skip.reason.startswith("refused: ") and "use --allow-private" in skip.reason
+        assert skip.reason.startswith("refused: ") and "allow_private setting" in skip.reason and "--" not in skip.reason
 
 
 @pytest.mark.parametrize("ip", ["127.0.0.1", "10.1.2.3", "192.168.0.10", "172.16.5.4", "169.254.169.254", "::1", "fe80::1", "0.0.0.0", "100.64.0.1"])
@@ -226,3 +227,111 @@ def test_feed_item_with_refused_link_falls_back_to_its_content(server, settings,
     assert any(w.startswith("item link not used: refused: ") for w in a.warnings)
     assert [s.source for s in report.skipped] == [f"{server}/plain.txt"]
     assert report.skipped[0].reason.startswith("refused: ")
+
+
+# ---------------------------------------------------------------------- DNS rebinding
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        self.server.seen.append((self.path, self.headers.get("Host")))
+        if self.path in ("/hop", "/inside"):  # a redirect to another rebinding name
+            host = "hop" if self.path == "/hop" else "inside"
+            body, status, extra = b"", 302, {"Location": f"http://{host}.rebind.test:{self.server.server_port}/article.html"}
+        else:
+            body, status, extra = ARTICLE if self.server.name == "public" else b"<p>internal secrets</p>", 200, {}
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in extra.items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def rebinding(monkeypatch):
+    """Two servers on one port: 127.0.0.2 plays a public site, 127.0.0.1 an internal one. Names under
+    ``.rebind.test`` answer the public address to their first lookup and the internal one after that."""
+    servers = {}
+    public = QuietServer(("127.0.0.2", 0), _Recorder)
+    port = public.server_port
+    internal = QuietServer(("127.0.0.1", port), _Recorder)
+    for name, srv in (("public", public), ("internal", internal)):
+        srv.name, srv.seen = name, []
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        servers[name] = srv
+    real = socket.getaddrinfo
+    looked_up: dict[str, int] = {}
+
+    def rebinding_dns(host, port_, *args, **kwargs):
+        if isinstance(host, str) and host.endswith(".rebind.test"):
+            looked_up[host] = looked_up.get(host, 0) + 1
+            ip = "127.0.0.2" if looked_up[host] == 1 else "127.0.0.1"
+            return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (ip, port_ or 80))]
+        return real(host, port_, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
+    # For this test 127.0.0.2 counts as public and 127.0.0.1 as private.
+    import trucewatch.ingest.web as web
+
+    monkeypatch.setattr(web, "_non_public", lambda ip: str(ip) != "127.0.0.2", raising=False)
+    yield {"port": port, **servers, "looked_up": looked_up}
+    for srv in servers.values():
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_connection_goes_to_the_checked_address_on_every_hop(rebinding, settings, store):
+    port = rebinding["port"]
+    report = pipeline.ingest([f"http://news.rebind.test:{port}/hop"], settings.replace(timeout=5.0), store)
+    assert len(report.added) == 1, report.skipped
+    a = store.article(report.added_ids[0])
+    assert a.title == "Bridge toll dispute closes Veldor crossing"  # the public server's page
+    assert a.url == f"http://hop.rebind.test:{port}/article.html"
+    assert rebinding["internal"].seen == []  # no connection followed the second answers
+    assert rebinding["public"].seen == [("/hop", f"news.rebind.test:{port}"), ("/article.html", f"hop.rebind.test:{port}")]
+    assert rebinding["looked_up"] == {"news.rebind.test": 1, "hop.rebind.test": 1}
+
+
+def test_a_redirect_to_a_private_address_is_refused_without_connecting(rebinding, settings, store):
+    port = rebinding["port"]
+    rebinding["looked_up"]["inside.rebind.test"] = 1  # its next answer is the internal address
+    report = pipeline.ingest([f"http://news.rebind.test:{port}/inside"], settings.replace(timeout=5.0), store)
+    assert not report.added
+    reason = report.skipped[0].reason
+    assert reason.startswith("refused: inside.rebind.test resolves to the non-public address 127.0.0.1")
+    assert reason.endswith(f"(redirected to http://inside.rebind.test:{port}/article.html)")
+    assert rebinding["internal"].seen == [] and [p for p, _ in rebinding["public"].seen] == ["/inside"]
+
+
+def test_tls_through_the_pinned_address_keeps_sni_and_the_certificate_check(rebinding, settings, store, tmp_path, monkeypatch):
+    import ssl
+    import subprocess
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", str(key),
+                    "-out", str(cert), "-subj", "/CN=tls.rebind.test", "-addext", "subjectAltName=DNS:tls.rebind.test"],
+                   check=True, capture_output=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts this one certificate
+    names: list[str | None] = []
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    ctx.sni_callback = lambda sock, name, _ctx: names.append(name)
+    srv = rebinding["public"]
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    port = rebinding["port"]
+    got = fetch_url(f"https://tls.rebind.test:{port}/article.html", make_client(settings),
+                    settings.replace(timeout=5.0))
+    assert isinstance(got, RawInput), got
+    assert b"Veldor" in got.data and names == ["tls.rebind.test"]
+    assert srv.seen == [("/article.html", f"tls.rebind.test:{port}")]
+    # A name the certificate does not cover fails the check, pinned address or not.
+    got = fetch_url(f"https://other.rebind.test:{port}/article.html", make_client(settings),
+                    settings.replace(timeout=5.0))
+    assert isinstance(got, Skip) and "CERTIFICATE_VERIFY_FAILED" in got.reason

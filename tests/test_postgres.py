@@ -147,16 +147,17 @@ def test_search_uses_the_full_text_index(both):
     assert hits and all("[ceasefire]" in s.lower() for _, s in hits)
     lite_ids = {i for i, _ in both["sqlite"]["store"].search("ceasefire", limit=100)}
     assert {i for i, _ in store.search("ceasefire", limit=100)} == lite_ids
-    total, rows, capped = store.search_page('"second round"', limit=50)
+    total, rows, capped, _note = store.search_page('"second round"', limit=50)
     assert total == len(rows) > 0 and not capped
-    lite_total, lite_rows, _ = both["sqlite"]["store"].search_page('"second round"', limit=50)
+    lite_total, lite_rows, _, _ = both["sqlite"]["store"].search_page('"second round"', limit=50)
     assert total == lite_total and {r["id"] for r in rows} == {r["id"] for r in lite_rows}
     # Matched words are marked in the text's snippet (a match in the title alone leaves the snippet plain).
     assert sum("\ue000second\ue001 \ue000round\ue001" in r["snippet"] for r in rows) >= len(rows) - 1
     # Part of a word matches nothing in the index: the substring fallback finds it.
-    total, rows, _ = store.search_page("ceasefi", limit=5)
+    total, rows, _, _ = store.search_page("ceasefi", limit=5)
     assert total > 0 and "\ue000ceasefi\ue001" in rows[0]["snippet"].lower()
-    assert store.search_page("qwertyuiopzzz") == (0, [], False)
+    assert store.search_page("qwertyuiopzzz") == (0, [], False, None)
+    assert store.search_page("ceasefire\x00")[3] == "Control characters (such as NUL) in the query were ignored."
     assert store.search('zzqx AND OR "( *') == []  # unbalanced FTS5-style syntax is not an error here
     assert {i for i, _ in store.search("ceasefire -Cambodia")} < lite_ids  # websearch syntax: -word excludes
     with store.engine.connect() as conn:

@@ -14,7 +14,9 @@ nothing deeper.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from .errors import IngestError
 from .ingest import IngestReport, extract, internal_skip, is_url, iter_raw, make_client, needs_reference, plan_sources
@@ -189,6 +191,43 @@ def agree(settings: Settings, store: Store, fusion=None):
     store.replace_fused("agreement", [to_dict(a) for a in agreements])
     store.replace_fused("violation", [to_dict(v) for v in violations])
     return agreements, violations
+
+
+@functools.lru_cache(maxsize=1)
+def _taxonomy_module():
+    """The event taxonomy module, without the rest of the analyze package (which imports spaCy: seconds
+    and hundreds of MB that a web page listing types must not pay). The real module when already loaded."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    loaded = sys.modules.get("trucewatch.analyze.taxonomy")
+    if loaded is not None:
+        return loaded
+    spec = importlib.util.spec_from_file_location(
+        "trucewatch.analyze._taxonomy_only", Path(__file__).with_name("analyze") / "taxonomy.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    module.__package__ = "trucewatch.analyze"  # its one relative import is ..errors
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+def _taxonomy(settings: Settings):
+    tx = _taxonomy_module()
+    return tx.load_extension(Path(settings.events_file).expanduser()) if settings.events_file else tx.TAXONOMY
+
+
+def event_types(settings: Settings) -> tuple[str, ...]:
+    """The keys of the event taxonomy (built in, plus the user's ``events_file``), sorted: the valid ``type`` filters."""
+    return tuple(sorted(_taxonomy(settings)))
+
+
+def calm_event_types(settings: Settings) -> frozenset[str]:
+    """The taxonomy's types that are not violent (talks, statements, arrests ...): where they happen is a venue,
+    not the fighting (the map frames the fighting first)."""
+    return frozenset(k for k, t in _taxonomy(settings).items() if not t.violent)
 
 
 #: State key prefix + article id -> why analyze skipped the article for a lasting reason.

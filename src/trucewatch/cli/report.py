@@ -13,7 +13,24 @@ from ..errors import ConfigError
 from ..fuse import build_export
 from ._common import Context, cli, handle_errors, pass_ctx
 
-_SUFFIX_FORMAT = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
+_SUFFIX_FORMAT = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json", ".pdf": "pdf"}
+
+
+def _format(fmt: str | None, output: Path | None) -> str:
+    """The brief's format: ``--format``, else the suffix of ``-o``, else md; refuses a suffix that says otherwise."""
+    implied = _SUFFIX_FORMAT.get(output.suffix.lower()) if output else None
+    if fmt is None:
+        if output is None:
+            return "md"
+        if implied is None:
+            raise ConfigError(
+                f"Cannot tell the brief's format from {output.name!r}: name the file .md, .html, .json or .pdf, "
+                "or give --format."
+            )
+        return implied
+    if implied is not None and implied != fmt:
+        raise ConfigError(f"-o {output.name} names a {implied} file but --format is {fmt}; make them agree.")
+    return fmt
 
 
 def _since(value: str | None) -> str | None:
@@ -27,10 +44,13 @@ def _since(value: str | None) -> str | None:
         raise ConfigError(f"--since must be an ISO date such as 2026-03-01, not {value!r}.") from None
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, data: str | bytes) -> None:
     tmp = path.with_name(path.name + ".part")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            tmp.write_text(data, encoding="utf-8")
         tmp.replace(path)
     except OSError as e:
         raise ConfigError(f"Cannot write {path}: {e.strerror}. Choose another -o path.") from None
@@ -42,8 +62,9 @@ def _write(path: Path, text: str) -> None:
 @cli.command("brief")
 @click.option("--story", default=None, metavar="ID", help="Only this story (id or unique prefix).")
 @click.option("--since", default=None, metavar="DATE", help="Only incidents and articles on or after this ISO date.")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default=None,
-              help="md (default), html (one self-contained file with map and timeline) or json.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "pdf"]), default=None,
+              help="md (default), html (one self-contained file with map and timeline), json, or pdf "
+                   "(the HTML printed by headless Chromium; needs -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (its suffix picks the format when --format is not given).")
 @pass_ctx
@@ -58,21 +79,28 @@ def brief_cmd(ctx: Context, story: str | None, since: str | None, fmt: str | Non
     Example:
         trucewatch brief
         trucewatch brief --format html -o brief.html
+        trucewatch brief -o brief.pdf
         trucewatch brief --since 2026-03-20 --story 3f2a -o recent.md
     """
-    if fmt is None:
-        fmt = _SUFFIX_FORMAT.get(output.suffix.lower(), "md") if output else "md"
+    fmt = _format(fmt, output)
+    if fmt == "pdf" and output is None:
+        raise ConfigError("A PDF brief needs a file: give -o brief.pdf.")
     since = _since(since)
     store = ctx.store
     if store.count("article") == 0:
         raise ConfigError("The store has no articles yet; add some with `trucewatch add PATH` and run `trucewatch analyze`.")
     doc = build_export(store, story_id=story, since=since)
     brief = report.build_brief(doc, story_id=story, since=since)
-    text = report.render(brief, fmt)
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    _write(output, text)
+    if fmt == "pdf":
+        from ..report.pdf import html_to_pdf
+
+        _write(output, html_to_pdf(report.render_html(brief)))
+    else:
+        text = report.render(brief, fmt)
+        if output is None:
+            click.echo(text, nl=False)
+            return
+        _write(output, text)
     ctx.err.print(f"Wrote {output} ({brief.counts['incidents']} incidents, {len(brief.citations)} citations)")
 
 

@@ -8,7 +8,10 @@ group join the only named group of their category when there is exactly one.
 The rule (also in docs/fusion.md):
 
 * **low** = the lowest figure any claim allows (its ``low`` bound, else its value);
-* **high** = the highest figure any claim states (its ``high`` bound, else its value);
+* **high** = the highest figure any claim states (its ``high`` bound, else its value); none (open)
+  when an open-ended claim ("at least 10", "more than 40") reaches that figure and no bounded claim
+  states more: such a claim sets no upper bound, so the estimate has none either (its claim row and
+  its estimate row agree; "at least 10" and "12" still give a high of 12);
 * **best** = the median of the independent claimants' figures: claims from copies of one
   report (or one wire) and repeated claims of one claimant count once, at the largest
   figure that claimant gives (a report that tells "a man was shot", "the victim died" and
@@ -98,6 +101,10 @@ def estimates(
         figures = [max(v) for v in per_claimant.values()]
         bounds = [_bounds(c) for c in cs]
         highs = [h for _, h in bounds if h != float("inf")] + [float(c.value) for c in cs]  # type: ignore[arg-type]
+        # An open-ended claim ("at least 10") whose floor no bounded claim exceeds leaves the estimate without a high.
+        floors = [lo for lo, h in bounds if h == float("inf")]
+        bounded = [h for _, h in bounds if h != float("inf")]
+        open_ended = bool(floors) and max(floors) >= max(bounded, default=float("-inf"))
         out.append(
             CasualtyEstimate(
                 category=cat,
@@ -105,7 +112,7 @@ def estimates(
                 counted=grp,
                 low=min(lo for lo, _ in bounds),
                 best=_median_low(figures),
-                high=max(highs),
+                high=None if open_ended else max(highs),
                 acled=min(float(c.value) for c in cs),  # type: ignore[arg-type]
                 claim_ids=tuple(c.id for c in cs),
                 claimants=tuple(sorted({c.claimant for c in cs})),

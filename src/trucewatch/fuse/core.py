@@ -21,6 +21,7 @@ from ..records import (
     Place,
     Review,
 )
+from ..labels import source_label
 from . import casualties as cas
 from . import copies as cp
 from . import disputes as dsp
@@ -85,6 +86,8 @@ def fuse_with_cache(
     arts = {k: arts[k] for k in sorted(ans)}
     art_list = list(arts.values())
     outlets = {a.id: a.outlet for a in art_list}
+    # Who claims what in a dispute: the outlet, or the file's name and first words (never a hex id).
+    claimants = {a.id: source_label(a.outlet, a.url, a.source_path, a.text) for a in art_list}
 
     # ---- copies and independent sources
     cache = cache if cache is not None else FuseCache()
@@ -257,7 +260,7 @@ def fuse_with_cache(
     def assertion(ev: EventMention, value: str, start: int | None = None, end: int | None = None, **kw) -> dsp.Assertion:
         return dsp.Assertion(
             value=value,
-            claimant=outlets.get(ev.article_id) or ev.article_id,
+            claimant=claimants.get(ev.article_id) or ev.article_id,
             article_id=ev.article_id,
             start=ev.start if start is None else start,
             end=ev.end if end is None else end,
@@ -382,7 +385,7 @@ def fuse_with_cache(
     )
     cache.dirty_blocks |= {k for k in changed if k in block_cache}
     cache.removed_blocks |= {k for k in changed if k not in block_cache}
-    disputes.extend(qt.speaker_disputes(clusters_q, quotes, canon, actor_by_id, outlets))
+    disputes.extend(qt.speaker_disputes(clusters_q, quotes, canon, actor_by_id, claimants))
     stats["t_quotes"] = time.perf_counter() - t0
 
     # ---- corroboration

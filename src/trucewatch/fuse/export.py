@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import TrucewatchError
+from ..labels import link_url
 from ..records import to_dict
 from .persist import load_fusion
 from .reviews import apply_to_analysis
@@ -189,7 +190,9 @@ def build_export(store, *, story_id: str | None = None, since: str | None = None
         "trucewatch_version": __version__,
         "generated_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "filters": {"story_id": stories[0].id if story_id is not None else None, "since": since},
-        "articles": [{k: (list(v) if isinstance(v := getattr(a, k), tuple) else v) for k in _ARTICLE_KEYS} for a in articles],
+        # An article's url is exported only when it is a web address (never javascript:, data: ...): readers link it.
+        "articles": [{k: (list(v) if isinstance(v := getattr(a, k), tuple) else link_url(v) if k == "url" else v)
+                      for k in _ARTICLE_KEYS} for a in articles],
         "actors": actors,
         "quotes": quotes,
         "claims": claims,

@@ -3,9 +3,10 @@
 Safety rules (see docs/ingest.md, "URL safety"):
 
 * only ``http`` and ``https``;
-* the host of the URL and of every redirect hop is resolved, and any private,
+* the host of the URL and of every redirect hop is resolved once, any private,
   loopback, link-local, multicast, reserved or unspecified address is refused
-  unless ``settings.allow_private`` (``--allow-private``);
+  unless ``settings.allow_private`` (``--allow-private``), and the connection goes to
+  the address that was checked (no second lookup: DNS rebinding cannot redirect it);
 * at most :data:`MAX_REDIRECTS` redirects; ``settings.timeout`` seconds per request;
 * the body is streamed and the download stops once it passes ``settings.max_bytes``;
 * every request sends ``settings.user_agent``.
@@ -16,15 +17,18 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import weakref
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from ..records import RawInput, Skip
 from ..settings import Settings
 
-__all__ = ["MAX_REDIRECTS", "feed_items", "fetch_url", "is_url", "make_client", "refused_address"]
+__all__ = ["MAX_REDIRECTS", "RefusedAddress", "checked_addresses", "feed_items", "fetch_url", "is_url", "make_client",
+           "refused_address"]
 
 MAX_REDIRECTS = 10
 # A feed item without a link is used as an article when its own content has at least this many words.
@@ -36,8 +40,59 @@ def is_url(source: str) -> bool:
 
 
 def make_client(settings: Settings) -> httpx.Client:
-    """An httpx client with the settings' timeout and user agent; redirects are followed by :func:`fetch_url`."""
-    return httpx.Client(timeout=settings.timeout, headers={"User-Agent": settings.user_agent}, follow_redirects=False)
+    """An httpx client with the settings' timeout and user agent; redirects are followed by :func:`fetch_url`.
+
+    Its transport checks the address of every connection it opens and connects to that very
+    address (:class:`_PinnedBackend`), so a host that answers a public address to the check and a
+    private one a moment later (DNS rebinding) cannot slip through. No proxy from the environment
+    is used: a proxy would connect where it likes.
+    """
+    client = httpx.Client(
+        timeout=settings.timeout, headers={"User-Agent": settings.user_agent}, follow_redirects=False,
+        transport=_GuardedTransport(allow_private=settings.allow_private),
+    )
+    _GUARDED.add(client)
+    return client
+
+
+_GUARDED: weakref.WeakSet[httpx.Client] = weakref.WeakSet()
+
+
+class RefusedAddress(Exception):
+    """A connection the fetcher will not open; ``str(exc)`` is the reason for the user."""
+
+
+def _non_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved
+            or ip.is_unspecified or not ip.is_global)
+
+
+def checked_addresses(host: str, port: int | None, *, allow_private: bool = False) -> list[str]:
+    """The addresses ``host`` resolves to, resolved once, in the resolver's order.
+
+    Raises :class:`RefusedAddress` when it cannot be resolved, or when one of its addresses is not
+    public (private, loopback, link-local, multicast, reserved, unspecified) and not ``allow_private``.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port or 80, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as e:
+        raise RefusedAddress(f"cannot resolve host {host!r} ({e})") from None
+    out: list[str] = []
+    for info in infos:
+        addr = str(info[4][0])
+        ip = ipaddress.ip_address(addr.split("%", 1)[0])
+        if not allow_private and _non_public(ip):
+            shown = ip.ipv4_mapped if ip.version == 6 and ip.ipv4_mapped else ip
+            raise RefusedAddress(f"refused: {host} resolves to the non-public address {shown} ({PRIVATE_HINT})")
+        if addr not in out:
+            out.append(addr)
+    return out
+
+
+#: How to allow a refused address; says the setting, not a command-line flag (the API shows it too).
+PRIVATE_HINT = "private addresses are fetched only when the allow_private setting is on"
 
 
 def malformed_url(url: str) -> str | None:
@@ -53,17 +108,47 @@ def malformed_url(url: str) -> str | None:
 def refused_address(host: str, port: int | None) -> str | None:
     """Why ``host`` may not be fetched (it resolves to a non-public address), or None when it is public."""
     try:
-        infos = socket.getaddrinfo(host, port or 80, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError) as e:
-        return f"cannot resolve host {host!r} ({e})"
-    for info in infos:
-        addr = info[4][0]
-        ip = ipaddress.ip_address(addr.split("%", 1)[0])
-        if ip.version == 6 and ip.ipv4_mapped:
-            ip = ip.ipv4_mapped
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified or not ip.is_global:
-            return f"refused: {host} resolves to the non-public address {ip} (use --allow-private to allow it)"
+        checked_addresses(host, port)
+    except RefusedAddress as e:
+        return str(e)
     return None
+
+
+class _PinnedBackend(httpcore.NetworkBackend):
+    """Opens each TCP connection to an address it has just checked: the host is resolved once, here.
+
+    httpcore asks for ``(host, port)`` and does TLS with the URL's host name as SNI (and httpx sends
+    it as ``Host``), so certificates and virtual hosts work as usual; only the lookup is ours.
+    """
+
+    def __init__(self, allow_private: bool) -> None:
+        self._inner = httpcore.SyncBackend()
+        self.allow_private = allow_private
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        error: Exception | None = None
+        for addr in checked_addresses(host, port, allow_private=self.allow_private):
+            try:
+                return self._inner.connect_tcp(addr, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError as e:  # try the host's next address
+                error = e
+        raise error or httpcore.ConnectError(f"no address for {host}")
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        raise RefusedAddress("refused: Unix sockets are not fetched")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    """httpx's own transport (TLS, HTTP/1.1, pooling) over :class:`_PinnedBackend`."""
+
+    def __init__(self, *, allow_private: bool) -> None:
+        super().__init__(trust_env=False)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(), network_backend=_PinnedBackend(allow_private)
+        )
 
 
 def _kind(content_type: str, body: bytes) -> str:
@@ -85,6 +170,13 @@ def _kind(content_type: str, body: bytes) -> str:
 
 def fetch_url(url: str, client: httpx.Client, settings: Settings, *, outlet: str | None = None) -> RawInput | Skip:
     """Download ``url`` safely (see the module docstring) into a RawInput, or a Skip with the reason."""
+    if settings.allow_private or client in _GUARDED:
+        return _fetch(url, client, settings, outlet)
+    with make_client(settings) as guarded:  # a client of the caller's would look hosts up again itself
+        return _fetch(url, guarded, settings, outlet)
+
+
+def _fetch(url: str, client: httpx.Client, settings: Settings, outlet: str | None) -> RawInput | Skip:
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
         bad = malformed_url(current)
@@ -95,16 +187,14 @@ def fetch_url(url: str, client: httpx.Client, settings: Settings, *, outlet: str
             return Skip(url, "ingest", f"unsupported URL scheme {parts.scheme!r}; only http and https are fetched")
         if not parts.hostname:
             return Skip(url, "ingest", "the URL has no host name")
-        if not settings.allow_private:
-            why = refused_address(parts.hostname, parts.port)
-            if why:
-                where = "" if current == url else f" (redirected to {current})"
-                return Skip(url, "ingest", why + where)
         try:
             request = client.build_request(
                 "GET", current, headers={"User-Agent": settings.user_agent}, timeout=settings.timeout
             )
             response = client.send(request, stream=True, follow_redirects=False)
+        except RefusedAddress as e:
+            where = "" if current == url else f" (redirected to {current})"
+            return Skip(url, "ingest", f"{e}{where}")
         except httpx.TimeoutException:
             return Skip(url, "ingest", f"unreachable: timed out after {settings.timeout:g} s")
         except httpx.HTTPError as e:

@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from typing import Any, Iterable
-from pathlib import PurePath
-from urllib.parse import urlparse
 
 from ..errors import ConfigError, NotFoundError
+from ..labels import lead_words, link_url, source_name
 from .model import Citation
 
 __all__ = ["CitationBook", "DocIndex", "filter_doc", "humanize"]
@@ -128,17 +127,14 @@ class DocIndex:
     # ------------------------------------------------------------------ articles
 
     def outlet(self, article_id: str) -> str:
-        """The outlet's name; else the URL's host; else the source file's name (never the headline)."""
+        """The outlet's name; else the URL's host; else the source file's name; else the article's first words."""
         a = self.articles.get(article_id) or {}
-        if a.get("outlet"):
-            return str(a["outlet"])
-        if a.get("url"):
-            host = urlparse(a["url"]).hostname
-            if host:
-                return host.removeprefix("www.")
-        if a.get("source_path"):
-            return f"unnamed outlet ({PurePath(str(a['source_path'])).name})"
-        return f"unnamed outlet (article {article_id[:8]})"
+        return source_name(a.get("outlet"), a.get("url"), a.get("source_path")) or f"“{self.title(article_id)}”"
+
+    def title(self, article_id: str) -> str:
+        """The article's title, or its first words when it has none (never its id)."""
+        a = self.articles.get(article_id) or {}
+        return lead_words(a.get("text"), a.get("title"))
 
     def article_for(self, token: str | None) -> str | None:
         """The article whose id is ``token`` or starts with it (at least 8 characters), if exactly one."""
@@ -231,8 +227,8 @@ class CitationBook:
                 article_id=a["id"],
                 outlet=self.index.outlet(a["id"]),
                 date=a.get("published"),
-                title=a.get("title"),
-                url=a.get("url"),
+                title=self.index.title(a["id"]),
+                url=link_url(a.get("url")),
                 start=s,
                 end=e,
                 quote=text[s:e],

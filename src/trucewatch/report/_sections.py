@@ -197,12 +197,11 @@ def sources_section(ctx: "_Ctx") -> Section:
         original = index.copy_of.get(a["id"])
         copy = ""
         if original:
-            o = index.articles.get(original) or {}
-            copy = f"copy of {index.outlet(original)}: {o.get('title') or original[:8]}"
+            copy = f"copy of {index.outlet(original)}: {index.title(original)}"
         date = fmt_date(a.get("published")) if a.get("published") else "undated"
         if a.get("published") and a.get("published_inferred"):
             date += " (inferred)"
-        rows.append(Row((index.outlet(a["id"]), a.get("title") or "(untitled)", date, copy or "original report", a["id"][:10]), (c,)))
+        rows.append(Row((index.outlet(a["id"]), index.title(a["id"]), date, copy or "original report", a["id"][:10]), (c,)))
     groups = []
     if rows:
         groups.append(Group(None, tables=(Table(("Outlet", "Title", "Published", "Copy of", "Article id"), tuple(rows)),)))

@@ -1,4 +1,4 @@
-"""Render a brief as one self-contained HTML file: inline CSS and SVG, no script, no network.
+"""Render a brief as one self-contained HTML file: inline CSS and SVG, no script, no network (a CSP says so).
 
 Citations are superscript links: hovering or focusing one shows the source
 passage in a popover, following it jumps to the numbered citation list where
@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import __version__
+from ..labels import link_url
 from ._facts import fmt_date
 from ._style import color_for
 from .model import Brief, Citation
@@ -41,15 +42,23 @@ def section_id(key: str) -> str:
     return SECTION_IDS.get(key, key)
 
 
+#: The brief's Content-Security-Policy (a <meta> tag: the file is opened from disk, with no server to send headers):
+#: no script of any kind (``javascript:`` links included), no network, only its own inline CSS and data: images.
+CSP = ("default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+       "base-uri 'none'; form-action 'none'")
+
+
 @functools.lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("trucewatch.report", "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["link_url"] = link_url
+    return env
 
 
 def _passage(c: Citation) -> Markup:
@@ -100,4 +109,5 @@ def render_html(brief: Brief) -> str:
         map_svg=Markup(render_map(brief.incidents)),
         timeline_svg=Markup(render_timeline(brief.incidents, brief.agreements)),
         version=__version__,
+        csp=CSP,
     )

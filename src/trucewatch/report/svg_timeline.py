@@ -57,6 +57,57 @@ def _ticks(d0: date, d1: date) -> list[tuple[date, str]]:
     return out
 
 
+#: Vertical step between lanes of agreement labels; an estimate of the label font's width per character.
+AGREEMENT_LANE = 14
+AGREEMENT_CHAR_W = 6.0
+
+
+def _agreement_lanes(items: list[tuple[float, str]]) -> list[tuple[float, float, int, tuple[str, str]]]:
+    """Place each agreement label ``(x of its line, text)`` on the first lane (row below the bars) where it
+    overlaps no other label and, where it can, no line crosses a label (lines end at their own lane):
+    ``(line x, text x, lane, (text, anchor))``. A label that would run off the right edge ends at its line."""
+    placed: list[tuple[float, float, float, int]] = []  # (line x, left, right, lane)
+    out = []
+    # From the right: a later label takes an upper lane, so the longer lines of earlier ones pass left of it.
+    for xa, text in sorted(items, reverse=True):
+        w = AGREEMENT_CHAR_W * len(text)
+        anchor, x0, x1 = "start", xa + 4, xa + 4 + w
+        if x1 > WIDTH - 4:
+            anchor, x0, x1 = "end", xa - 4 - w, xa - 4
+
+        def free(lane: int, strict: bool) -> bool:
+            for pxa, p0, p1, plane in placed:
+                if plane == lane and x0 < p1 + 8 and p0 < x1 + 8:
+                    return False
+                if strict and plane > lane and x0 - 3 <= pxa <= x1 + 3:
+                    return False
+                if strict and plane < lane and p0 - 3 <= xa <= p1 + 3:
+                    return False
+            return True
+
+        lanes = range(len(placed) + 1)  # the last lane is always free of labels
+        lane = next((i for i in lanes if free(i, True)), None)
+        lane = lane if lane is not None else next(i for i in lanes if free(i, False))
+        placed.append((xa, x0, x1, lane))
+        out.append((xa, x0 if anchor == "start" else x1, lane, (text, anchor)))
+    return out
+
+
+def _head(h: int, n: int) -> str:
+    """The ``<svg>`` opening, title, defs (hatching, arrow head) and background of a graphic ``h`` high."""
+    return (
+        f'<svg id="timeline" class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {h}" '
+        f'width="{WIDTH}" height="{h}" role="img" aria-labelledby="timeline-title">'
+        f'<title id="timeline-title">Timeline of {n} dated incident{"s" if n != 1 else ""}</title>'
+        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        '<rect width="6" height="6" fill="#fff" fill-opacity="0.0"/><line x1="0" y1="0" x2="0" y2="6" stroke="#fff" '
+        'stroke-width="2.2" stroke-opacity="0.75"/></pattern>'
+        '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        '<path d="M0,0L10,5L0,10z" fill="#5d6d7e"/></marker></defs>'
+        f'<rect class="plot-bg" x="0" y="0" width="{WIDTH}" height="{h}"/>'
+    )
+
+
 def render_timeline(marks: Iterable[IncidentMark], agreements: Iterable[tuple[str, str]] = (),
                     *, anchor_prefix: str = "incident-") -> str:
     """An ``<svg id="timeline">`` with a date axis and one ``rect.incident`` per dated incident."""
@@ -67,20 +118,8 @@ def render_timeline(marks: Iterable[IncidentMark], agreements: Iterable[tuple[st
     rows = max(len(marks), 1)
     row = ROW if rows <= ROW_FULL else 16 if rows <= 150 else 8
     h = TOP + rows * row + 30
-    out = [
-        f'<svg id="timeline" class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {h}" '
-        f'width="{WIDTH}" height="{h}" role="img" aria-labelledby="timeline-title">',
-        f'<title id="timeline-title">Timeline of {len(marks)} dated incident{"s" if len(marks) != 1 else ""}</title>',
-        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        '<rect width="6" height="6" fill="#fff" fill-opacity="0.0"/><line x1="0" y1="0" x2="0" y2="6" stroke="#fff" '
-        'stroke-width="2.2" stroke-opacity="0.75"/></pattern>'
-        '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-        '<path d="M0,0L10,5L0,10z" fill="#5d6d7e"/></marker></defs>',
-        f'<rect class="plot-bg" x="0" y="0" width="{WIDTH}" height="{h}"/>',
-    ]
     if not marks:
-        out.append(f'<text class="map-note" x="{WIDTH / 2}" y="{TOP + 10}">No dated incidents to draw.</text></svg>')
-        return "".join(out)
+        return _head(h, 0) + f'<text class="map-note" x="{WIDTH / 2}" y="{TOP + 10}">No dated incidents to draw.</text></svg>'
     d0 = min(d for d in starts if d) - timedelta(days=1)
     d1 = max(d for d in ends if d) + timedelta(days=2)
     total = max((d1 - d0).days, 1)
@@ -91,6 +130,9 @@ def render_timeline(marks: Iterable[IncidentMark], agreements: Iterable[tuple[st
 
     day_w = plot_w / total
     bottom = TOP + rows * row
+    placed = _agreement_lanes([(x(_d(ds)) + day_w / 2, f"{label} ({ds})") for ds, label in agreements])
+    h += max((lane for _, _, lane, _ in placed), default=0) * AGREEMENT_LANE  # one more lane per overlap
+    out = [_head(h, len(marks))]
     out.append('<g class="axis">')
     for n, (d, label) in enumerate(_ticks(d0, d1)):
         xx = x(d) + (day_w / 2 if day_w > 20 else 0)
@@ -98,11 +140,12 @@ def render_timeline(marks: Iterable[IncidentMark], agreements: Iterable[tuple[st
         if xx < WIDTH - 24:  # a label at the very edge would be cut
             out.append(f'<text class="tick-label" x="{xx:.1f}" y="{TOP - 10}">{esc(label)}</text>')
     out.append(f'<line class="baseline" x1="{LEFT}" y1="{TOP - 6}" x2="{WIDTH - RIGHT}" y2="{TOP - 6}"/></g>')
-    for n, (ds, label) in enumerate(agreements):
-        xa = x(_d(ds)) + day_w / 2
+    for xa, tx, lane, (text, anchor) in placed:
+        ty = bottom + 16 + lane * AGREEMENT_LANE
+        end = ' text-anchor="end"' if anchor == "end" else ""
         out.append(
-            f'<g class="agreement"><line x1="{xa:.1f}" y1="{TOP - 4}" x2="{xa:.1f}" y2="{bottom + 4}"/>'
-            f'<text x="{xa + 4:.1f}" y="{bottom + 16 + 0 * n}">{esc(label)} ({esc(ds)})</text></g>'
+            f'<g class="agreement"><line x1="{xa:.1f}" y1="{TOP - 4}" x2="{xa:.1f}" y2="{ty - 10}"/>'
+            f'<text x="{tx:.1f}" y="{ty}"{end}>{esc(text)}</text></g>'
         )
     pos: dict[str, tuple[float, float, float]] = {}
     bars = ['<g class="incidents">']

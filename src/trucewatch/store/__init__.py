@@ -26,6 +26,7 @@ from ..records import Analysis, Article, Debris, RawInput, Review, from_dict, to
 from ..settings import Settings
 from . import tables as t
 from ._browse import BrowseMixin
+from ._search import clean_query as _clean_query, literal_query
 
 __all__ = ["Store", "open_store", "SCHEMA_HEAD"]
 
@@ -281,8 +282,13 @@ class Store(BrowseMixin):
         """The article with this id or a unique prefix of it (at least 4 characters)."""
         with self.engine.connect() as conn:
             row = conn.execute(select(t.article).where(t.article.c.id == article_id)).first()
-            if row is None and len(article_id) >= 4:
-                rows = conn.execute(select(t.article).where(t.article.c.id.like(f"{article_id}%")).limit(2)).all()
+            if row is None and article_id:
+                like = article_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                rows = conn.execute(select(t.article).where(t.article.c.id.like(like, escape="\\")).limit(2)).all()
+                if rows and len(article_id) < 4:
+                    raise NotFoundError(
+                        f"Article id prefix {article_id!r} is too short: give at least 4 characters of the id."
+                    )
                 if len(rows) == 2:
                     raise NotFoundError(f"Article id prefix {article_id!r} is ambiguous; give more characters.")
                 row = rows[0] if rows else None
@@ -332,7 +338,7 @@ class Store(BrowseMixin):
             from . import _pg
 
             with self.engine.connect() as conn:
-                _total, rows, _capped = _pg.search(conn, query, limit=limit, offset=0, cap=limit, start="[", stop="]")
+                _total, rows, _capped = _pg.search(conn, _clean_query(query)[0], limit=limit, offset=0, cap=limit, start="[", stop="]")
             return [(r["id"], r["snippet"]) for r in rows]
         if self.engine.dialect.name != "sqlite":
             like = f"%{query}%"
@@ -345,13 +351,16 @@ class Store(BrowseMixin):
             "SELECT a.id, snippet(article_fts, 1, '[', ']', ' … ', 12) FROM article_fts "
             "JOIN article a ON a.rowid = article_fts.rowid WHERE article_fts MATCH :q ORDER BY rank LIMIT :n"
         )
+        query = _clean_query(query)[0]
+        if not query:
+            return []
         with self.engine.connect() as conn:
             try:
                 return [(r[0], r[1]) for r in conn.execute(sql, {"q": query, "n": limit})]
             except OperationalError:
                 # Not valid FTS5 syntax: search for the words as a phrase instead.
-                phrase = '"' + query.replace('"', " ") + '"'
-                return [(r[0], r[1]) for r in conn.execute(sql, {"q": phrase, "n": limit})]
+                phrase = literal_query(query)
+                return [(r[0], r[1]) for r in conn.execute(sql, {"q": phrase, "n": limit})] if phrase else []
 
     # ------------------------------------------------------------------ analyses
 

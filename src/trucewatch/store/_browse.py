@@ -18,10 +18,10 @@ from typing import Any
 import orjson
 
 from sqlalchemy import and_, bindparam, func, select, text
-from sqlalchemy.exc import OperationalError
 
 from . import tables as t
 from ._pg import exact
+from ._search import SearchMixin
 
 __all__ = ["BrowseMixin", "Page"]
 
@@ -42,6 +42,8 @@ _ARTICLE_META = (
     t.article.c.published_start,
     t.article.c.published_end,
     t.article.c.language,
+    # The first words, for an article without a title (pages show them instead of its id).
+    func.substr(t.article.c.text, 1, 200).label("lead"),
 )
 
 
@@ -122,24 +124,19 @@ _BIGGEST_COUNT = select(func.count()).select_from(t.record_facet).where(_BIGGEST
 _BIGGEST_PAGE = (select(_rf.record_id).where(_BIGGEST).order_by(_rf.value.desc(), _rf.record_id.desc())
                  .limit(bindparam("page_limit")).offset(bindparam("page_offset")))
 _DATA_VERSION = text("SELECT n FROM data_version WHERE id = 1")
-_FTS_COUNT = text("SELECT count(*) FROM (SELECT rowid FROM article_fts WHERE article_fts MATCH :q LIMIT :cap)")
-
-
-def _fts_page(order: str):
-    return text(
-        "SELECT a.id, snippet(article_fts, 1, char(57344), char(57345), ' … ', 16) AS snippet "
-        "FROM article_fts JOIN article a ON a.rowid = article_fts.rowid WHERE article_fts MATCH :q "
-        f"ORDER BY {order} LIMIT :n OFFSET :o"
-    )
-
-
-_FTS_RANKED = _fts_page("rank")
-_FTS_NEWEST = _fts_page("article_fts.rowid DESC")
 _NAMES = {
     dialect: text(f"SELECT id, {name} FROM fused_record WHERE kind = :kind AND id IN :ids").bindparams(
         bindparam("ids", expanding=True)
     )
     for dialect, name in (("postgresql", "(data_json::jsonb ->> 'name')"), ("sqlite", "json_extract(data_json, '$.name')"))
+}
+
+_COUNTRY_ACTORS = {
+    dialect: text(f"SELECT id FROM fused_record WHERE kind = 'actor' AND upper({country}) IN :codes").bindparams(
+        bindparam("codes", expanding=True)
+    )
+    for dialect, country in (("postgresql", "(data_json::jsonb ->> 'country')"),
+                             ("sqlite", "json_extract(data_json, '$.country')"))
 }
 
 
@@ -156,7 +153,7 @@ def _frozen(value: Any) -> Hashable:
     return value
 
 
-class BrowseMixin:
+class BrowseMixin(SearchMixin):
     """Read-side queries used by :mod:`trucewatch.web`. Needs ``self.engine``."""
 
     engine: Any
@@ -362,6 +359,15 @@ class BrowseMixin:
                     out[rid] = value if value is not None else rid
         return out
 
+    def country_actor_ids(self, codes: Iterable[str]) -> list[str]:
+        """Ids of the actors whose ``country`` is one of the ISO codes ``codes`` (any case), sorted."""
+        codes = sorted({c.upper() for c in codes})
+        if not codes:
+            return []
+        q = _COUNTRY_ACTORS["postgresql" if self.engine.dialect.name == "postgresql" else "sqlite"]
+        with self.engine.connect() as conn:
+            return sorted(r[0] for r in conn.execute(q, {"codes": codes}))
+
     def fused_counts(self) -> dict[str, int]:
         """Number of fused records of each kind."""
         c = t.fused_record.c
@@ -545,47 +551,6 @@ class BrowseMixin:
             first = conn.execute(select(func.min(a.published))).scalar()
             last = conn.execute(select(func.max(a.published))).scalar()
         return first, last
-
-    #: Above this many matches, search counts no further and lists the newest-ingested first instead
-    #: of ranking (bm25 over tens of thousands of matches costs hundreds of ms per request).
-    SEARCH_RANK_CAP = 1000
-
-    def search_page(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[dict[str, Any]], bool]:
-        """Full-text search (SQLite FTS5) with paging: ``(total, rows, capped)``.
-
-        Rows have ``id``, ``snippet`` and the article metadata. The snippet
-        marks matched words with U+E000/U+E001 (private-use characters) so a
-        page can escape the text and then highlight. Up to
-        :data:`SEARCH_RANK_CAP` matches are ranked best first (bm25) and counted
-        exactly; beyond that ``total`` is the cap, ``capped`` is True and the
-        newest-ingested articles come first. Invalid FTS5 syntax is searched as
-        a phrase.
-        """
-        q = query.strip()
-        if not q:
-            return 0, [], False
-        cap = self.SEARCH_RANK_CAP
-        if self.engine.dialect.name == "postgresql":  # the GIN index of migration 0004 (store/_pg.py)
-            from . import _pg
-
-            with self.engine.connect() as conn:
-                total, rows, capped = _pg.search(conn, q, limit=limit, offset=offset, cap=cap, start="\ue000", stop="\ue001")
-            meta = self.article_meta(r["id"] for r in rows)
-            return total, [{**meta.get(r["id"], {}), **r} for r in rows], capped
-
-        def run(conn, qq: str):
-            total = conn.execute(_FTS_COUNT, {"q": qq, "cap": cap + 1}).scalar_one()
-            capped = total > cap
-            rows = conn.execute(_FTS_NEWEST if capped else _FTS_RANKED, {"q": qq, "n": limit, "o": offset}).all()
-            return min(total, cap), [{"id": r[0], "snippet": r[1]} for r in rows], capped
-
-        with self.engine.connect() as conn:
-            try:
-                total, rows, capped = run(conn, q)
-            except OperationalError:
-                total, rows, capped = run(conn, '"' + q.replace('"', " ") + '"')
-        meta = self.article_meta(r["id"] for r in rows)
-        return total, [{**meta.get(r["id"], {}), **r} for r in rows], capped
 
     # ------------------------------------------------------------------ quotes and claims
 

@@ -336,18 +336,19 @@ async def list_quote_clusters(request: Request, store: StoreDep, page: PageDep, 
     return _page(total, page, items)
 
 
-@router.get("/search", response_model=s.Page[s.SearchHit], summary="Full-text search over articles (SQLite FTS5)")
+@router.get("/search", response_model=s.SearchPage[s.SearchHit], summary="Full-text search over articles (SQLite FTS5)")
 async def search(store: StoreDep, page: PageDep, q: Annotated[str, Query(min_length=1, max_length=500)]):
-    """FTS5 query syntax (words, "phrases", prefix*, OR, NOT). Up to 1000 matches are ranked (bm25) and
-    counted; past that ``total`` stays at 1000, the header ``X-Total-Capped: true`` is set and the
-    newest-ingested articles come first."""
-    total, rows, capped = store.search_page(q, limit=page.limit, offset=page.offset)
+    """FTS5 query syntax (words, "phrases", prefix*, OR, NOT). A query that is not valid syntax (``x AND``,
+    a lone bracket) is searched as the phrase of its words, and ``note`` says so. Up to 1000 matches are
+    ranked (bm25) and counted; past that ``total`` stays at 1000, the header ``X-Total-Capped: true`` is
+    set and the newest-ingested articles come first."""
+    total, rows, capped, note = store.search_page(q, limit=page.limit, offset=page.offset)
     items = [
         {"id": r["id"], "title": r.get("title"), "outlet": r.get("outlet"), "published": r.get("published"),
          "snippet": r["snippet"].replace("\ue000", "[").replace("\ue001", "]")}
         for r in rows
     ]
-    resp = _page(total, page, items)
+    resp = JSONResponse({"total": total, "limit": page.limit, "offset": page.offset, "items": items, "note": note})
     if capped:  # more matches than are counted and ranked: newest-ingested first
         resp.headers["X-Total-Capped"] = "true"
     return resp

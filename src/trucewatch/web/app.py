@@ -25,11 +25,12 @@ from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..errors import NotFoundError, TrucewatchError
+from ..labels import link_url
 from ..settings import Settings
 from ..store import Store, open_store
 from . import markup
 from .cache import AggregateCache, ResponseCache
-from .security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from .security import BodyLimitMiddleware, HeadMiddleware, SecurityHeadersMiddleware
 from .writer import Writer
 
 __all__ = ["ROUTER_MODULES", "create_app"]
@@ -87,6 +88,7 @@ def create_app(settings: Settings, store: Store | None = None, *, server: bool =
     templates.env.auto_reload = False  # templates ship with the package; skip a stat() per render
     templates.env.globals["version"] = __version__
     templates.env.filters["num"] = _num
+    templates.env.filters["link_url"] = link_url  # only http(s) URLs become links
     templates.env.globals["page_url"] = _page_url
     templates.env.globals.update(markup.GLOBALS)
     app.state.templates = templates
@@ -101,6 +103,7 @@ def create_app(settings: Settings, store: Store | None = None, *, server: bool =
     app.add_middleware(ResponseCache, store_of=lambda scope: app.state.store, max_bytes=settings.web_cache_mb << 20)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HeadMiddleware)  # outermost: every layer inside serves HEAD as GET
     return app
 
 

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
 
+from .. import pipeline
 from ..store import Store
 from .cache import request_version
 from .security import token_matches
@@ -118,11 +119,32 @@ class Filters:
         return out
 
 
+def event_types(request: Request, given: list[str]) -> list[str]:
+    """The incident types named by ``given`` ("Attack", "drone strike", "drone_strike" ...), matched
+    without regard to case, spaces or hyphens; 400 listing the valid types when one is unknown."""
+    if not given:
+        return []
+    store = request.app.state.store
+    known = set(cached(request, ("types", "incident"), lambda: store.fused_type_counts("incident")))
+    known.update(cached(request, "taxonomy_types", lambda: pipeline.event_types(request.app.state.settings)))
+    out, unknown = [], []
+    for value in given:
+        key = "_".join(value.lower().replace("-", " ").split())
+        (out if key in known else unknown).append(key if key in known else value)
+    if unknown:
+        raise HTTPException(
+            400, f"Unknown incident type(s): {', '.join(map(repr, unknown))}. Valid types: {', '.join(sorted(known))}."
+        )
+    return list(dict.fromkeys(out))
+
+
 async def filters(
+    request: Request,
     since: Annotated[str | None, Query(description="Earliest date, YYYY-MM-DD (inclusive)")] = None,
     until: Annotated[str | None, Query(description="Latest date, YYYY-MM-DD (inclusive)")] = None,
-    type: Annotated[list[str] | None, Query(description="Type(s); repeat or comma-separate")] = None,
-    actor: Annotated[list[str] | None, Query(description="Actor id(s) or name(s)/alias(es)")] = None,
+    type: Annotated[list[str] | None, Query(description="Incident type(s), any case; repeat or comma-separate. "
+                                                        "An unknown type answers 400 with the valid ones")] = None,
+    actor: Annotated[list[str] | None, Query(description="Actor id(s), name(s)/alias(es) or ISO country code(s)")] = None,
     place: Annotated[list[str] | None, Query(description="Place, admin1, country name or ISO code")] = None,
     outlet: Annotated[list[str] | None, Query(description="Outlet name(s)")] = None,
     story: Annotated[str | None, Query(description="Story id")] = None,
@@ -130,16 +152,18 @@ async def filters(
     s, u = _iso("since", since), _iso("until", until)
     if s and u and s > u:
         raise HTTPException(400, f"'since' ({s}) is after 'until' ({u}); swap them.")
-    return Filters(s, u, _split(type), _split(actor), _split(place), _split(outlet), story or None)
+    return Filters(s, u, event_types(request, _split(type)), _split(actor), _split(place), _split(outlet), story or None)
 
 
 FiltersDep = Annotated[Filters, Depends(filters)]
 
 
 def actor_ids(store: Store, names_or_ids: list[str]) -> list[str]:
-    """Canonical actor ids for ids or names/aliases given by the user (unknown ones match nothing)."""
+    """Canonical actor ids for ids, names/aliases or ISO country codes given by the user (unknown ones match
+    nothing). A two-letter code (``PK``) names every actor of that country, as ``place=PK`` names its places."""
     owners = store.facet_owners("actor", "name", names_or_ids)
     ids = set(names_or_ids)
+    ids.update(store.country_actor_ids(v for v in names_or_ids if len(v) == 2 and v.isalpha()))
     for found in owners.values():
         ids.update(found)
     # Facet values compare case-insensitively in SQL; catch differently-cased names too.

@@ -11,7 +11,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-__all__ = ["badge", "dates", "place_names", "type_tag", "GLOBALS"]
+from ..labels import lead_words, source_name
+
+__all__ = ["badge", "dates", "place_names", "source_of", "title_of", "type_tag", "GLOBALS"]
 
 
 def _get(obj: Any, name: str) -> Any:
@@ -23,6 +25,20 @@ def _get(obj: Any, name: str) -> Any:
 def _e(value: Any) -> str:
     """``value`` escaped for HTML, as a plain string (cheaper to concatenate than Markup)."""
     return str(escape(value))
+
+
+def title_of(article: Any) -> str:
+    """An article's title, or its first words when it has none (never its hex id)."""
+    if not article:
+        return "(article not in the store)"
+    return lead_words(_get(article, "lead") or _get(article, "text"), _get(article, "title"))
+
+
+def source_of(article: Any) -> str:
+    """An article's outlet; else its web address's host, or its source file's name (never its hex id)."""
+    if not article:
+        return "article"
+    return source_name(_get(article, "outlet"), _get(article, "url"), _get(article, "source_path")) or "unnamed source"
 
 
 def badge(corroboration: str | None) -> Markup:
@@ -68,4 +84,5 @@ def place_names(i: Any) -> Markup:
 
 
 #: name -> function, registered as Jinja globals by :func:`trucewatch.web.app.create_app`.
-GLOBALS = {"badge": badge, "dates": dates, "place_names": place_names, "type_tag": type_tag}
+GLOBALS = {"badge": badge, "dates": dates, "place_names": place_names, "source_of": source_of, "title_of": title_of,
+           "type_tag": type_tag}

@@ -7,7 +7,6 @@ renders a template; JavaScript gets its data from a
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from .deps import FiltersDep, PageDep, StoreDep, cached, reviews, total_memo
-from .views import passage, segments
+from .. import pipeline
+from .views import marker_radius, passage, segments, shorten
 
 router = APIRouter(include_in_schema=False)
 NAV = [
@@ -154,7 +154,9 @@ async def incident(request: Request, store: StoreDep, incident_id: str):
                      for n, c in enumerate(inc.get("casualties", []))}
     return render(request, "incident.html", {
         "reviews": found[incident_id], "claim_reviews": claim_reviews,
-        "inc": inc, "accounts": accounts, "claims": claims, "meta": store.article_meta(c["article_id"] for c in claims.values()),
+        "inc": inc, "accounts": accounts, "claims": claims, "meta": store.article_meta(
+            [c["article_id"] for c in claims.values()]
+            + [a for d in disputes for side in d.get("sides", []) for a in side.get("article_ids", [])]),
         "disputes": disputes, "follows": list(follows.values()), "followed_by": list(followed_by.values()),
         "actors": actors, "killed": killed,
     })
@@ -171,7 +173,7 @@ async def timeline(request: Request, store: StoreDep, f: FiltersDep):
     data = [
         {
             "id": i["id"], "type": i.get("type"), "start": i.get("date_start"), "end": i.get("date_end") or i.get("date_start"),
-            "precision": i.get("date_precision"), "summary": (i.get("summary") or "")[:200],
+            "precision": i.get("date_precision"), "summary": shorten(i.get("summary"), 200),
             "actors": [names.get(a, a) for a in i.get("actor_ids", [])], "outlets": outlets.get(i["id"], []),
             "killed": killed(i), "killed_note": killed_note(i), "corroboration": i.get("corroboration"),
             "sources": i.get("independent_sources", 0),
@@ -190,6 +192,7 @@ async def map_page(request: Request, store: StoreDep, f: FiltersDep):
         "incident", type=f.type or None, story_id=f.story, since=f.since, until=f.until, facets=f.facets(store),
         order="date", limit=MAX_TIMELINE, total_memo=total_memo(request)
     )
+    calm = cached(request, "calm_types", lambda: pipeline.calm_event_types(request.app.state.settings))
     markers = []
     unplaced = 0
     for i in items:
@@ -201,8 +204,9 @@ async def map_page(request: Request, store: StoreDep, f: FiltersDep):
         markers.append({
             "id": i["id"], "type": i.get("type"), "lat": place["lat"], "lon": place["lon"],
             "place": place.get("resolved_name") or place.get("name"), "date": i.get("date_start"),
-            "killed": killed(i), "killed_note": killed_note(i), "harmed": h, "radius": round(5 + 3 * math.sqrt(h), 1),
-            "summary": (i.get("summary") or "")[:160], "corroboration": i.get("corroboration"),
+            "killed": killed(i), "killed_note": killed_note(i), "harmed": h, "radius": marker_radius(h),
+            "summary": shorten(i.get("summary"), 160), "corroboration": i.get("corroboration"),
+            "fighting": i.get("type") not in calm,  # the first view frames these, not far-off venues of talks
         })
     markers.sort(key=lambda m: -m["radius"])  # small markers drawn last, on top
     return render(request, "map.html", {"markers": markers, "total": total, "unplaced": unplaced, "f": f})

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from ..records import to_dict
 from .deps import PageDep, Paging, StoreDep, _iso, cached, outlet_names, reviews, total_memo
 from .pages import render
+from .markup import source_of
 from .views import analysis_spans, segments
 
 router = APIRouter(include_in_schema=False)
@@ -36,9 +37,13 @@ async def quotes(request: Request, store: StoreDep, speaker: str | None = None,
     clusters_of = {q: [c for c in cs if len(page_clusters.get(c, {}).get("article_ids", [])) > 1]
                    for q, cs in clusters_of.items()}
     n_clusters, clusters = store.browse_biggest("quote_cluster", min_articles=2, limit=30)
-    cluster_outlets = store.facet_map("quote_cluster", "outlet", [c["id"] for c in clusters])
     _, speaker_disputes = store.browse_fused("dispute", type="speaker", order="id", limit=30, total_memo=total_memo(request))
-    meta = store.article_meta({a for d in speaker_disputes for side in d.get("sides", []) for a in side.get("article_ids", [])})
+    meta = store.article_meta({a for d in speaker_disputes for side in d.get("sides", []) for a in side.get("article_ids", [])}
+                              | {a for c in clusters for a in c.get("article_ids", [])}
+                              | {q["article_id"] for q in items if not q.get("outlet")})
+    # The outlets of each cluster, from its articles: an article without an outlet is named by its file.
+    cluster_outlets = {c["id"]: sorted({source_of(meta.get(a)) for a in c.get("article_ids", []) if a in meta})
+                       for c in clusters}
     return render(request, "quotes.html", {
         "speakers": speakers, "speaker": speaker, "items": items, "total": total, "page": page,
         "clusters_of": clusters_of, "clusters": clusters, "n_clusters": n_clusters,
@@ -108,7 +113,7 @@ async def article(request: Request, store: StoreDep, article_id: str):
 @router.get("/search", response_class=HTMLResponse)
 async def search(request: Request, store: StoreDep, page: PageDep,
            q: Annotated[str, Query(max_length=500)] = ""):
-    total, rows, capped = store.search_page(q, limit=page.limit, offset=page.offset) if q.strip() else (0, [], False)
+    total, rows, capped, note = store.search_page(q, limit=page.limit, offset=page.offset) if q.strip() else (0, [], False, None)
     hits = []
     for r in rows:
         pieces = []
@@ -116,4 +121,5 @@ async def search(request: Request, store: StoreDep, page: PageDep,
             if part:
                 pieces.append((part, i % 2 == 1))
         hits.append({**r, "pieces": pieces})
-    return render(request, "search.html", {"q": q, "hits": hits, "total": total, "page": page, "capped": capped})
+    return render(request, "search.html", {"q": q, "hits": hits, "total": total, "page": page, "capped": capped,
+                                             "note": note})

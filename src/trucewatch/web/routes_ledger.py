@@ -127,10 +127,13 @@ def ledger_page(request: Request, store: StoreDep, status: str | None = None, ms
     doc = _ledger_doc(request, store)
     violations = [v for v in store.fused("violation") if not status or v.get("review_status") == status]
     found = reviews(request, [i for v in violations for i in (v["id"], v.get("incident_id"))])
+    agreements = store.fused("agreement")
+    cited = {a for v in violations for a in v.get("article_ids", [])}
+    cited |= {s["article_id"] for ag in agreements for s in ag.get("status_history") or [] if s.get("article_id")}
     return render(request, "ledger.html", {
         "reviews": found,
-        "doc": doc, "agreements": store.fused("agreement"), "violations": violations, "status": status,
-        "statuses": REVIEW_STATUSES, "meta": store.article_meta({a for v in violations for a in v.get("article_ids", [])}),
+        "doc": doc, "agreements": agreements, "violations": violations, "status": status,
+        "statuses": REVIEW_STATUSES, "meta": store.article_meta(cited),
         "msg": msg if msg in ("recorded",) else None,
     })
 

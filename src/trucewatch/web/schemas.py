@@ -43,6 +43,12 @@ class Page(BaseModel, Generic[T]):
     items: list[T]
 
 
+class SearchPage(Page[T], Generic[T]):
+    """A page of search hits; ``note`` says how the query was read when not as typed (else null)."""
+
+    note: str | None = None
+
+
 class ArticlePublic(_Open):
     id: str
     title: str | None

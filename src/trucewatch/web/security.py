@@ -22,6 +22,7 @@ import secrets
 
 __all__ = [
     "BodyLimitMiddleware",
+    "HeadMiddleware",
     "SecurityHeadersMiddleware",
     "hash_token",
     "is_loopback",
@@ -65,6 +66,29 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class HeadMiddleware:
+    """Answer ``HEAD`` as the ``GET`` of the same URL would, headers and status only (pure ASGI).
+
+    Routes are declared for GET; without this a HEAD (link checkers, ``curl -I``) got 405.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def headers_only(message):
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return  # drop the body; the last message below ends the response
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 class BodyLimitMiddleware:

@@ -9,9 +9,12 @@ reader and the incident page; templates escape every piece.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from ..labels import link_url
 
 __all__ = [
     "article_public",
@@ -34,6 +37,7 @@ _ARTICLE_KEYS = (
 def article_public(row: Mapping[str, Any]) -> dict[str, Any]:
     """An article row as the export contract's ``articles`` item (``text`` when the row has it)."""
     out = {k: row.get(k) for k in _ARTICLE_KEYS}
+    out["url"] = link_url(out.get("url"))  # as the export: only a web address, which clients may link
     out["published_inferred"] = bool(out["published_inferred"])
     out["published_range"] = (
         [row["published_start"], row["published_end"]] if row.get("published_start") else None
@@ -91,6 +95,26 @@ def dispute_public(d: Mapping[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------------- highlighting
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s")
+
+
+def shorten(text: str | None, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut after a whole word with " …" (never mid-word)."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-–—") + " …"
+
+
+#: Map marker radius in pixels: area grows with people killed and injured, up to a cap so that
+#: one large figure cannot cover its neighbours.
+MIN_RADIUS, MAX_RADIUS = 5.0, 24.0
+
+
+def marker_radius(harmed: float) -> float:
+    return round(min(MAX_RADIUS, MIN_RADIUS + 3 * math.sqrt(max(harmed, 0.0))), 1)
 
 
 def passage(text: str, start: int, end: int, *, limit: int = 420) -> tuple[int, int]:
