@@ -197,3 +197,31 @@ def test_a_report_that_names_only_its_state_is_bound_to_it():
     fusion = fuse([a.article, b[0], c[0]], [a.build()[1], b[1], c[1]])
     assert _article_incident(fusion, a.id) != _article_incident(fusion, b[0].id)  # Oregon is not Georgia
     assert _article_incident(fusion, a.id) == _article_incident(fusion, c[0].id)  # a town in Oregon may be it
+
+
+SHOT = ("PELLHAM -- Dorian Vasquez, 31, was shot outside a laundromat on Saturday night and died at the scene, "
+        "police said. Detectives have not named a suspect.")
+TRIAL = ("PELLHAM -- A jury was seated on Tuesday in the murder trial of Mateo Ruiz, the man charged with killing "
+         "Dorian Vasquez last month. Opening statements are expected next week before Judge Ellen Park.")
+ELSEWHERE = ("CORVALE -- A jury was seated on Tuesday in the trial of a man charged with the death of Dorian Vasquez, "
+             "who was stabbed at a bus stop on June 8. Opening statements are expected next week.")
+
+
+def _named(key, outlet, published, text, town, name, trigger, people, when=None):
+    b = ArticleBuilder(key, outlet, published, text)
+    b.mention_place(dataclasses.replace(town, name=name))
+    for p in people:
+        b.actor(p)
+    b.event("shooting", trigger, time=when)
+    return b.build()
+
+
+def test_a_later_report_that_names_the_same_victim_joins_the_incident():
+    a = _named("a", "Lake Courier", "2024-06-09", SHOT, LAKE_TOWN, "PELLHAM", "shot", ["Dorian Vasquez"],
+               when=("on Saturday night", "2024-06-08"))
+    b = _named("b", "Lake Radio", "2024-07-02", TRIAL, LAKE_TOWN, "PELLHAM", "killing", ["Mateo Ruiz", "Dorian Vasquez", "Ellen Park"])
+    c = _named("c", "Hill Gazette", "2024-07-02", ELSEWHERE, HILL_TOWN, "CORVALE", "stabbed", ["Dorian Vasquez"],
+               when=("on June 8", "2024-06-08"))
+    fusion = fuse([a[0], b[0], c[0]], [a[1], b[1], c[1]])
+    assert _article_incident(fusion, a[0].id) == _article_incident(fusion, b[0].id)
+    assert _article_incident(fusion, c[0].id) != _article_incident(fusion, a[0].id)  # a namesake in another state

@@ -144,6 +144,9 @@ def fuse_with_cache(
             if c.event_id and c.category in ("killed", "injured") and c.value is not None:
                 figures[c.event_id].add((c.category, cas.counted_group(c.counted), float(c.value)))
     clusters, stats["figure_links"] = lk.link_by_figures(arts, clusters, info_by_id, figures)
+    people = {aid: {canon.get(a.id, a.id) for a in an.actors if a.kind == "person" and len(a.name.split()) >= 2}
+              for aid, an in ans.items()}
+    clusters, stats["name_links"] = lk.link_by_names(arts, clusters, info_by_id, people)
     counted = {c.event_id for an in ans.values() for c in an.claims if c.event_id and c.category in cas.CASUALTY_CATEGORIES}
     n_clusters = len(clusters)
     clusters = [ms for ms in clusters if any(m in counted or (m in info_by_id and info_by_id[m].anchored) for m in ms)]

@@ -266,3 +266,39 @@ def link_by_figures(
             if ra != rb and not arts_of[ra] & arts_of[rb] and merger.merge(ra, rb, first_pub(ra), first_pub(rb)):
                 arts_of[merger.find(ra)] = arts_of[ra] | arts_of[rb]
     return merger.result(), merger.merges
+
+
+MAX_NAME_POSTING = 4  # a person named in more articles than this (an official, a politician) links none of them
+MIN_SHARED_NAMES = 1
+
+
+def link_by_names(
+    articles: Mapping[str, Article],
+    clusters: Sequence[Sequence[str]],
+    info_by_id: Mapping[str, MentionInfo],
+    names: Mapping[str, set[str]],
+) -> tuple[list[list[str]], int]:
+    """Merge the main violent incidents of articles that name the same people (a victim, a suspect: "Jane
+    Roe, 25, was shot ..." in the first report and "the man accused of killing Jane Roe" in a later one),
+    when their dates and places allow one incident. ``names`` maps an article id to the canonical ids of the
+    people it names in full; a person named in more than :data:`MAX_NAME_POSTING` articles (a police chief,
+    a mayor, a politician) is everyone's and links nothing. Returns the clusters and the number of merges."""
+    mains = main_clusters(clusters, info_by_id)
+    main_of = {aid: ci for (aid, fam), ci in mains.items() if fam == "violence" and aid in articles}
+    posting: dict[str, list[str]] = defaultdict(list)
+    for aid in sorted(main_of):
+        for n in sorted(names.get(aid, ())):
+            posting[n].append(aid)
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    for n in sorted(posting):
+        aids = posting[n]
+        if len(aids) > MAX_NAME_POSTING:
+            continue
+        for i, a in enumerate(aids):
+            for b in aids[i + 1:]:
+                shared[(a, b)] += 1
+    merger = _Merger(clusters, info_by_id)
+    for (a, b), k in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])):
+        if k >= MIN_SHARED_NAMES:
+            merger.merge(main_of[a], main_of[b], day(articles[a].published), day(articles[b].published))
+    return merger.result(), merger.merges
