@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -23,9 +23,11 @@ import httpx
 from ..records import RawInput, Skip
 from ..settings import Settings
 
-__all__ = ["MAX_REDIRECTS", "feed_items", "fetch_url", "is_url", "make_client", "refused_address"]
+__all__ = ["MAX_REDIRECTS", "NOT_MODIFIED", "feed_items", "fetch_url", "is_url", "make_client", "refused_address"]
 
 MAX_REDIRECTS = 10
+#: The reason of the Skip :func:`fetch_url` returns for an HTTP 304 answer to a conditional GET.
+NOT_MODIFIED = "not modified since the last fetch (HTTP 304)"
 # A feed item without a link is used as an article when its own content has at least this many words.
 MIN_FEED_CONTENT_WORDS = 20
 
@@ -72,8 +74,15 @@ def _kind(content_type: str, body: bytes) -> str:
     return sniff_kind(body)
 
 
-def fetch_url(url: str, client: httpx.Client, settings: Settings, *, outlet: str | None = None) -> RawInput | Skip:
-    """Download ``url`` safely (see the module docstring) into a RawInput, or a Skip with the reason."""
+def fetch_url(
+    url: str, client: httpx.Client, settings: Settings, *, outlet: str | None = None, headers: Mapping[str, str] | None = None,
+) -> RawInput | Skip:
+    """Download ``url`` safely (see the module docstring) into a RawInput, or a Skip with the reason.
+
+    ``headers`` are sent with the request (``If-None-Match`` / ``If-Modified-Since`` make it a
+    conditional GET: an HTTP 304 answer is a Skip whose reason is :data:`NOT_MODIFIED`). The
+    answer's ``ETag`` and ``Last-Modified`` are kept in the RawInput's fields ``etag`` and
+    ``last_modified``."""
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
         parts = urlsplit(current)
@@ -88,7 +97,7 @@ def fetch_url(url: str, client: httpx.Client, settings: Settings, *, outlet: str
                 return Skip(url, "ingest", why + where)
         try:
             request = client.build_request(
-                "GET", current, headers={"User-Agent": settings.user_agent}, timeout=settings.timeout
+                "GET", current, headers={**(headers or {}), "User-Agent": settings.user_agent}, timeout=settings.timeout
             )
             response = client.send(request, stream=True, follow_redirects=False)
         except httpx.TimeoutException:
@@ -102,6 +111,8 @@ def fetch_url(url: str, client: httpx.Client, settings: Settings, *, outlet: str
                     return Skip(url, "ingest", f"HTTP {response.status_code} redirect without a Location header")
                 current = urljoin(current, location)
                 continue
+            if response.status_code == 304:
+                return Skip(url, "ingest", NOT_MODIFIED)
             if response.status_code >= 400:
                 return Skip(url, "ingest", f"HTTP {response.status_code} {response.reason_phrase}")
             declared = response.headers.get("content-length")
@@ -125,15 +136,24 @@ def fetch_url(url: str, client: httpx.Client, settings: Settings, *, outlet: str
             return Skip(url, "ingest", "empty response")
         kind = _kind(response.headers.get("content-type", ""), body)
         fields = {"content_type": kind}
+        for name, header in (("etag", "etag"), ("last_modified", "last-modified")):
+            if response.headers.get(header):
+                fields[name] = response.headers[header]
         if current != url:
             fields["requested_url"] = url
         return RawInput(url, "url", body, fields=fields, url=current, outlet=outlet)
     return Skip(url, "ingest", f"more than {MAX_REDIRECTS} redirects")
 
 
-def feed_items(feed: RawInput, client: httpx.Client | None, settings: Settings) -> Iterator[RawInput | Skip]:
+def feed_items(
+    feed: RawInput, client: httpx.Client | None, settings: Settings, *, skip_item: Callable[[str], bool] | None = None,
+) -> Iterator[RawInput | Skip]:
     """The articles of an RSS/Atom feed: each item's link is fetched; an item without a link,
-    or whose link cannot be fetched, is used as is when its own content is long enough."""
+    or whose link cannot be fetched, is used as is when its own content is long enough.
+
+    An item's key (its id or guid, else its link, else ``FEED#N``) is in the RawInput's field
+    ``feed_item``. ``skip_item(key)`` True passes the item over unfetched (``watch`` uses it for
+    items it has seen); every other item yields exactly one RawInput or Skip, in feed order."""
     import feedparser
 
     parsed = feedparser.parse(feed.data)
@@ -159,6 +179,10 @@ def feed_items(feed: RawInput, client: httpx.Client | None, settings: Settings) 
             content = entry["content"][0].get("value", "")
         content = content or entry.get("summary", "")
         source = f"{feed.source}#{i}"
+        key = (entry.get("id") or link or source).strip()
+        if skip_item is not None and skip_item(key):
+            continue
+        fields["feed_item"] = key
         problem = None
         if link and client is not None:
             got = fetch_url(link, client, settings, outlet=feed.outlet)

@@ -26,10 +26,11 @@ from ..records import Analysis, Article, Debris, RawInput, Review, from_dict, to
 from ..settings import Settings
 from . import tables as t
 from ._browse import BrowseMixin
+from ._watch import WatchMixin
 
 __all__ = ["Store", "open_store", "SCHEMA_HEAD"]
 
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -93,7 +94,7 @@ def _sqlite_pragmas(dbapi_connection, _record, *, mmap_bytes: int = 0, cache_kib
     cur.close()
 
 
-class Store(BrowseMixin):
+class Store(BrowseMixin, WatchMixin):
     """A trucewatch store over an SQLAlchemy engine. Use :func:`open_store` to make one."""
 
     def __init__(self, engine: Engine):
