@@ -105,14 +105,14 @@ def fetch_url(
         except httpx.HTTPError as e:
             return Skip(url, "ingest", f"unreachable: {type(e).__name__}: {e}")
         try:
+            if response.status_code == 304:
+                return Skip(url, "ingest", NOT_MODIFIED)
             if response.is_redirect:
                 location = response.headers.get("location")
                 if not location:
                     return Skip(url, "ingest", f"HTTP {response.status_code} redirect without a Location header")
                 current = urljoin(current, location)
                 continue
-            if response.status_code == 304:
-                return Skip(url, "ingest", NOT_MODIFIED)
             if response.status_code >= 400:
                 return Skip(url, "ingest", f"HTTP {response.status_code} {response.reason_phrase}")
             declared = response.headers.get("content-length")

@@ -100,7 +100,7 @@ alert_delivery = Table(
     metadata,
     Column("alert_id", String(40), primary_key=True),
     Column("target", String(512), primary_key=True),
-    Column("status", String(16), nullable=False),  # pending | delivered
+    Column("status", String(16), nullable=False),  # pending | delivered | refused
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
     Column("delivered_at", String(32)),
@@ -228,11 +228,14 @@ class WatchMixin:
         with self.engine.connect() as conn:
             return [(r[0], json.loads(r[1]), int(r[2])) for r in conn.execute(q)]
 
-    def mark_delivery(self, alert_id: str, target: str, *, delivered: bool, error: str | None = None, at: str | None = None) -> None:
+    def mark_delivery(self, alert_id: str, target: str, *, delivered: bool, error: str | None = None, at: str | None = None,
+                      refused: bool = False) -> None:
+        """Record one delivery try: delivered, still pending, or ``refused`` (not tried again)."""
         d = alert_delivery.c
+        status = "delivered" if delivered else "refused" if refused else "pending"
         with self.engine.begin() as conn:
             conn.execute(update(alert_delivery).where(d.alert_id == alert_id, d.target == target).values(
-                status="delivered" if delivered else "pending", attempts=d.attempts + 1, last_error=error,
+                status=status, attempts=d.attempts + 1, last_error=error,
                 delivered_at=at if delivered else None))
 
     def deliveries(self, alert_id: str | None = None) -> list[dict[str, Any]]:
