@@ -105,6 +105,12 @@ class SourceOutcome:
     known: int = 0  # items passed over because they were seen before
     etag: str | None = None
     last_modified: str | None = None
+    keep: Callable[[str, RawInput], None] | None = field(default=None, repr=False)  # called at once per new input
+
+    def add(self, key: str, raw: RawInput) -> None:
+        if self.keep is not None:
+            self.keep(key, raw)
+        self.inputs.append((key, raw))
 
 
 def _validators(raw: RawInput) -> tuple[str | None, str | None]:
@@ -154,10 +160,12 @@ def poll_source(
     state: Mapping[str, Any] | None,
     seen: Mapping[str, Mapping[str, Any]],
     now: datetime,
+    keep: Callable[[str, RawInput], None] | None = None,
 ) -> SourceOutcome:
     """Poll ``source`` once. ``state``: its stored ``watch_source`` row; ``seen``: item key hash ->
     stored ``watch_item`` row (items whose row says added, duplicate, skipped or gave-up are not
-    fetched again; failed ones are). Never raises for a bad source: the outcome says why."""
+    fetched again; failed ones are). ``keep(key, raw)`` is called as soon as a new item is fetched
+    (``watch`` stores it there and then). Never raises for a bad source: the outcome says why."""
     wait_until = (state or {}).get("next_attempt_at")
     if wait_until and wait_until > now.isoformat(timespec="seconds"):
         return SourceOutcome(source, "waiting", f"backing off after {state['failures']} failure(s) until {wait_until}: {state.get('last_error')}")
@@ -170,7 +178,7 @@ def poll_source(
             return SourceOutcome(source, "unchanged", got.reason, etag=(state or {}).get("etag"),
                                  last_modified=(state or {}).get("last_modified"))
         return SourceOutcome(source, "failed", got.reason)
-    out = SourceOutcome(source, "fetched")
+    out = SourceOutcome(source, "fetched", keep=keep)
     out.etag, out.last_modified = _validators(got)
 
     def done_before(key: str) -> bool:
@@ -191,7 +199,7 @@ def _collect(got: RawInput, source: str, client, settings: Settings, out: Source
     if got.fields.get("content_type") == "feed":
         for item in feed_items(got, client, settings, skip_item=done_before):
             if isinstance(item, RawInput):
-                out.inputs.append((item.fields.get("feed_item") or item.source, item))
+                out.add(item.fields.get("feed_item") or item.source, item)
             elif item.source == got.source:  # the feed as a whole: unreadable or empty
                 out.status, out.reason = ("failed", item.reason) if "readable" in item.reason else ("fetched", item.reason)
             else:
@@ -205,14 +213,14 @@ def _collect(got: RawInput, source: str, client, settings: Settings, out: Source
         # A page: an item whose key changes with its content, so a changed page is read again.
         key = f"{source}#{got.sha256[:16]}"
         if not done_before(key):
-            out.inputs.append((key, got))
+            out.add(key, got)
         return
     for url in dict.fromkeys(urls):
         if done_before(url):
             continue
         item = fetch_url(url, client, settings)
         if isinstance(item, RawInput):
-            out.inputs.append((url, item))
+            out.add(url, item)
         else:
             out.item_failures.append((url, item))
 

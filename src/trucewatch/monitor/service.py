@@ -62,7 +62,14 @@ def poll_all(sources: Sequence[str], settings: Settings, store: Any, client, now
     for n, source in enumerate(dict.fromkeys(sources), 1):
         sid = source_id(source)
         state = states.get(sid)
-        outcome = poll_source(source, client, settings, state=state, seen=store.watch_items(sid), now=now)
+        seen = store.watch_items(sid)
+
+        def keep(key: str, raw: RawInput, sid=sid, seen=seen) -> None:
+            store.keep_watch_item(_item_row(sid, key, raw.url or raw.source, seen.get(item_hash(key)) or {}, stamp), raw)
+
+        outcome = poll_source(source, client, settings, state=state, seen=seen, now=now, keep=keep)
+        # What this round fetched, and what an interrupted round fetched but did not ingest.
+        outcome.inputs = store.fetched_watch_items(sid)
         row = dict(state or {"id": sid, "source": source, "etag": None, "last_modified": None, "failures": 0,
                              "next_attempt_at": None, "last_ok_at": None, "last_error": None})
         if outcome.status == "waiting":
@@ -97,16 +104,19 @@ def record_items(store: Any, settings: Settings, sid: str, results: Iterable[tup
     stamp = now.isoformat(timespec="seconds")
     rows = []
     for key, status, url, article_id, reason in results:
-        h = item_hash(key)
-        old = seen.get(h) or {}
-        attempts = int(old.get("attempts") or 0) + 1
-        if status == "failed" and attempts >= max(1, settings.watch_item_attempts):
+        row = _item_row(sid, key, url, seen.get(item_hash(key)) or {}, stamp)
+        if status == "failed" and row["attempts"] >= max(1, settings.watch_item_attempts):
             status = "gave-up"
-        rows.append({"source_id": sid, "key_hash": h, "item_key": key, "url": url, "status": status, "attempts": attempts,
-                     "article_id": article_id, "reason": reason, "first_seen_at": old.get("first_seen_at") or stamp,
-                     "last_tried_at": stamp})
+        rows.append({**row, "status": status, "article_id": article_id, "reason": reason, "fmt": None, "data": None,
+                     "fields_json": None})
     if rows:
         store.save_watch_items(rows)
+
+
+def _item_row(sid: str, key: str, url: str | None, old: Mapping[str, Any], stamp: str) -> dict[str, Any]:
+    attempts = int(old.get("attempts") or 0) + (0 if old.get("status") == "fetched" else 1)
+    return {"source_id": sid, "key_hash": item_hash(key), "item_key": key, "url": url, "attempts": attempts,
+            "first_seen_at": old.get("first_seen_at") or stamp, "last_tried_at": stamp}
 
 
 def item_failures(outcome: SourceOutcome) -> list[tuple[str, str, str | None, str | None, str | None]]:

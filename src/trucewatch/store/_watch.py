@@ -13,8 +13,11 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Column, Integer, String, Table, Text, delete, func, insert, select, update
+import zlib
 
+from sqlalchemy import Column, Integer, LargeBinary, String, Table, Text, delete, func, insert, select, update
+
+from ..records import RawInput
 from .tables import metadata
 
 __all__ = ["WatchMixin", "alert", "alert_delivery", "watch_change", "watch_item", "watch_round", "watch_seen", "watch_source"]
@@ -42,12 +45,16 @@ watch_item = Table(
     Column("key_hash", String(16), primary_key=True),
     Column("item_key", Text, nullable=False),
     Column("url", Text),
-    Column("status", String(16), nullable=False),  # added | duplicate | failed | gave-up
+    Column("status", String(16), nullable=False),  # fetched | added | duplicate | skipped | failed | gave-up
     Column("attempts", Integer, nullable=False, default=0),
     Column("article_id", String(32)),
     Column("reason", Text),
     Column("first_seen_at", String(32), nullable=False),
     Column("last_tried_at", String(32), nullable=False),
+    # A fetched item's raw input until it is ingested (zlib), so a crash in between never fetches it again.
+    Column("fmt", String(16)),
+    Column("data", LargeBinary),
+    Column("fields_json", Text),
 )
 
 #: One row per finished round, with its summary as JSON.
@@ -138,6 +145,24 @@ class WatchMixin:
         with self.engine.connect() as conn:
             rows = conn.execute(select(watch_item).where(c.source_id == source_id))
             return {r._mapping["key_hash"]: dict(r._mapping) for r in rows}
+
+    def keep_watch_item(self, row: Mapping[str, Any], raw: RawInput) -> None:
+        """Store a just-fetched item (status ``fetched``) with its raw input, before it is ingested."""
+        self.save_watch_items([{**row, "status": "fetched", "fmt": raw.fmt, "data": zlib.compress(raw.data, 6),
+                                "fields_json": _dumps({"fields": dict(raw.fields), "url": raw.url, "source": raw.source,
+                                                       "outlet": raw.outlet})}])
+
+    def fetched_watch_items(self, source_id: str) -> list[tuple[str, RawInput]]:
+        """(item key, raw input) of the items of a source fetched but not yet ingested."""
+        c = watch_item.c
+        q = select(c.item_key, c.fmt, c.data, c.fields_json).where(c.source_id == source_id, c.status == "fetched")
+        with self.engine.connect() as conn:
+            rows = conn.execute(q.order_by(c.first_seen_at, c.key_hash)).all()
+        out = []
+        for key, fmt, data, meta in rows:
+            m = json.loads(meta)
+            out.append((key, RawInput(m["source"], fmt, zlib.decompress(data), fields=m["fields"], url=m["url"], outlet=m["outlet"])))
+        return out
 
     def save_watch_items(self, rows: Iterable[Mapping[str, Any]]) -> None:
         """Insert or update item rows (one transaction)."""

@@ -45,6 +45,9 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text),
         sa.Column("first_seen_at", sa.String(32), nullable=False),
         sa.Column("last_tried_at", sa.String(32), nullable=False),
+        sa.Column("fmt", sa.String(16)),
+        sa.Column("data", sa.LargeBinary),
+        sa.Column("fields_json", sa.Text),
     )
     op.create_table(
         "watch_round",
