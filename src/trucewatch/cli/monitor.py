@@ -132,3 +132,44 @@ def _iso_prefix(value: str) -> bool:
     import re
 
     return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ][\d:.+Z-]*)?", value.strip()))
+
+
+@cli.command("report")
+@click.option("--period", type=click.Choice(["day", "week"]), default="day", show_default=True,
+              help="A day, or the ISO week (Monday to Sunday) holding --date.")
+@click.option("--date", "day", required=True, metavar="YYYY-MM-DD", help="The day, or a day of the week, to report on.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default=None,
+              help="md (default), html (one file with a map) or json.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (its suffix picks the format when --format is not given).")
+@pass_ctx
+@handle_errors
+def situation_report(ctx: Context, period: str, day: str, fmt: str | None, output: Path | None) -> None:
+    """Write the situation report of a day or a week, against the period before.
+
+    Incidents and alleged violations per area and per party with the change
+    from the previous period, new disputes, casualty figures by side with their
+    claimants, grades, and an annex of every event of the period with its
+    verification state; every row cites annex events, every event its sources.
+
+    \b
+    Example:
+        trucewatch report --period day --date 2026-03-26
+        trucewatch report --period week --date 2026-03-26 --format html -o week-13.html
+    """
+    from ..fuse import build_export
+    from ..report.situation import build_situation, render_situation
+    from .report import _SUFFIX_FORMAT, _write
+
+    if fmt is None:
+        fmt = _SUFFIX_FORMAT.get(output.suffix.lower(), "md") if output else "md"
+    if ctx.store.count("article") == 0:
+        raise ConfigError("The store has no articles yet; add some with `trucewatch add PATH` and run `trucewatch analyze`.")
+    doc = build_export(ctx.store)
+    rep = build_situation(doc, period, day)
+    text = render_situation(rep, fmt, doc)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    _write(output, text)
+    ctx.err.print(f"Wrote {output} ({rep['counts']['incidents']} incidents, {len(rep['sources'])} sources)")
