@@ -200,3 +200,25 @@ def test_a_watch_killed_with_sigkill_goes_on_where_it_stopped(tmp_path):
             assert store.count("article") == 6
     finally:
         server.stop()
+
+
+def test_serve_publishes_the_alerts_as_atom_and_what_changed_per_round(watched):
+    import feedparser
+
+    from trucewatch.web.server import get_path
+
+    settings, store = watched["settings"], watched["store"]
+    status, ctype, body = get_path(settings, "/alerts.atom", store)
+    assert status == 200 and ctype.startswith("application/atom+xml")
+    feed = feedparser.parse(body)
+    assert not feed.bozo, feed.get("bozo_exception")
+    alerts = store.alerts()
+    assert [e.id for e in feed.entries] == [f"urn:trucewatch:alert:{a['id']}" for a in reversed(alerts)]
+    assert all(e.title and e.link for e in feed.entries)
+    status, _ctype, page = get_path(settings, "/changes", store)
+    html = page.decode()
+    assert status == 200 and 'id="round-3"' in html and 'id="round-1"' in html
+    assert "failed</strong>" in html and "HTTP 500" in html  # round 1's failing source
+    for change in store.watch_changes(3):
+        assert f'id="{change["id"]}"' in html
+    assert html.count('<span class="tag">alert</span>') == len(alerts)

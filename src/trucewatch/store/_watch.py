@@ -234,6 +234,15 @@ class WatchMixin:
             for i in range(0, len(rows), 500):
                 conn.execute(insert(watch_seen), rows[i:i + 500])
 
+    def watch_changes(self, rounds: int = 10) -> list[dict[str, Any]]:
+        """The changes of the latest ``rounds`` rounds, newest round first, as recorded."""
+        c = watch_change.c
+        with self.engine.connect() as conn:
+            last = conn.execute(select(func.max(c.round))).scalar() or 0
+            rows = conn.execute(select(c.data_json, c.round, c.at).where(c.round > last - rounds)
+                                .order_by(c.round.desc(), c.kind, c.id)).all()
+        return [{**json.loads(r[0]), "round": r[1], "at": r[2]} for r in rows]
+
     # ------------------------------------------------------------------ alerts and deliveries
 
     def alerts(self, since: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:

@@ -83,6 +83,15 @@ def upgrade() -> None:
         sa.Column("data_json", sa.Text, nullable=False),
     )
     op.create_index("ix_alert_at", "alert", ["at"])
+    # The web app caches answers until data_version changes (migration 0003/0005): a new alert must
+    # change it too, or the alerts feed and the "what changed" page would be served stale.
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        op.execute("CREATE TRIGGER alert_version_insert AFTER INSERT ON alert "
+                   "BEGIN UPDATE data_version SET n = n + 1 WHERE id = 1; END")
+    elif bind.dialect.name == "postgresql":  # trucewatch_bump_version() comes from 0004
+        op.execute("CREATE TRIGGER alert_version AFTER INSERT ON alert "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION trucewatch_bump_version()")
     op.create_table(
         "alert_delivery",
         sa.Column("alert_id", sa.String(40), primary_key=True),
@@ -95,5 +104,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS alert_version_insert")
+    elif bind.dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS alert_version ON alert")
     for name in ("alert_delivery", "alert", "watch_change", "watch_seen", "watch_round", "watch_item", "watch_source"):
         op.drop_table(name)
