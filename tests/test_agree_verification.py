@@ -92,3 +92,17 @@ def test_the_workflow_runs_through_the_token_protected_api(server):  # noqa: F81
     v = client.get("/api/violations").json()["items"]
     mine = next(x for x in v if x["id"] == vid)
     assert (mine["verification"], mine["attributed_to"]) == ("verified", agree.UNATTRIBUTED)
+
+
+def test_the_workflow_runs_from_the_ledger_page_form(server):  # noqa: F811 - the imported fixture
+    client, token, store = server
+    vid = next(v["id"] for v in store.fused("violation"))
+    form = {"violation_id": vid, "reason": "field visit", "reviewer": "desk-2", "token": token}
+    for action, value in (("investigate", ""), ("verify", "Peru")):
+        r = client.post("/ledger/review", data={**form, "action": action, "value": value}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+    page = client.get("/ledger").text
+    assert "verified (attributed to Peru)" in page
+    r = client.post("/ledger/review", data={**form, "action": "discount"}, follow_redirects=False)
+    assert r.status_code == 422 and "reopen it first" in r.text  # already verified
+    assert [x.action for x in store.reviews(vid)] == ["investigate", "verify"]
