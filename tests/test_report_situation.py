@@ -138,3 +138,18 @@ def test_the_html_report_renders_in_chromium_with_its_map_and_annex(sample, tmp_
     width, height, rows = decode_png(shot.read_bytes())
     colours = {rows[y][x: x + 3] for y in range(0, height, 9) for x in range(0, 3 * width, 3 * 9)}
     assert width == 1200 and len(colours) > 20, "the report screenshot is (nearly) blank"
+
+
+def test_the_web_app_serves_one_report_page_per_period_with_previous_and_next(sample):
+    from trucewatch.web.server import get_path
+
+    settings, store = sample
+    status, _ctype, body = get_path(settings, f"/reports/day/{DAY}", store)
+    html = body.decode()
+    assert status == 200 and f"Situation report, day of {DAY}" in html
+    assert "href='/reports/day/2026-03-25' rel='previous'" in html and "href='/reports/day/2026-03-27' rel='next'" in html
+    assert "<style>" not in html and "href='/reports/situation.css'" in html  # the CSP allows no inline style
+    status, ctype, css = get_path(settings, "/reports/situation.css", store)
+    assert status == 200 and ctype.startswith("text/css") and b"svg .country" in css
+    assert get_path(settings, "/reports/month/2026-03-26", store)[0] == 400
+    assert get_path(settings, "/reports/day/26-03-2026", store)[0] == 400

@@ -25,7 +25,7 @@ from .records import Skip
 from .settings import Settings
 from .store import Store
 
-__all__ = ["IngestReport", "agree", "analyze", "fuse", "ingest", "ingest_inputs", "watch_round"]
+__all__ = ["IngestReport", "agree", "analyze", "fuse", "ingest", "ingest_inputs", "situation_report", "watch_round"]
 
 
 def ingest(
@@ -368,3 +368,23 @@ def watch_round(
         sent = monitor.deliver_pending(store, settings, hooks, now=report.finished_at, sleep=sleep or time.sleep)
     report.delivered, report.delivery_errors = sent.delivered, sent.errors
     return report
+
+
+def situation_report(store: Store, period: str, day: str, fmt: str = "md", *, links=(), stylesheet: str | None = None):
+    """The situation report of the day or week holding ``day`` (report/situation.py): ``(report dict,
+    rendered text)`` in ``fmt`` (md, html or json); ``links``: ``(label, href)`` pairs the HTML shows
+    at its top (the web app's previous / next period); ``stylesheet``: a URL the HTML links instead
+    of its inline style (:func:`situation_stylesheet` is its text). Raises ConfigError for a bad period or date."""
+    from .fuse import build_export
+    from .report.situation import build_situation, render_situation
+
+    doc = build_export(store)
+    rep = build_situation(doc, period, day)
+    return rep, render_situation(rep, fmt, doc, links=links, stylesheet=stylesheet)
+
+
+def situation_stylesheet() -> str:
+    """The CSS of the HTML situation report."""
+    from .report.situation import situation_css
+
+    return situation_css()

@@ -157,17 +157,13 @@ def situation_report(ctx: Context, period: str, day: str, fmt: str | None, outpu
         trucewatch report --period day --date 2026-03-26
         trucewatch report --period week --date 2026-03-26 --format html -o week-13.html
     """
-    from ..fuse import build_export
-    from ..report.situation import build_situation, render_situation
     from .report import _SUFFIX_FORMAT, _write
 
     if fmt is None:
         fmt = _SUFFIX_FORMAT.get(output.suffix.lower(), "md") if output else "md"
     if ctx.store.count("article") == 0:
         raise ConfigError("The store has no articles yet; add some with `trucewatch add PATH` and run `trucewatch analyze`.")
-    doc = build_export(ctx.store)
-    rep = build_situation(doc, period, day)
-    text = render_situation(rep, fmt, doc)
+    rep, text = pipeline.situation_report(ctx.store, period, day, fmt)
     if output is None:
         click.echo(text, nl=False)
         return

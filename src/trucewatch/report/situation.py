@@ -20,7 +20,7 @@ from ..errors import ConfigError
 from ._facts import casualty_total, place_label, primary_place
 from ._style import esc
 
-__all__ = ["PERIODS", "build_situation", "period_bounds", "render_situation"]
+__all__ = ["PERIODS", "build_situation", "period_bounds", "render_situation", "situation_css"]
 
 PERIODS = ("day", "week")
 
@@ -273,9 +273,17 @@ def _map_css() -> str:
     return "\n".join(line.strip() for line in text.splitlines() if line.strip().startswith("svg "))
 
 
-def _html(rep: dict[str, Any], map_svg: str) -> str:
+def situation_css() -> str:
+    """The style of the HTML report (inline in a file; served as a stylesheet by the web app)."""
+    return f"{_CSS}\n{_map_css()}\n"
+
+
+def _html(rep: dict[str, Any], map_svg: str, links=(), stylesheet: str | None = None) -> str:
+    nav = " · ".join(f"<a href='{esc(href)}' rel='{esc(label.split()[0].lower())}'>{esc(label)}</a>" for label, href in links)
+    style = f"<link rel='stylesheet' href='{esc(stylesheet)}'>" if stylesheet else f"<style>{situation_css()}</style>"
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{esc(rep['title'])}</title>"
-             f"<style>{_CSS}\n{_map_css()}</style></head><body><h1>{esc(rep['title'])}</h1><p class='headline'>{esc(_headline(rep))}</p>"]
+             f"{style}</head><body>" + (f"<nav class='periods'>{nav}</nav>" if nav else "")
+             + f"<h1>{esc(rep['title'])}</h1><p class='headline'>{esc(_headline(rep))}</p>"]
     if map_svg:
         parts.append(f"<section id='map-section'><h2>Map</h2>{map_svg}</section>")
     for title, head, rows in _tables(rep):
@@ -297,15 +305,18 @@ def _html(rep: dict[str, Any], map_svg: str) -> str:
     return "".join(parts)
 
 
-def render_situation(rep: dict[str, Any], fmt: str = "md", doc: dict[str, Any] | None = None) -> str:
-    """``rep`` as Markdown, HTML (one file, with a map of the period's located incidents) or JSON."""
+def render_situation(rep: dict[str, Any], fmt: str = "md", doc: dict[str, Any] | None = None, *, links=(),
+                     stylesheet: str | None = None) -> str:
+    """``rep`` as Markdown, HTML (one file, with a map of the period's located incidents; ``links``:
+    ``(label, href)`` pairs shown above the title; ``stylesheet``: a URL to link instead of the
+    inline style) or JSON."""
     if fmt == "json":
         return json.dumps(rep, ensure_ascii=False, indent=2) + "\n"
     if fmt == "md":
         return _md(rep)
     if fmt != "html":
         raise ConfigError(f"--format must be md, html or json, not {fmt!r}.")
-    return _html(rep, _map(rep, doc or {}))
+    return _html(rep, _map(rep, doc or {}), links, stylesheet)
 
 
 def _map(rep: dict[str, Any], doc: dict[str, Any]) -> str:

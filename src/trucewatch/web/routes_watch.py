@@ -1,18 +1,20 @@
-"""What ``trucewatch watch`` found: the Atom feed of alerts and the "what changed" page."""
+"""What ``trucewatch watch`` found: the Atom feed of alerts, the "what changed" page, and the situation reports."""
 
 from __future__ import annotations
 
 from typing import Annotated
 from xml.sax.saxutils import escape
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from .. import pipeline
+from ..errors import ConfigError
 from .deps import StoreDep
 from .pages import render
 
 router = APIRouter(include_in_schema=False)
-NAV = [("Changes", "/changes", 58)]
+NAV = [("Changes", "/changes", 58), ("Reports", "/reports", 57)]
 
 
 def _entry(base: str, a: dict) -> str:
@@ -51,3 +53,38 @@ def changes_page(request: Request, store: StoreDep, rounds: Annotated[int, Query
     return render(request, "changes.html", {
         "rounds": store.watch_rounds(limit=rounds), "changes": store.watch_changes(rounds), "alerted": alerted,
     })
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_index(store: StoreDep):
+    """The daily situation report of the latest day with an incident."""
+    days = sorted(i["date_start"] for i in store.fused("incident") if i.get("date_start"))
+    if not days:
+        return HTMLResponse("<p>No dated incidents yet, so no situation report.</p>")
+    return RedirectResponse(f"/reports/day/{days[-1]}", status_code=307)
+
+
+@router.get("/reports/situation.css")
+def situation_style():
+    """The situation report's stylesheet (the web app's CSP allows no inline style)."""
+    return Response(pipeline.situation_stylesheet(), media_type="text/css; charset=utf-8")
+
+
+@router.get("/reports/{period}/{day}", response_class=HTMLResponse)
+def situation_page(store: StoreDep, period: str, day: str):
+    """The situation report of a day or week, with links to the previous and the next period."""
+    from datetime import date, timedelta
+
+    try:
+        start = date.fromisoformat(day)
+    except ValueError:
+        raise HTTPException(400, f"The date must be an ISO date such as 2026-03-26, not {day!r}.") from None
+    step = timedelta(days=7 if period == "week" else 1)
+    links = (("previous " + period, f"/reports/{period}/{(start - step).isoformat()}"),
+             ("next " + period, f"/reports/{period}/{(start + step).isoformat()}"),
+             ("day" if period == "week" else "week", f"/reports/{'day' if period == 'week' else 'week'}/{day}"))
+    try:
+        _rep, html = pipeline.situation_report(store, period, day, "html", links=links, stylesheet="/reports/situation.css")
+    except ConfigError as e:
+        raise HTTPException(400, str(e)) from None
+    return HTMLResponse(html)
