@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import monitor, pipeline
-from ..errors import ConfigError, TrucewatchError
+from ..errors import ConfigError, StoreError, TrucewatchError
 from ._common import Context, cli, handle_errors, pass_ctx
 
 
@@ -56,14 +56,20 @@ def watch(ctx: Context, sources: tuple[str, ...], every: str | None, once: bool,
     limit = 1 if once else rounds
     resources: dict = {}
     done = 0
+    report = None
     while True:
-        report = _one_round(ctx, list(sources), alerts_file, webhooks, resources)
+        try:
+            report = _one_round(ctx, list(sources), alerts_file, webhooks, resources)
+        except Exception as e:  # a watch that runs for days goes on after a round that failed; --once reports it
+            if limit == 1 or isinstance(e, TrucewatchError) and not isinstance(e, StoreError):
+                raise
+            click.echo(f"round failed ({type(e).__name__}: {e}); trying again at the next round.", err=True)
         done += 1
         if limit is not None and done >= limit:
             break
         click.echo(f"next round in {pause:g} s (Ctrl-C stops).", err=True)
         time.sleep(pause)
-    polled = [s for s in report.sources if s["status"] != "waiting"]
+    polled = [s for s in report.sources if s["status"] != "waiting"] if report else []
     if once and polled and all(s["status"] == "failed" for s in polled):
         raise TrucewatchError(f"Every source failed in round {report.round}; see the reasons above.")
 

@@ -208,10 +208,18 @@ class WatchMixin:
         delivery per target, and the new snapshot. A change or alert already recorded (same id) is
         kept as it was."""
         targets = list(targets)
+        changes, alerts = list(changes), list(alerts)
+
+        def existing(conn, table, ids: list[str]) -> set[str]:
+            found: set[str] = set()
+            for i in range(0, len(ids), 500):
+                found.update(conn.execute(select(table.c.id).where(table.c.id.in_(ids[i:i + 500]))).scalars())
+            return found
+
         with self.engine.begin() as conn:
             conn.execute(insert(watch_round).values(seq=seq, started_at=started_at, finished_at=finished_at,
                                                     summary_json=_dumps(summary)))
-            known = set(conn.execute(select(watch_change.c.id)).scalars())
+            known = existing(conn, watch_change, [c["id"] for c in changes])
             for ch in changes:
                 if ch["id"] in known:
                     continue
@@ -219,7 +227,7 @@ class WatchMixin:
                 conn.execute(insert(watch_change).values(
                     id=ch["id"], round=seq, at=finished_at, kind=ch["kind"], record_kind=ch["record_kind"],
                     record_id=ch["record_id"], data_json=_dumps(ch)))
-            have = set(conn.execute(select(alert.c.id)).scalars())
+            have = existing(conn, alert, [a["id"] for a in alerts])
             for al in alerts:
                 if al["id"] in have:
                     continue
