@@ -74,3 +74,27 @@ def test_source_state_is_saved_and_updated(store):
     store.save_watch_source(row)
     store.save_watch_source({**row, "failures": 2, "last_error": "HTTP 503"})
     assert store.watch_sources()["s1"]["failures"] == 2 and store.watch_sources()["s1"]["etag"] == '"v1"'
+
+
+def _inc(kind: str, killed: float = 0) -> dict:
+    return {"id": "in_a", "type": kind, "date_start": "2026-03-26", "corroboration": "single source",
+            "mentions": [{"event_id": "ev1", "article_id": "a1"}], "places": [], "actor_ids": [], "article_ids": ["a1"],
+            "casualties": [], "totals": [{"category": "killed", "best": killed}] if killed else []}
+
+
+def test_an_incident_that_qualifies_only_later_is_alerted_then_and_once(store):
+    from trucewatch.monitor import parse_alert_config
+    from trucewatch.monitor.service import detect
+
+    config = parse_alert_config({"rules": [{"name": "deadly-shelling", "changes": ["new_incident"],
+                                            "event_type": ["shelling"], "min_killed": 2}]})
+    alerted = []
+    for n, (kind, killed) in enumerate((("talks", 0), ("shelling", 1), ("shelling", 3), ("shelling", 4)), 1):
+        store.replace_fused("incident", [_inc(kind, killed)])
+        changes, alerts, snap = detect(store, config, n)
+        store.commit_watch_round(n, f"2026-03-30T0{n}:00:00+00:00", f"2026-03-30T0{n}:00:01+00:00", {}, changes, alerts, [], snap)
+        alerted.append([a["summary"] for a in alerts])
+    assert alerted[:2] == [[], []]  # talks, then shelling with one dead: not yet
+    assert alerted[2] == ["Incident now matches the alert rules: shelling on 2026-03-26."]
+    assert alerted[3] == []  # already alerted
+    assert len(store.alerts()) == 1

@@ -8,7 +8,10 @@ dispute's is its kind plus its incident's lineage (or its own id when it is abou
 
 Changes (:data:`KINDS`): ``new_incident``, ``new_violation``, ``new_dispute``, ``grade_changed``,
 ``new_casualty_figure`` and ``new_claimant``. Each has a deterministic id, so a round computed
-again after a crash finds the same changes and the store records them once.
+again after a crash finds the same changes and the store records them once. A digest's
+``alerted`` flag says that its lineage's ``new_incident`` change became an alert (see
+:func:`trucewatch.monitor.service.detect`: an incident that qualifies for a rule only later, when
+its type or figures change, is alerted then, once).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 
 from ..records import stable_id
 
-__all__ = ["KINDS", "Snapshot", "diff", "grade_of", "incident_digest"]
+__all__ = ["KINDS", "Snapshot", "diff", "grade_of", "incident_digest", "new_incident_change"]
 
 KINDS = ("new_incident", "new_violation", "new_dispute", "grade_changed", "new_casualty_figure", "new_claimant")
 
@@ -77,6 +80,11 @@ def _incident_lineages(incidents: list[Mapping[str, Any]], old: Snapshot) -> dic
     return out
 
 
+def new_incident_change(inc: Mapping[str, Any], lineage: str, **extra: Any) -> dict[str, Any]:
+    """The ``new_incident`` change of an incident's lineage (the same id whenever it is made)."""
+    return _change("new_incident", "incident", inc, lineage, **extra)
+
+
 def _change(kind: str, record_kind: str, record: Mapping[str, Any], lineage: str, detail: str = "", **extra: Any) -> dict[str, Any]:
     return {
         "id": stable_id("change", kind, lineage, detail, prefix="chg-"),
@@ -110,9 +118,11 @@ def diff(
         new[("incident", lin)] = (inc["id"], dig)
         before = old.get(("incident", lin))
         if before is None:
-            changes.append(_change("new_incident", "incident", inc, lin))
+            changes.append(new_incident_change(inc, lin))
             continue
         prev = before[1]
+        if prev.get("alerted"):
+            dig["alerted"] = True  # its new_incident alert was raised in an earlier round
         if prev.get("grade") != dig["grade"]:
             changes.append(_change("grade_changed", "incident", inc, lin, f"{round_no}|{prev.get('grade')}>{dig['grade']}",
                                    old_grade=prev.get("grade"), new_grade=dig["grade"]))

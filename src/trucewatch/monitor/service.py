@@ -13,7 +13,7 @@ from typing import Any
 
 from ..records import RawInput, Skip
 from ..settings import Settings
-from .changes import diff
+from .changes import diff, new_incident_change
 from .poll import SourceOutcome, backoff_seconds, item_hash, later, poll_source, source_id
 from .rules import AlertConfig, facts_for, matching_rules
 
@@ -133,7 +133,7 @@ def _summary(change: Mapping[str, Any], inc: Mapping[str, Any] | None, rec: Mapp
     what = f"{inc.get('type') or '?'} on {inc.get('date_start') or '?'}" + (f" at {where}" if where else "")
     k = change["kind"]
     if k == "new_incident":
-        return f"New incident: {what}."
+        return f"{'Incident now matches the alert rules' if change.get('late') else 'New incident'}: {what}."
     if k == "new_violation":
         return f"New alleged violation: {', '.join(rec.get('accused') or ['?'])} accused; {what}."
     if k == "new_dispute":
@@ -149,7 +149,9 @@ def _summary(change: Mapping[str, Any], inc: Mapping[str, Any] | None, rec: Mapp
 def detect(store: Any, config: AlertConfig, round_no: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict]:
     """Compare the stored fusion with the last snapshot: ``(changes, alerts, new snapshot)``.
 
-    Each alert is its change plus a summary, the matched rules, its record's facts and sources."""
+    Each alert is its change plus a summary, the matched rules, its record's facts and sources. An
+    incident is alerted as new once: when first seen if it matches a rule then, else in the first
+    round in which it does (its type, place or casualty figures changed), with the same alert id."""
     incidents = store.fused("incident")
     violations = store.fused("violation")
     disputes = store.fused("dispute")
@@ -159,9 +161,13 @@ def detect(store: Any, config: AlertConfig, round_no: int) -> tuple[list[dict[st
     for v in violations:
         vio_of.setdefault(v.get("incident_id"), []).append(v)
     records = {"incident": by_inc, "violation": {v["id"]: v for v in violations}, "dispute": {d["id"]: d for d in disputes}}
-    names = _actor_names(store) if changes else {}
+    fresh = {c["lineage"] for c in changes if c["kind"] == "new_incident"}
+    # Incidents seen before whose new_incident change never became an alert: they may qualify now.
+    late = [new_incident_change(by_inc[rid], lin, late=True) for (kind, lin), (rid, dig) in sorted(snapshot.items())
+            if kind == "incident" and not dig.get("alerted") and lin not in fresh]
+    names = _actor_names(store) if changes or late else {}
     alerts = []
-    for ch in changes:
+    for ch in [*changes, *late]:
         rec = records[ch["record_kind"]][ch["record_id"]]
         inc = by_inc.get(rec["id"] if ch["record_kind"] == "incident" else rec.get("incident_id"))
         vs = vio_of.get(inc["id"], []) if inc else []
@@ -170,12 +176,15 @@ def detect(store: Any, config: AlertConfig, round_no: int) -> tuple[list[dict[st
         facts = facts_for(ch, inc, vs, rec if ch["record_kind"] == "dispute" else None, names)
         ch["summary"] = _summary(ch, inc, rec)
         rules = matching_rules(config, facts)
-        if rules:
-            alerts.append({**ch, "rules": rules, "incident_id": inc["id"] if inc else None,
-                           "date": (inc or {}).get("date_start") or rec.get("date"), "type": (inc or {}).get("type"),
-                           "places": sorted({p.get("resolved_name") or p.get("name") for p in (inc or {}).get("places") or ()}),
-                           "parties": facts["parties"], "casualties": facts["casualties"],
-                           "article_ids": list(rec.get("article_ids") or (inc or {}).get("article_ids") or ())})
+        if not rules:
+            continue
+        if ch["kind"] == "new_incident":
+            snapshot[("incident", ch["lineage"])][1]["alerted"] = True
+        alerts.append({**ch, "rules": rules, "incident_id": inc["id"] if inc else None,
+                       "date": (inc or {}).get("date_start") or rec.get("date"), "type": (inc or {}).get("type"),
+                       "places": sorted({p.get("resolved_name") or p.get("name") for p in (inc or {}).get("places") or ()}),
+                       "parties": facts["parties"], "casualties": facts["casualties"],
+                       "article_ids": list(rec.get("article_ids") or (inc or {}).get("article_ids") or ())})
     return changes, alerts, snapshot
 
 
