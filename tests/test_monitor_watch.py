@@ -52,7 +52,8 @@ def watched(tmp_path_factory):
     server = WatchServer()
     server.items = ARTICLES[:6]
     listing = tmp / "urls.txt"
-    listing.write_text("# two more pages\n" + "".join(f"{server.base}/a/{n}\n" for n in ARTICLES[9:11]), encoding="utf-8")
+    # Two more pages; the second answers 503 until round C.
+    listing.write_text(f"# two more pages\n{server.base}/a/{ARTICLES[9]}\n{server.base}/flaky/{ARTICLES[10]}\n", encoding="utf-8")
     settings = Settings.from_env(env={}, db=str(tmp / "w.db"), allow_private=True, watch_host_delay=0.0,
                                  alerts_file=str(_rules(tmp / "alerts.yaml", f"{server.base}/hook")))
     store = open_store(settings)
@@ -66,11 +67,12 @@ def watched(tmp_path_factory):
         out[name] = report
         out[name + "_hits"] = _article_hits(server)
         out[name + "_posts"] = len(server.posts)
+        out[name + "_flaky"] = server.hits[f"/flaky/{ARTICLES[10]}"]
 
     go("A", T0)
     go("B", T0 + timedelta(seconds=10))
     server.items = ARTICLES[:9]
-    server.broken = False
+    server.broken = server.flaky = False
     go("C", T0 + timedelta(hours=1))
     yield out
     store.close()
@@ -83,13 +85,14 @@ def _status(report, source_end: str) -> dict:
 
 def test_first_round_ingests_every_item_and_reports_the_failing_source(watched):
     a = watched["A"]
-    assert a.new == 8  # six feed items + two listed URLs
+    assert a.new == 7  # six feed items + one listed URL; the other answered 503
     assert _status(a, "/feed.rss")["status"] == "fetched"
-    assert _status(a, "urls.txt")["new_items"] == 2
+    assert _status(a, "urls.txt")["new_items"] == 1 and _status(a, "urls.txt")["failed_items"] == 1
+    assert [(item.rsplit("/", 1)[-1], reason) for item, reason in a.items_failed] == [(ARTICLES[10], "HTTP 503 Service Unavailable")]
     broken = _status(a, "/broken.rss")
     assert broken["status"] == "failed" and "HTTP 500" in broken["reason"]
     assert a.failed == 1 and a.fetched == 2
-    assert all(n == 1 for n in watched["A_hits"].values()) and len(watched["A_hits"]) == 8
+    assert all(n == 1 for n in watched["A_hits"].values()) and len(watched["A_hits"]) == 7
 
 
 def test_an_unchanged_round_fetches_nothing_and_waits_for_the_failing_source(watched):
@@ -98,13 +101,16 @@ def test_an_unchanged_round_fetches_nothing_and_waits_for_the_failing_source(wat
     assert _status(b, "/broken.rss")["status"] == "waiting" and "backing off" in _status(b, "/broken.rss")["reason"]
     assert watched["B_hits"] == watched["A_hits"]  # not one article fetched again
     assert b.changes == 0 and b.alerts == 0
+    assert (watched["A_flaky"], watched["B_flaky"]) == (1, 2)  # the failed item is tried again though its list is unchanged
 
 
 def test_a_later_round_sends_a_conditional_get_and_ingests_only_the_new_items(watched):
     c, server = watched["C"], watched["server"]
     feed_asks = [etag for path, etag in server.conditional if path == "/feed.rss"]
     assert feed_asks[0] is None and all(feed_asks[1:])  # every later round sent If-None-Match
-    assert c.new == 3 and _status(c, "/feed.rss")["new_items"] == 3 and _status(c, "/feed.rss")["known_items"] == 6
+    assert c.new == 4 and _status(c, "/feed.rss")["new_items"] == 3 and _status(c, "/feed.rss")["known_items"] == 6
+    assert _status(c, "urls.txt")["new_items"] == 1 and not c.items_failed  # the flaky page, fetched at its third try
+    assert watched["C_flaky"] == 3
     new_paths = set(watched["C_hits"]) - set(watched["A_hits"])
     assert new_paths == {f"/a/{n}" for n in ARTICLES[6:9]}
     assert all(n == 1 for n in watched["C_hits"].values())  # nothing fetched twice

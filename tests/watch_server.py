@@ -22,6 +22,7 @@ class WatchServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.items: list[str] = []  # article file names the feed lists, newest last
         self.broken = True  # /broken.rss answers 500 while True
+        self.flaky = True  # /flaky/NAME answers 503 while True, then serves the article NAME
         self.hits: Counter = Counter()  # path -> GET requests
         self.conditional: list[tuple[str, str | None]] = []  # (path, If-None-Match) per feed request
         self.posts: list[str] = []  # alert ids of every webhook POST
@@ -81,6 +82,11 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send(200, b'<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>',
                            "application/rss+xml")
+        elif self.path.startswith("/flaky/") and (CORPUS / self.path[7:]).is_file():
+            if s.flaky:
+                self._send(503, b"busy")
+            else:
+                self._send(200, (CORPUS / self.path[7:]).read_bytes(), "text/plain; charset=utf-8")
         elif self.path.startswith("/a/") and (CORPUS / self.path[3:]).is_file():
             name = self.path[3:]
             ctype = "text/html; charset=utf-8" if name.endswith(".html") else "text/plain; charset=utf-8"

@@ -175,8 +175,10 @@ def poll_source(
         return SourceOutcome(source, "failed", f"{type(e).__name__}: {e}")
     if isinstance(got, Skip):
         if got.reason == NOT_MODIFIED:
-            return SourceOutcome(source, "unchanged", got.reason, etag=(state or {}).get("etag"),
-                                 last_modified=(state or {}).get("last_modified"))
+            out = SourceOutcome(source, "unchanged", got.reason, etag=(state or {}).get("etag"),
+                                last_modified=(state or {}).get("last_modified"), keep=keep)
+            _retry_failed(out, seen, client, settings)
+            return out
         return SourceOutcome(source, "failed", got.reason)
     out = SourceOutcome(source, "fetched", keep=keep)
     out.etag, out.last_modified = _validators(got)
@@ -193,6 +195,17 @@ def poll_source(
     except Exception as e:  # a feed that breaks half-way: what was read is kept, the source is failed
         out.status, out.reason = "failed", f"{type(e).__name__} while reading items: {e}"
     return out
+
+
+def _retry_failed(out: SourceOutcome, seen: Mapping[str, Mapping[str, Any]], client, settings: Settings) -> None:
+    """Fetch again the items of an unchanged source whose fetch failed in an earlier round."""
+    for row in seen.values():
+        if row["status"] == "failed" and row.get("url") and is_url(row["url"]):
+            item = fetch_url(row["url"], client, settings)
+            if isinstance(item, RawInput):
+                out.add(row["item_key"], item)
+            else:
+                out.item_failures.append((row["item_key"], item))
 
 
 def _collect(got: RawInput, source: str, client, settings: Settings, out: SourceOutcome, done_before) -> None:
