@@ -111,6 +111,7 @@ def main() -> None:
             s = time.perf_counter() - t
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(f"{label:<34} {s:8.2f} s   {r.line()}   peak RSS {rss:.0f} MiB")
+            print(f"{'':<34} phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in r.seconds.items()))
             return s
 
         timed(f"first round ({args.feeds}x{args.items} items)")

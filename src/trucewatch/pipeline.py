@@ -333,8 +333,18 @@ def watch_round(
     own_client = client is None
     if client is None:
         client = monitor.polite_client(settings, monitor.HostPacer(settings.watch_host_delay))
+    clock = time.perf_counter
+    mark = clock()
+
+    def phase(name: str) -> None:
+        nonlocal mark
+        now_ = clock()
+        report.seconds[name] = round(report.seconds.get(name, 0.0) + now_ - mark, 3)
+        mark = now_
+
     try:
         polled = monitor.poll_all(sources, settings, store, client, now, report, progress)
+        phase("poll")
         if any(o.inputs for o, _sid in polled):
             store.set_state(WATCH_FUSE_PENDING, "1")
         for outcome, sid in polled:
@@ -345,15 +355,18 @@ def watch_round(
             report.items_failed += [(s.source, s.reason) for s in ingested.skipped]
             monitor.record_items(store, settings, sid, [*monitor.raw_results(outcome.inputs, results),
                                                         *monitor.item_failures(outcome)], now)
+        phase("ingest")
         if store.ids_needing_analysis(analyze_stage.pipeline_version(settings)):
             cache = resources if resources is not None else {}
             if "res" not in cache and settings.processes <= 1 and (settings.engine or "local") == "local":
                 cache["res"] = analyze_stage.load_resources(settings)
             report.analyzed = analyze(settings, store, res=cache.get("res")).analyzed
             store.set_state(WATCH_FUSE_PENDING, "1")
+        phase("analyze")
         if store.get_state(WATCH_FUSE_PENDING) == "1":
             fuse(settings, store)
             store.set_state(WATCH_FUSE_PENDING, "0")
+        phase("fuse")
         changes, alerts, snapshot = monitor.detect(store, config, round_no)
         report.changes, report.alerts = len(changes), len(alerts)
         targets = ([monitor.jsonl_target(alerts_file)] if alerts_file else []) + [
@@ -361,11 +374,13 @@ def watch_round(
         report.finished_at = monitor.utc_now().isoformat(timespec="seconds")
         store.commit_watch_round(round_no, report.started_at, report.finished_at, report.summary(), changes, alerts,
                                  targets, snapshot)
+        phase("detect")
     finally:
         if own_client:
             client.close()
     with make_client(settings) as hooks:
         sent = monitor.deliver_pending(store, settings, hooks, now=report.finished_at, sleep=sleep or time.sleep)
+    phase("deliver")
     report.delivered, report.delivery_errors = sent.delivered, sent.errors
     return report
 

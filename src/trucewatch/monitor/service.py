@@ -40,6 +40,7 @@ class RoundReport:
     alerts: int = 0
     delivered: int = 0
     delivery_errors: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase: poll, ingest, analyze, fuse, detect, deliver
 
     def summary(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
