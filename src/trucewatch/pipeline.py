@@ -6,6 +6,8 @@
     analyze()        -> AnalyzeReport     stored articles            -> stored analyses
     fuse()           -> Fusion            stored analyses            -> stored fused records
     run(sources)                          all of the above in order
+    watch_round(sources)  -> RoundReport  poll sources, ingest what is new, analyze, fuse,
+                                          record changes and alerts, deliver them (docs/monitoring.md)
 
 Each function takes the :class:`~trucewatch.settings.Settings` and an open
 :class:`~trucewatch.store.Store`; the CLI and the web app call these and
@@ -25,7 +27,7 @@ from .records import Skip
 from .settings import Settings
 from .store import Store
 
-__all__ = ["IngestReport", "agree", "analyze", "fuse", "ingest"]
+__all__ = ["IngestReport", "agree", "analyze", "fuse", "ingest", "ingest_inputs", "situation_report", "watch_round"]
 
 
 def ingest(
@@ -345,3 +347,138 @@ def fuse(settings: Settings, store: Store, *, progress: Callable[[str], None] | 
     store.set_state("fuse:last_stats", json.dumps(stats, default=str))
     agree(settings, store, fusion)
     return fusion
+
+
+def ingest_inputs(raws: Sequence, settings: Settings, store: Store) -> tuple[IngestReport, dict[str, tuple[str, str | None, str | None]]]:
+    """Clean and store raw inputs already read (``watch`` fetches them itself): the report, and per
+    input's sha256 what became of it: ``(added | duplicate | skipped, article id, reason)``."""
+    report = IngestReport()
+    today = today_utc()
+    batch = _Batch()
+    outcome: dict[str, tuple[str, str | None, str | None]] = {}
+
+    def one(raw, b, reference=None) -> None:
+        before = (len(report.added), len(report.duplicates), len(report.skipped))
+        _ingest_one(raw, settings, store, report, today, b, reference)
+        if len(report.added) > before[0]:
+            outcome[raw.sha256] = ("added", report.added[-1][1], None)
+        elif len(report.duplicates) > before[1]:
+            outcome[raw.sha256] = ("duplicate", report.duplicates[-1][1], None)
+        elif len(report.skipped) > before[2]:
+            outcome[raw.sha256] = ("skipped", None, report.skipped[-1].reason)
+
+    for raw in raws:
+        one(raw, batch)
+    reference = batch.reference()
+    for raw in batch.deferred:
+        one(raw, None, reference)
+    return report, outcome
+
+
+#: State key: "1" while articles that watch stored wait to be analyzed and fused (survives a crash).
+WATCH_FUSE_PENDING = "watch:fuse_pending"
+
+
+def watch_round(
+    sources: Sequence[str],
+    settings: Settings,
+    store: Store,
+    *,
+    alerts_file: str | None = None,
+    webhooks: Sequence[str] = (),
+    client=None,
+    resources: dict | None = None,
+    now=None,
+    progress: Callable[..., None] | None = None,
+    sleep: Callable[[float], None] | None = None,
+):
+    """One round of ``trucewatch watch``: poll ``sources`` (conditional GET, items not seen before,
+    back-off for failing ones), ingest what is new, analyze and fuse incrementally, record the
+    changes and alerts of the round (rules in ``settings.alerts_file``), then deliver pending alerts
+    to ``alerts_file`` (JSONL) and the webhooks. Returns a :class:`~trucewatch.monitor.RoundReport`.
+
+    ``resources``: a dict where the loaded spaCy resources are kept between rounds; ``now``: the
+    round's time (UTC); ``progress(done, total, source, status)`` after each source.
+    """
+    import time
+
+    from . import analyze as analyze_stage
+    from . import monitor
+
+    config = monitor.load_alert_config(settings.alerts_file)
+    now = now or monitor.utc_now()
+    round_no = store.next_watch_round()
+    report = monitor.RoundReport(round=round_no, started_at=now.isoformat(timespec="seconds"))
+    own_client = client is None
+    if client is None:
+        client = monitor.polite_client(settings, monitor.HostPacer(settings.watch_host_delay))
+    clock = time.perf_counter
+    mark = clock()
+
+    def phase(name: str) -> None:
+        nonlocal mark
+        now_ = clock()
+        report.seconds[name] = round(report.seconds.get(name, 0.0) + now_ - mark, 3)
+        mark = now_
+
+    try:
+        polled = monitor.poll_all(sources, settings, store, client, now, report, progress)
+        phase("poll")
+        if any(o.inputs for o, _sid in polled):
+            store.set_state(WATCH_FUSE_PENDING, "1")
+        for outcome, sid in polled:
+            ingested, results = ingest_inputs([raw for _key, raw in outcome.inputs], settings, store)
+            report.new += len(ingested.added)
+            report.duplicates += len(ingested.duplicates)
+            report.items_failed += [(k, s.reason) for k, s in outcome.item_failures]
+            report.items_failed += [(s.source, s.reason) for s in ingested.skipped]
+            monitor.record_items(store, settings, sid, [*monitor.raw_results(outcome.inputs, results),
+                                                        *monitor.item_failures(outcome)], now)
+        phase("ingest")
+        if store.ids_needing_analysis(analyze_stage.pipeline_version(settings)):
+            cache = resources if resources is not None else {}
+            if "res" not in cache and settings.processes <= 1 and (settings.engine or "local") == "local":
+                cache["res"] = analyze_stage.load_resources(settings)
+            report.analyzed = analyze(settings, store, res=cache.get("res")).analyzed
+            store.set_state(WATCH_FUSE_PENDING, "1")
+        phase("analyze")
+        if store.get_state(WATCH_FUSE_PENDING) == "1":
+            fuse(settings, store)
+            store.set_state(WATCH_FUSE_PENDING, "0")
+        phase("fuse")
+        changes, alerts, snapshot = monitor.detect(store, config, round_no)
+        report.changes, report.alerts = len(changes), len(alerts)
+        targets = ([monitor.jsonl_target(alerts_file)] if alerts_file else []) + [
+            monitor.webhook_target(u) for u in dict.fromkeys((*config.webhooks, *webhooks))]
+        report.finished_at = monitor.utc_now().isoformat(timespec="seconds")
+        store.commit_watch_round(round_no, report.started_at, report.finished_at, report.summary(), changes, alerts,
+                                 targets, snapshot)
+        phase("detect")
+    finally:
+        if own_client:
+            client.close()
+    with make_client(settings) as hooks:
+        sent = monitor.deliver_pending(store, settings, hooks, now=report.finished_at, sleep=sleep or time.sleep)
+    phase("deliver")
+    report.delivered, report.delivery_errors = sent.delivered, sent.errors
+    return report
+
+
+def situation_report(store: Store, period: str, day: str, fmt: str = "md", *, links=(), stylesheet: str | None = None):
+    """The situation report of the day or week holding ``day`` (report/situation.py): ``(report dict,
+    rendered text)`` in ``fmt`` (md, html or json); ``links``: ``(label, href)`` pairs the HTML shows
+    at its top (the web app's previous / next period); ``stylesheet``: a URL the HTML links instead
+    of its inline style (:func:`situation_stylesheet` is its text). Raises ConfigError for a bad period or date."""
+    from .fuse import build_export
+    from .report.situation import build_situation, render_situation
+
+    doc = build_export(store)
+    rep = build_situation(doc, period, day)
+    return rep, render_situation(rep, fmt, doc, links=links, stylesheet=stylesheet)
+
+
+def situation_stylesheet() -> str:
+    """The CSS of the HTML situation report."""
+    from .report.situation import situation_css
+
+    return situation_css()

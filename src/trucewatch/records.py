@@ -484,6 +484,10 @@ class Violation:
     place_names: tuple[str, ...] = ()  # place names of the incident (resolved names first)
     denied_by: tuple[str, ...] = ()  # accused parties that deny it
     decisions: tuple[Review, ...] = ()  # human review decisions, oldest first
+    # The verification workflow (agree/review.py): reported | under investigation | verified | discounted;
+    # a verified violation is attributed to a party or "could not be attributed".
+    verification: str = "reported"
+    attributed_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

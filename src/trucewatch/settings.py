@@ -45,6 +45,12 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "db_pool_size": (24, "Database connections kept open per process (the web server's threads share them)"),
     "sqlite_mmap_mb": (2048, "SQLite memory-mapped I/O per connection, in MiB (0: off); reads skip a copy per page"),
     "sqlite_cache_mb": (32, "SQLite page cache per connection, in MiB"),
+    "alerts_file": ("", "YAML file of alert rules and webhooks for watch (see docs/monitoring.md)"),
+    "watch_every": ("15m", "How often watch polls its sources (90s, 15m, 1h30m)"),
+    "watch_host_delay": (1.0, "Seconds watch waits between two requests to the same host"),
+    "watch_backoff": (300.0, "Seconds a failing watched source waits before its first retry (doubled after each further failure)"),
+    "watch_backoff_max": (21600.0, "Longest wait between retries of a failing watched source, in seconds"),
+    "watch_item_attempts": (3, "Rounds in which watch tries an item whose link cannot be fetched before giving up on it"),
 }
 
 
@@ -75,6 +81,12 @@ class Settings:
     db_pool_size: int = SETTINGS["db_pool_size"][0]
     sqlite_mmap_mb: int = SETTINGS["sqlite_mmap_mb"][0]
     sqlite_cache_mb: int = SETTINGS["sqlite_cache_mb"][0]
+    alerts_file: str = SETTINGS["alerts_file"][0]
+    watch_every: str = SETTINGS["watch_every"][0]
+    watch_host_delay: float = SETTINGS["watch_host_delay"][0]
+    watch_backoff: float = SETTINGS["watch_backoff"][0]
+    watch_backoff_max: float = SETTINGS["watch_backoff_max"][0]
+    watch_item_attempts: int = SETTINGS["watch_item_attempts"][0]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":

@@ -24,6 +24,7 @@ from .extract import agreements_from
 from .ledger import DEFAULT_RULES, Rules, ledger, load_rules, parse_rules, points_of
 from .review import (
     ACTIONS,
+    UNATTRIBUTED,
     apply_review,
     declarations_from_reviews,
     make_review,
@@ -39,6 +40,7 @@ __all__ = [
     "DEFAULT_RULES",
     "Declaration",
     "Rules",
+    "UNATTRIBUTED",
     "apply_review",
     "derive",
     "ledger",

@@ -29,6 +29,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..records import Agreement, Violation
+from .review import UNATTRIBUTED
 
 __all__ = ["DEFAULT_RULES", "Rules", "Threshold", "ledger", "load_rules", "parse_rules", "points_of"]
 
@@ -142,16 +143,22 @@ def _bucket(iso: str | None, period: str) -> str:
     return d.strftime("%Y-%m")
 
 
+#: A violation's verification state -> the ledger column that counts it (reported and under investigation are pending).
+_VERIFICATION_COLUMN = {"verified": "verified", "discounted": "discounted", "reported": "pending", "under investigation": "pending"}
+
+
 def _row() -> dict[str, Any]:
     return {"accused": 0, "accuser": 0, "corroborated": 0, "single_source": 0, "contested": 0,
-            "confirmed": 0, "rejected": 0, "unreviewed": 0, "casualties": 0.0, "points": 0.0}
+            "confirmed": 0, "rejected": 0, "unreviewed": 0, "verified": 0, "pending": 0, "discounted": 0,
+            "attributed": 0, "casualties": 0.0, "points": 0.0}
 
 
 def ledger(violations: Iterable[Violation], agreements: Iterable[Agreement] = (), rules: Rules = DEFAULT_RULES) -> dict[str, Any]:
     """The ledger as a JSON-ready dict.
 
     ``parties``: per party (accused or accuser) the counts of alleged violations by accused and by
-    accuser, by corroboration and review status, casualties attributed (killed + injured, best
+    accuser, by corroboration and review status, by verification (``verified`` / ``pending`` /
+    ``discounted``; ``attributed``: verified violations attributed to the party), casualties attributed (killed + injured, best
     estimates), points, and ``by_period`` (same counts per week or month). ``crossings``: each time a
     party's points within a threshold's window reach its points (date, points, the violations
     counted). ``violations`` lists the rows behind it.
@@ -170,12 +177,16 @@ def ledger(violations: Iterable[Violation], agreements: Iterable[Agreement] = ()
                 label = {"corroborated": "corroborated", "contested": "contested"}.get(v.corroboration, "single_source")
                 row[label] += 1
                 row[v.review_status if v.review_status in ("confirmed", "rejected") else "unreviewed"] += 1
+                row[_VERIFICATION_COLUMN.get(v.verification, "pending")] += 1
                 if v.casualties and v.review_status != "rejected":
                     row["casualties"] += v.casualties
                 row["points"] += pts
         for p in v.accusers:
             for row in (parties[p], parties[p]["by_period"][bucket]):
                 row["accuser"] += 1
+        if v.verification == "verified" and v.attributed_to and v.attributed_to != UNATTRIBUTED:
+            for row in (parties[v.attributed_to], parties[v.attributed_to]["by_period"][bucket]):
+                row["attributed"] += 1
     unattributed = [v.id for v in violations if not v.accused]
     crossings = []
     for name in sorted(parties):
@@ -197,6 +208,7 @@ def ledger(violations: Iterable[Violation], agreements: Iterable[Agreement] = ()
             {"id": v.id, "agreement_id": v.agreement_id, "incident_id": v.incident_id, "date": v.date,
              "type": v.incident_type, "places": list(v.place_names), "accused": list(v.accused), "accusers": list(v.accusers),
              "corroboration": v.corroboration, "review_status": v.review_status, "denied_by": list(v.denied_by),
+             "verification": v.verification, "attributed_to": v.attributed_to,
              "casualties": v.casualties, "points": points_of(v, rules), "article_ids": list(v.article_ids)}
             for v in violations
         ],

@@ -6,7 +6,12 @@ it is re-applied after every ``analyze --force`` and ``fuse``:
 =============  ===========================  ==========================================================
 target_kind    action                       value
 =============  ===========================  ==========================================================
-violation      confirm / reject / reopen    (none)
+violation      investigate                  (none): reported -> under investigation
+violation      verify                       the party it is attributed to, or ``unattributed``
+                                            (could not be attributed): under investigation -> verified
+violation      discount                     (none): under investigation -> discounted
+violation      confirm / reject / reopen    (none; confirm/reject verify/discount in one step,
+                                            reopen goes back to reported)
 violation      annotate                     (none; the note is ``reason``)
 incident       merge                        the other incident id(s) (fusion puts them in one incident)
 incident       split                        event id(s) or article id(s) of mentions to detach (or
@@ -20,6 +25,11 @@ agreement      reject / annotate            (none)
 =============  ===========================  ==========================================================
 
 Every decision carries who (``settings.reviewer`` or the login name), when (UTC) and why.
+
+The verification workflow follows the monitoring missions' practice (an allegation is reported,
+investigated, then verified, attributed to a party or recorded as not attributable, or discounted);
+each violation's ``verification`` and ``attributed_to`` are computed from its decisions in log order,
+so they survive ``analyze --force`` and every re-fusion.
 """
 
 from __future__ import annotations
@@ -39,6 +49,7 @@ from .declared import Declaration, parse_declaration
 
 __all__ = [
     "ACTIONS",
+    "UNATTRIBUTED",
     "apply_review",
     "declarations_from_reviews",
     "split_ids",
@@ -49,14 +60,23 @@ __all__ = [
 ]
 
 ACTIONS: dict[str, tuple[str, ...]] = {
-    "violation": ("confirm", "reject", "reopen", "annotate"),
+    "violation": ("confirm", "reject", "reopen", "annotate", "investigate", "verify", "discount"),
     "incident": ("merge", "split", "annotate"),
     "quote": ("set-speaker", "annotate"),
     "claim": ("set-figure", "annotate"),
     "agreement": ("declare", "correct", "reject", "annotate"),
 }
-_NEEDS_VALUE = {"merge", "split", "set-speaker", "set-figure", "declare", "correct"}
-_STATUS_OF = {"confirm": "confirmed", "reject": "rejected", "reopen": "unreviewed"}
+_NEEDS_VALUE = {"merge", "split", "set-speaker", "set-figure", "declare", "correct", "verify"}
+_STATUS_OF = {"confirm": "confirmed", "reject": "rejected", "reopen": "unreviewed", "verify": "confirmed",
+              "discount": "rejected", "investigate": "unreviewed"}
+#: The verification state each violation decision leads to.
+_VERIFICATION_OF = {"investigate": "under investigation", "verify": "verified", "discount": "discounted",
+                    "confirm": "verified", "reject": "discounted", "reopen": "reported"}
+#: The states from which each workflow step may be taken (confirm, reject, reopen: from any state).
+_STEP_FROM = {"investigate": ("reported",), "verify": ("under investigation",), "discount": ("under investigation",)}
+#: ``attributed_to`` of a violation verified as not attributable to any party.
+UNATTRIBUTED = "could not be attributed"
+_UNATTRIBUTED_WORDS = {"unattributed", "none", "could not be attributed", "not attributed", "unknown"}
 
 
 def reviewer_name(configured: str = "") -> str:
@@ -108,6 +128,8 @@ def make_review(
         parse_figure(value or "")
     if action in ("merge", "split"):
         value = " ".join(split_ids(value))
+    if action == "verify":
+        value = UNATTRIBUTED if (value or "").strip().casefold() in _UNATTRIBUTED_WORDS else (value or "").strip()
     if action in ("declare", "correct"):
         try:
             parse_declaration(json.loads(value or ""), f"review of agreement {target_id}")
@@ -146,6 +168,14 @@ def apply_review(store: Any, review: Review) -> Review:
     make_review(kind, tid, review.action, reason=review.reason, value=review.value, reviewer=review.reviewer, at=review.at)
     if kind == "violation" and not _exists(store, "violation", tid):
         raise ReviewError(f"No alleged violation {tid!r} in the store; `trucewatch review --list` lists them.")
+    if kind == "violation" and review.action in _STEP_FROM:
+        now = store.fused_one("violation", tid).get("verification") or "reported"
+        if now not in _STEP_FROM[review.action]:
+            hint = {"reported": "investigate it first (--investigate)",
+                    "under investigation": "verify or discount it (--verify PARTY, --unattributed, --discount)"}.get(
+                        now, "reopen it first (--reopen)")
+            raise ReviewError(f"Violation {tid} is {now}; {review.action} applies to a violation "
+                              f"{' or '.join(_STEP_FROM[review.action])}: {hint}.")
     if kind == "incident":
         if not _exists(store, "incident", tid):
             raise ReviewError(f"No incident {tid!r} in the store; run `trucewatch fuse` first or check the id.")
@@ -186,10 +216,13 @@ def reviewed_violations(violations: Iterable[Violation], reviews: Iterable[Revie
     out = []
     for v in violations:
         decisions = tuple(by_target.get(v.id, ()))
-        status = "unreviewed"
+        status, state, party = "unreviewed", "reported", None
         for r in decisions:
             status = _STATUS_OF.get(r.action, status)
-        out.append(replace(v, decisions=decisions, review_status=status))
+            if r.action in _VERIFICATION_OF:
+                state = _VERIFICATION_OF[r.action]
+                party = (r.value or None) if r.action == "verify" else None
+        out.append(replace(v, decisions=decisions, review_status=status, verification=state, attributed_to=party))
     return out
 
 

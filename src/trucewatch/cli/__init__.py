@@ -17,6 +17,7 @@ _COMMAND_MODULES = (
     "analyze",
     "fuse",
     "report",
+    "monitor",
 
 )
 

@@ -212,7 +212,7 @@ def _violations(ctx: Context) -> list[Violation]:
 def ledger_csv(doc: dict[str, Any]) -> str:
     """The ledger as CSV: one row per party and period (period "all" is the total)."""
     cols = ["party", "period", "accused", "accuser", "corroborated", "single_source", "contested",
-            "confirmed", "rejected", "unreviewed", "casualties", "points"]
+            "confirmed", "rejected", "unreviewed", "verified", "pending", "discounted", "attributed", "casualties", "points"]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(cols)
@@ -280,12 +280,13 @@ def _print_ledger(ctx: Context, doc: dict[str, Any]) -> None:
         c.print("No agreements and no alleged violations in the store. Run `trucewatch fuse` first.")
         return
     t = Table(title="Alleged violations per party", show_lines=False)
-    for col in ("party", "accused", "accuser", "corroborated", "single source", "contested", "confirmed", "rejected",
-                "casualties", "points"):
+    for col in ("party", "accused", "accuser", "corroborated", "single source", "contested", "verified", "pending",
+                "discounted", "attributed", "casualties", "points"):
         t.add_column(col, justify="left" if col == "party" else "right")
     for party, r in doc["parties"].items():
         t.add_row(escape(party), str(r["accused"]), str(r["accuser"]), str(r["corroborated"]), str(r["single_source"]),
-                  str(r["contested"]), str(r["confirmed"]), str(r["rejected"]), f"{r['casualties']:g}", f"{r['points']:g}")
+                  str(r["contested"]), str(r["verified"]), str(r["pending"]), str(r["discounted"]), str(r["attributed"]),
+                  f"{r['casualties']:g}", f"{r['points']:g}")
     c.print(t)
     periods = sorted({p for r in doc["parties"].values() for p in r["by_period"]})
     if periods:
@@ -307,33 +308,50 @@ def _print_ledger(ctx: Context, doc: dict[str, Any]) -> None:
         t = Table(title="Alleged violations")
         t.add_column("id", overflow="fold", min_width=20)  # the full id: `review ID --confirm` needs it
         t.add_column("date", min_width=10)
-        for col in ("type", "places", "accused", "accusers", "corroboration", "review", "points"):
+        for col in ("type", "places", "accused", "accusers", "corroboration", "verification", "points"):
             t.add_column(col)
         for v in doc["violations"]:
             t.add_row(v["id"], v["date"] or "?", escape(v["type"] or ""), escape(", ".join(v["places"])),
                       escape(", ".join(v["accused"]) or "?"), escape(", ".join(v["accusers"]) or "-"),
                       escape(v["corroboration"] + (f" (denied by {', '.join(v['denied_by'])})" if v["denied_by"] else "")),
-                      v["review_status"], f"{v['points']:g}")
+                      _verification(v), f"{v['points']:g}")
         c.print(t)
 
 
 # ---------------------------------------------------------------------------- review
 
 
-def _kind_and_action(confirm, reject, reopen, annotate, merge, split, speaker, figure) -> tuple[str | None, str | None, str | None]:
+def _verification(v: dict[str, Any]) -> str:
+    """A violation's verification state for tables: ``verified (attributed to X)``, ``under investigation`` ..."""
+    state = v.get("verification") or "reported"
+    if state == "verified" and v.get("attributed_to"):
+        who = v["attributed_to"]
+        return f"verified ({who if who == agree.UNATTRIBUTED else 'attributed to ' + who})"
+    return state
+
+
+def _kind_and_action(confirm, reject, reopen, annotate, merge, split, speaker, figure, investigate=False, verify=None,
+                     unattributed=False, discount=False) -> tuple[str | None, str | None, str | None]:
     chosen = [(k, a, v) for k, a, v, on in (
+        ("violation", "investigate", None, investigate), ("violation", "verify", verify, verify),
+        ("violation", "verify", "unattributed", unattributed), ("violation", "discount", None, discount),
         ("violation", "confirm", None, confirm), ("violation", "reject", None, reject),
         ("violation", "reopen", None, reopen), (None, "annotate", None, annotate),
         ("incident", "merge", merge, merge), ("incident", "split", split, split),
         ("quote", "set-speaker", speaker, speaker), ("claim", "set-figure", figure, figure),
     ) if on]
     if len(chosen) > 1:
-        raise ReviewError("Give one decision at a time (--confirm, --reject, --reopen, --annotate, --merge, --split, --speaker or --figure).")
+        raise ReviewError("Give one decision at a time (--investigate, --verify, --unattributed, --discount, --confirm, "
+                          "--reject, --reopen, --annotate, --merge, --split, --speaker or --figure).")
     return chosen[0] if chosen else (None, None, None)
 
 
 @cli.command("review")
 @click.argument("target_id", required=False)
+@click.option("--investigate", is_flag=True, help="Start the investigation of the alleged violation TARGET_ID (reported -> under investigation).")
+@click.option("--verify", metavar="PARTY", default=None, help="Verify the violation under investigation and attribute it to PARTY.")
+@click.option("--unattributed", is_flag=True, help="Verify the violation under investigation as one that could not be attributed.")
+@click.option("--discount", is_flag=True, help="Discount the violation under investigation (not a violation).")
 @click.option("--confirm", is_flag=True, help="Confirm the alleged violation TARGET_ID.")
 @click.option("--reject", is_flag=True, help="Reject the alleged violation TARGET_ID.")
 @click.option("--reopen", is_flag=True, help="Set the violation back to unreviewed.")
@@ -351,17 +369,22 @@ def _kind_and_action(confirm, reject, reopen, annotate, merge, split, speaker, f
 @click.option("--json", "as_json", is_flag=True, help="With --list or --log: print JSON.")
 @pass_ctx
 @handle_errors
-def review(ctx: Context, target_id, confirm, reject, reopen, annotate, merge, split, speaker, figure, kind, reason,
-           reviewer, list_, log, interactive, as_json) -> None:
+def review(ctx: Context, target_id, investigate, verify, unattributed, discount, confirm, reject, reopen, annotate, merge,
+           split, speaker, figure, kind, reason, reviewer, list_, log, interactive, as_json) -> None:
     """Review alleged violations and fix incidents, speakers and figures (append-only audit log).
 
     Every decision is stored with who, when and why, shown with the record it
-    is about, and re-applied after `analyze --force` and `fuse`.
+    is about, and re-applied after `analyze --force` and `fuse`. An alleged
+    violation moves reported -> under investigation (--investigate) -> verified,
+    attributed to a party (--verify PARTY) or not (--unattributed), or
+    discounted (--discount); --reopen sets it back to reported.
 
     \b
     Example:
         trucewatch review                         # interactive, in a terminal
         trucewatch review --list
+        trucewatch review vio-0123456789abcdef --investigate --reviewer "M. Dara" --reason "field team sent"
+        trucewatch review vio-0123456789abcdef --verify Cambodia --reviewer "M. Dara" --reason "crater analysis"
         trucewatch review vio-0123456789abcdef --confirm --reason "JCVM report of 2 April"
         trucewatch review in_0123456789abcdef --merge in_fedcba9876543210 --reason "same shelling"
         trucewatch review QUOTE_ID --speaker "Chea Sokha" --reason "video of the briefing"
@@ -372,10 +395,12 @@ def review(ctx: Context, target_id, confirm, reject, reopen, annotate, merge, sp
         entries = ctx.store.reviews(target_id) if target_id else ctx.store.reviews()
         _print_log(ctx, entries, as_json)
         return
-    k, action, value = _kind_and_action(confirm, reject, reopen, annotate, merge, split, speaker, figure)
+    k, action, value = _kind_and_action(confirm, reject, reopen, annotate, merge, split, speaker, figure,
+                                        investigate, verify, unattributed, discount)
     if action is None:
         if target_id:
-            raise ReviewError("Say what to decide: --confirm, --reject, --reopen, --annotate, --merge, --split, --speaker or --figure.")
+            raise ReviewError("Say what to decide: --investigate, --verify, --unattributed, --discount, --confirm, --reject, "
+                              "--reopen, --annotate, --merge, --split, --speaker or --figure.")
         if list_ or not (interactive if interactive is not None else sys.stdin.isatty()):
             _print_violations(ctx, _violations(ctx), as_json)
             return
@@ -417,12 +442,12 @@ def _print_violations(ctx: Context, vs: list[Violation], as_json: bool) -> None:
     t = Table(title="Alleged violations")
     t.add_column("id", overflow="fold", min_width=20)
     t.add_column("date", min_width=10)
-    for col in ("type", "places", "accused", "accusers", "corroboration", "review", "decisions"):
+    for col in ("type", "places", "accused", "accusers", "corroboration", "verification", "decisions"):
         t.add_column(col)
     for v in vs:
         t.add_row(v.id, v.date or "?", escape(v.incident_type or ""), escape(", ".join(v.place_names)),
                   escape(", ".join(v.accused) or "?"), escape(", ".join(v.accusers) or "-"),
-                  escape(v.corroboration), v.review_status, str(len(v.decisions)))
+                  escape(v.corroboration), escape(_verification(to_dict(v))), str(len(v.decisions)))
     ctx.console.print(t)
 
 

@@ -18,7 +18,7 @@ import ipaddress
 import re
 import socket
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -27,10 +27,12 @@ import httpx
 from ..records import RawInput, Skip
 from ..settings import Settings
 
-__all__ = ["MAX_REDIRECTS", "RefusedAddress", "checked_addresses", "feed_items", "fetch_url", "is_url", "make_client",
-           "refused_address"]
+__all__ = ["MAX_REDIRECTS", "NOT_MODIFIED", "RefusedAddress", "checked_addresses", "feed_items", "fetch_url", "is_url",
+           "make_client", "refused_address"]
 
 MAX_REDIRECTS = 10
+#: The reason of the Skip :func:`fetch_url` returns for an HTTP 304 answer to a conditional GET.
+NOT_MODIFIED = "not modified since the last fetch (HTTP 304)"
 # A feed item without a link is used as an article when its own content has at least this many words.
 MIN_FEED_CONTENT_WORDS = 20
 
@@ -168,15 +170,23 @@ def _kind(content_type: str, body: bytes) -> str:
     return sniff_kind(body)
 
 
-def fetch_url(url: str, client: httpx.Client, settings: Settings, *, outlet: str | None = None) -> RawInput | Skip:
-    """Download ``url`` safely (see the module docstring) into a RawInput, or a Skip with the reason."""
+def fetch_url(
+    url: str, client: httpx.Client, settings: Settings, *, outlet: str | None = None, headers: Mapping[str, str] | None = None,
+) -> RawInput | Skip:
+    """Download ``url`` safely (see the module docstring) into a RawInput, or a Skip with the reason.
+
+    ``headers`` are sent with the request (``If-None-Match`` / ``If-Modified-Since`` make it a
+    conditional GET: an HTTP 304 answer is a Skip whose reason is :data:`NOT_MODIFIED`). The
+    answer's ``ETag`` and ``Last-Modified`` are kept in the RawInput's fields ``etag`` and
+    ``last_modified``."""
     if settings.allow_private or client in _GUARDED:
-        return _fetch(url, client, settings, outlet)
+        return _fetch(url, client, settings, outlet, headers)
     with make_client(settings) as guarded:  # a client of the caller's would look hosts up again itself
-        return _fetch(url, guarded, settings, outlet)
+        return _fetch(url, guarded, settings, outlet, headers)
 
 
-def _fetch(url: str, client: httpx.Client, settings: Settings, outlet: str | None) -> RawInput | Skip:
+def _fetch(url: str, client: httpx.Client, settings: Settings, outlet: str | None,
+           headers: Mapping[str, str] | None = None) -> RawInput | Skip:
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
         bad = malformed_url(current)
@@ -189,7 +199,7 @@ def _fetch(url: str, client: httpx.Client, settings: Settings, outlet: str | Non
             return Skip(url, "ingest", "the URL has no host name")
         try:
             request = client.build_request(
-                "GET", current, headers={"User-Agent": settings.user_agent}, timeout=settings.timeout
+                "GET", current, headers={**(headers or {}), "User-Agent": settings.user_agent}, timeout=settings.timeout
             )
             response = client.send(request, stream=True, follow_redirects=False)
         except RefusedAddress as e:
@@ -200,6 +210,8 @@ def _fetch(url: str, client: httpx.Client, settings: Settings, outlet: str | Non
         except httpx.HTTPError as e:
             return Skip(url, "ingest", f"unreachable: {type(e).__name__}: {e}")
         try:
+            if response.status_code == 304:
+                return Skip(url, "ingest", NOT_MODIFIED)
             if response.is_redirect:
                 location = response.headers.get("location")
                 if not location:
@@ -232,6 +244,9 @@ def _fetch(url: str, client: httpx.Client, settings: Settings, outlet: str | Non
             return Skip(url, "ingest", "empty response")
         kind = _kind(response.headers.get("content-type", ""), body)
         fields = {"content_type": kind}
+        for name, header in (("etag", "etag"), ("last_modified", "last-modified")):
+            if response.headers.get(header):
+                fields[name] = response.headers[header]
         if current != url:
             fields["requested_url"] = url
         return RawInput(url, "url", body, fields=fields, url=current, outlet=outlet)
@@ -242,9 +257,15 @@ def _fetch(url: str, client: httpx.Client, settings: Settings, outlet: str | Non
 _SURROGATE_REF = re.compile(rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*(?:5529[6-9]|553\d\d|55[4-9]\d\d|56\d{3}|57[0-2]\d\d|573[0-3]\d|5734[0-3]));")
 
 
-def feed_items(feed: RawInput, client: httpx.Client | None, settings: Settings) -> Iterator[RawInput | Skip]:
+def feed_items(
+    feed: RawInput, client: httpx.Client | None, settings: Settings, *, skip_item: Callable[[str], bool] | None = None,
+) -> Iterator[RawInput | Skip]:
     """The articles of an RSS/Atom feed: each item's link is fetched; an item without a link,
-    or whose link cannot be fetched, is used as is when its own content is long enough."""
+    or whose link cannot be fetched, is used as is when its own content is long enough.
+
+    An item's key (its id or guid, else its link, else ``FEED#N``) is in the RawInput's field
+    ``feed_item``. ``skip_item(key)`` True passes the item over unfetched (``watch`` uses it for
+    items it has seen); every other item yields exactly one RawInput or Skip, in feed order."""
     import feedparser
 
     try:
@@ -275,6 +296,10 @@ def feed_items(feed: RawInput, client: httpx.Client | None, settings: Settings) 
             content = entry["content"][0].get("value", "")
         content = content or entry.get("summary", "")
         source = f"{feed.source}#{i}"
+        key = (entry.get("id") or link or source).strip()
+        if skip_item is not None and skip_item(key):
+            continue
+        fields["feed_item"] = key
         problem = None
         if link and client is not None:
             got = fetch_url(link, client, settings, outlet=feed.outlet)

@@ -27,10 +27,11 @@ from ..settings import Settings
 from . import tables as t
 from ._browse import BrowseMixin
 from ._search import clean_query as _clean_query, literal_query
+from ._watch import WatchMixin
 
 __all__ = ["Store", "open_store", "SCHEMA_HEAD"]
 
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -106,7 +107,7 @@ def _sqlite_pragmas(dbapi_connection, _record, *, mmap_bytes: int = 0, cache_kib
     cur.close()
 
 
-class Store(BrowseMixin):
+class Store(BrowseMixin, WatchMixin):
     """A trucewatch store over an SQLAlchemy engine. Use :func:`open_store` to make one."""
 
     def __init__(self, engine: Engine):

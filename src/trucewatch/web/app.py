@@ -37,7 +37,7 @@ __all__ = ["ROUTER_MODULES", "create_app"]
 
 HERE = Path(__file__).parent
 #: Modules of trucewatch.web that contribute routers (and NAV entries), in order.
-ROUTER_MODULES: list[str] = ["api", "api_write", "docs", "pages", "pages_read", "routes_ledger"]
+ROUTER_MODULES: list[str] = ["api", "api_write", "docs", "pages", "pages_read", "routes_ledger", "routes_watch"]
 #: Pages rendered once at start-up (setting ``web_warm_up``): between them they fill every aggregate the
 #: server caches (counts, outlets, types, speakers, copies, the review index).
 WARM_UP_PATHS: tuple[str, ...] = (

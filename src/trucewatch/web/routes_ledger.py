@@ -147,14 +147,15 @@ async def ledger_review(
     reason: Annotated[str, Form(max_length=2000)] = "",
     reviewer: Annotated[str, Form(max_length=200)] = "",
     token: Annotated[str, Form(max_length=200)] = "",
+    value: Annotated[str, Form(max_length=200)] = "",
 ):
     if not token.strip():
         raise HTTPException(401, "Reviewing needs the write token (printed when `trucewatch serve` first ran).")
     if not token_matches(token.strip(), store.token_hashes()):
         raise HTTPException(403, "The write token is not valid for this store.")
-    if action not in ("confirm", "reject", "reopen", "annotate"):
-        raise HTTPException(422, "The action must be confirm, reject, reopen or annotate.")
+    if action not in agree.ACTIONS["violation"]:
+        raise HTTPException(422, f"The action must be one of {', '.join(agree.ACTIONS['violation'])}.")
     data = {"target_kind": "violation", "target_id": violation_id, "action": action, "reason": reason,
-            "reviewer": reviewer or None}
+            "reviewer": reviewer or None, "value": (value.strip() or None) if action == "verify" else None}
     await run_in_threadpool(_apply, request, store, data)
     return RedirectResponse(f"/ledger?msg=recorded#{violation_id}", status_code=303)
