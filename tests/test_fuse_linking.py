@@ -225,3 +225,21 @@ def test_a_later_report_that_names_the_same_victim_joins_the_incident():
     fusion = fuse([a[0], b[0], c[0]], [a[1], b[1], c[1]])
     assert _article_incident(fusion, a[0].id) == _article_incident(fusion, b[0].id)
     assert _article_incident(fusion, c[0].id) != _article_incident(fusion, a[0].id)  # a namesake in another state
+
+
+def test_the_first_reports_date_an_incident_not_the_later_ones():
+    a = _named("a", "Lake Courier", "2024-06-09", SHOT, LAKE_TOWN, "PELLHAM", "shot", ["Dorian Vasquez"],
+               when=("on Saturday night", "2024-06-08"))
+    later = ("PELLHAM -- Mateo Ruiz was arrested on Thursday in the death of Dorian Vasquez, who was shot "
+             "early Sunday outside a laundromat, police said.")
+    b = _named("b", "Lake Radio", "2024-06-21", later, LAKE_TOWN, "PELLHAM", "shot", ["Mateo Ruiz", "Dorian Vasquez"],
+               when=("early Sunday", "2024-06-09"))
+    other = ("PELLHAM -- Detectives charged Mateo Ruiz with murder on Friday. Dorian Vasquez was shot early Sunday "
+             "behind the laundromat on Mill Road, according to the charging papers filed in county court.")
+    c = _named("c", "Valley Post", "2024-06-22", other, LAKE_TOWN, "PELLHAM",
+               "shot", ["Mateo Ruiz", "Dorian Vasquez"], when=("early Sunday", "2024-06-09"))
+    fusion = fuse([a[0], b[0], c[0]], [a[1], b[1], c[1]])
+    [inc] = {i for i in fusion.incidents if a[0].id in i.article_ids}
+    assert {b[0].id, c[0].id} <= set(inc.article_ids)
+    # two later reports agree on Sunday, but the report of the week of the shooting says Saturday
+    assert (inc.date_start, inc.date_end) == ("2024-06-08", "2024-06-08")

@@ -479,6 +479,8 @@ def _replace(record, **changes):
     return dataclasses.replace(record, **changes)
 
 
+#: Days after an incident's earliest dated report in which reports still vote on its date.
+FIRST_WAVE_DAYS = 7
 #: Actors whose casualty figures are a party's claim, kept apart from the outlet that reports them.
 PARTY_KINDS = frozenset({"armed_group", "government", "country"})
 LEAD_CHARS = 600  # the opening of an article (title and dateline, first paragraph) that says where its news happened
@@ -527,8 +529,14 @@ def _incident(iid, evs, ms, dated, arts, canon, sources, sentence, follows, casu
     typ = max(types, key=lambda t: (types[t], t))
     if dated:
         # the explicit interval most sources agree on
+        # among the first reports: those published within FIRST_WAVE_DAYS of the earliest that dates it (later
+        # ones, of an arrest or a trial, date their own news too); ties go to the narrowest, then the earliest
+        told = {a.article_id: day(arts[a.article_id].published) for _, _, a in dated}
+        first = min((d for d in told.values() if d is not None), default=None)
+        wave = [x for x in dated if first is None or told[x[2].article_id] is None
+                or told[x[2].article_id] <= first + FIRST_WAVE_DAYS]
         support: dict[tuple[int, int], set[str]] = defaultdict(set)
-        for lo, hi, a in dated:
+        for lo, hi, a in wave:
             support[(lo, hi)].add(a.source)
         (lo, hi) = max(support, key=lambda k: (len(support[k]), -(k[1] - k[0]), -k[0]))
         precision = "day" if lo == hi else "range"
