@@ -321,17 +321,25 @@ def parse_date(value: str) -> tuple[str, str] | None:
     return None
 
 
-def infer_published(text: str, today: date | None = None, reference: date | None = None) -> tuple[tuple[str, str], str] | None:
+def infer_published(
+    text: str,
+    today: date | None = None,
+    reference: date | None = None,
+    *,
+    mentions: list[DateMention] | None = None,
+    years: list[int] | None = None,
+) -> tuple[tuple[str, str], str] | None:
     """A bounded publication range for an undated text, and a note on how it was found.
 
     The latest past date the text mentions (day or month precision; a month-day
     without a year takes its year from :func:`resolve_year`) is the lower bound;
     the range ends :data:`INFER_WINDOW_DAYS` days later (never after ``today``
     when given). Dates after a future cue ("scheduled for", "by", "next") are
-    ignored. Returns None when the text mentions no usable date.
+    ignored. Returns None when the text mentions no usable date. ``mentions`` and ``years`` are
+    ``find_dates(text)`` and ``find_years(text)`` when the caller has them already.
     """
-    mentions = find_dates(text)
-    ref, floor = _year_evidence(mentions, find_years(text), today)
+    mentions = find_dates(text) if mentions is None else mentions
+    ref, floor = _year_evidence(mentions, find_years(text) if years is None else years, today)
     best: date | None = None
     note = ""
     for d in mentions:
