@@ -108,13 +108,15 @@ def _rss_mb() -> float:
 
 def long_text(mb: float, seed: int = 11) -> str:
     """One plain-text news file of about ``mb`` megabytes: generated reports one after another, each with
-    its heading, dateline, dated paragraphs and page debris (what a long scraped page or a digest looks like)."""
+    its heading, a dated lead, month-days without a year and page debris (a long scraped page or a digest;
+    no metadata line, so the publication date is inferred from every date in the text)."""
     rng = random.Random(seed)
     parts, size, i = [], 0, 0
     while size < mb * 1e6:
         title, iso, paras = _body(rng, i)
         junk = [d.format(n=rng.randint(1, 300)) for d in rng.sample(DEBRIS, 2)]
-        block = "\n\n".join([title, *paras[:1], junk[0], *paras[1:], junk[1], f"Updated: {iso}"])
+        later = f"Officials from both towns met again on March {rng.randint(1, 28)} and on April {rng.randint(1, 28)}."
+        block = "\n\n".join([title, *paras[:1], junk[0], *paras[1:], later, junk[1]])
         parts.append(block)
         size += len(block.encode("utf-8")) + 2
         i += 1
