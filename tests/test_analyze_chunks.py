@@ -80,3 +80,14 @@ def test_joined_parts_are_one_doc_of_the_whole_text(monkeypatch):
     assert doc.text == text and len(paragraph_chunks(text, 400)) > 2
     assert len(doc.user_data["tw_quote_chars"]) == 2 and len(doc.spans["tw_quotes"]) == 2
     assert any(e.label_ in ("GPE", "PERSON") for e in doc.ents)
+
+
+def test_an_article_skipped_as_too_long_by_an_earlier_version_is_analyzed_now(settings, store):
+    from trucewatch import pipeline
+    from trucewatch.records import RawInput
+
+    art = article("\n\n".join(PARAGRAPHS), article_id="long1")
+    store.add_article(art, RawInput("long.txt", "txt", art.text.encode()))
+    store.set_states({pipeline.SKIP_STATE + "long1": "the text is longer than the model's limit of 1000000 characters"})
+    report = pipeline.analyze(settings, store)
+    assert report.analyzed == 1 and report.skipped_before == 0 and store.analysis("long1").quotes
