@@ -103,8 +103,11 @@ def scale(n: int, words: int, long_words: int, over_limit: bool) -> None:
               f"(ratio {(c1 - c0) / base[0]:4.2f}), rules {c2 - c1:6.1f} s (ratio {(c2 - c1) / base[1]:4.2f}); "
               f"{len(an.claims)} claims, {len(an.events)} events")
     if over_limit:
-        words_over = int(res.nlp.max_length / 6.2) + 1000  # a word and its space are about 6 characters here
+        words_over = res.nlp.max_length // 7
         art = make_articles(1, words_over, seed=4)[0]
+        while len(art.text) <= res.nlp.max_length:
+            words_over = int(words_over * 1.2)
+            art = make_articles(1, words_over, seed=4)[0]
         parts = len(paragraph_chunks(art.text))
         c0 = cpu_seconds()
         [an] = analyze_many([art], settings, processes=1, res=res)
