@@ -213,6 +213,8 @@ def analyze(
     pending = []
     lasting: dict[str, str] = {}
     done = 0
+    if progress is not None:
+        progress(0, len(ids))  # the total is known before the first (maybe long) article is done
     if engine == "dask":  # batches as tasks on a Dask cluster (docs/scale.md)
         from .analyze.dask_engine import analyze_dask
 
