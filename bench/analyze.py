@@ -11,6 +11,12 @@ workers with --processes > 1). Targets (issue 3): >= 10 articles/s on 2 cores; a
 
     .venv/bin/python bench/analyze.py                 # 500 articles, 1 process
     .venv/bin/python bench/analyze.py --processes 2   # both passes on 2 processes
+
+``--scale`` (see :func:`scale`) instead times analyze at 1x, 2x and 4x the input, in one process: ``--n``
+articles of ``--words`` words, and one long article of ``--long-words`` words (parse and rules timed
+apart); ``--over-limit`` adds one article longer than the model's max_length (analyzed in parts).
+
+    .venv/bin/python bench/analyze.py --scale --n 20 --long-words 4000
 """
 
 from __future__ import annotations
@@ -64,6 +70,51 @@ def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def scale(n: int, words: int, long_words: int, over_limit: bool) -> None:
+    """Analyze time at 1x, 2x, 4x the input (1 process, CPU seconds; ratio = CPU time / CPU time at 1x):
+    ``n`` articles of ``words`` words, and one article of ``long_words`` words, its parse and its rules apart."""
+    from trucewatch.analyze import analyze_many, load_resources
+    from trucewatch.analyze.chunks import paragraph_chunks
+    from trucewatch.analyze.pipeline import analysis_from_doc
+
+    settings = Settings.from_env(env={})
+    res = load_resources(settings)
+    list(analyze_many(make_articles(2, 100), settings, processes=1, res=res))  # warm up
+    print(f"analyze time at 1x, 2x, 4x the input, 1 process, model {settings.spacy_model} "
+          "(CPU seconds: wall time also counts waiting for a shared core)")
+    base = None
+    for k in (1, 2, 4):
+        arts = make_articles(n * k, words)
+        c0 = cpu_seconds()
+        done = sum(hasattr(r, "quotes") for r in analyze_many(arts, settings, processes=1, res=res))
+        cpu = cpu_seconds() - c0
+        base = base or cpu
+        print(f"  {n * k:5} articles of ~{words} words: {done} analyses in {cpu:7.1f} s CPU  ratio {cpu / base:5.2f}")
+    base = None
+    for k in (1, 2, 4):
+        art = make_articles(1, long_words * k, seed=3)[0]
+        c0 = cpu_seconds()
+        doc = res.nlp(art.text)
+        c1 = cpu_seconds()
+        an = analysis_from_doc(doc, art, res)
+        c2 = cpu_seconds()
+        base = base or (c1 - c0, c2 - c1)
+        print(f"  one article of {long_words * k:6} words ({len(art.text) / 1e3:5.0f}k chars): parse {c1 - c0:6.1f} s "
+              f"(ratio {(c1 - c0) / base[0]:4.2f}), rules {c2 - c1:6.1f} s (ratio {(c2 - c1) / base[1]:4.2f}); "
+              f"{len(an.claims)} claims, {len(an.events)} events")
+    if over_limit:
+        words_over = res.nlp.max_length // 7
+        art = make_articles(1, words_over, seed=4)[0]
+        while len(art.text) <= res.nlp.max_length:
+            words_over = int(words_over * 1.2)
+            art = make_articles(1, words_over, seed=4)[0]
+        parts = len(paragraph_chunks(art.text))
+        c0 = cpu_seconds()
+        [an] = analyze_many([art], settings, processes=1, res=res)
+        print(f"  one article over max_length ({len(art.text):,} chars > {res.nlp.max_length:,}): {type(an).__name__} "
+              f"in {parts} parts, {cpu_seconds() - c0:.1f} s CPU")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=500, help="articles (default 500)")
@@ -71,7 +122,13 @@ def main() -> None:
     ap.add_argument("--processes", type=int, default=1, help="worker processes for both passes (default 1)")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--profile", action="store_true", help="print the top functions of the analyze pass (1 process)")
+    ap.add_argument("--scale", action="store_true", help="time 1x, 2x, 4x the input instead (see scale())")
+    ap.add_argument("--long-words", type=int, default=4000, help="with --scale: words of the long article at 1x")
+    ap.add_argument("--over-limit", action="store_true", help="with --scale: also one article over max_length")
     args = ap.parse_args()
+    if args.scale:
+        scale(args.n if args.n != 500 else 20, args.words, args.long_words, args.over_limit)
+        return
 
     import spacy
 

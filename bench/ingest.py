@@ -7,11 +7,20 @@ the same run: reading each file and calling ``trafilatura.extract`` on the HTML 
 
     .venv/bin/python bench/ingest.py              # 2000 articles (half HTML, half text)
     .venv/bin/python bench/ingest.py -n 500
+
+``--scale`` instead times the ingest at 1x, 2x and 4x the input, two ways: ``-n`` articles (each
+ingested as above) and one long plain-text news file of ``--mb`` megabytes (generated paragraphs, with
+headings, datelines and dates); it prints each time and its ratio to the 1x time (linear: about 2 and 4).
+``--file PATH`` times the ingest of one given file (e.g. a 9.9 MB text near the 10 MB limit).
+
+    .venv/bin/python bench/ingest.py --scale -n 250 --mb 1
+    .venv/bin/python bench/ingest.py --file big-news.txt
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import sys
@@ -97,10 +106,89 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def long_text(mb: float, seed: int = 11) -> str:
+    """One plain-text news file of about ``mb`` megabytes: generated reports one after another, each with
+    its heading, a dated lead, month-days without a year and page debris (a long scraped page or a digest;
+    no metadata line, so the publication date is inferred from every date in the text)."""
+    rng = random.Random(seed)
+    parts, size, i = [], 0, 0
+    while size < mb * 1e6:
+        title, iso, paras = _body(rng, i)
+        junk = [d.format(n=rng.randint(1, 300)) for d in rng.sample(DEBRIS, 2)]
+        later = f"Officials from both towns met again on March {rng.randint(1, 28)} and on April {rng.randint(1, 28)}."
+        block = "\n\n".join([title, *paras[:1], junk[0], *paras[1:], later, junk[1]])
+        parts.append(block)
+        size += len(block.encode("utf-8")) + 2
+        i += 1
+    return "\n\n".join(parts)
+
+
+def _time_ingest(paths: list[Path], tmp: Path, name: str) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of this process, articles added) of one ingest into a new store."""
+    settings = Settings.from_env(env={}, db=str(tmp / f"{name}.db"))
+    with open_store(settings) as store:
+        t, cpu = time.perf_counter(), time.process_time()
+        report = pipeline.ingest([str(p) for p in paths], settings, store)
+        elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
+    assert not report.skipped, report.skipped
+    return elapsed, cpu, len(report.added)
+
+
+def scale(n: int, mb: float) -> None:
+    """Ingest time at 1x, 2x and 4x: ``n`` articles, and one long text file of ``mb`` MB."""
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        warm = tmp / "warm"
+        warm.mkdir()
+        _time_ingest(generate(warm, 2), tmp, "warm")  # imports and the language model, outside the timings
+        print(f"ingest time at 1x, 2x, 4x the input ({os.cpu_count()} cores; ratio = CPU time / CPU time at 1x, "
+              "as wall time also counts waiting for a shared core)")
+        for label, make in (
+            ("articles", lambda k, d: generate(d, n * k, seed=7 + k)),
+            ("one text", lambda k, d: [_write(d / "long.txt", long_text(mb * k))]),
+        ):
+            base = None
+            for k in (1, 2, 4):
+                folder = tmp / f"{label.replace(' ', '')}{k}"
+                folder.mkdir()
+                paths = make(k, folder)
+                size = sum(p.stat().st_size for p in paths) / 1e6
+                elapsed, cpu, added = _time_ingest(paths, tmp, f"{label.replace(' ', '')}{k}")
+                base = base or cpu
+                print(f"  {label:9} {k}x: {len(paths):5} file(s), {size:6.2f} MB -> {added:5} added in {elapsed:7.2f} s "
+                      f"wall, {cpu:7.2f} s CPU ({size / cpu:5.2f} MB per CPU s)  ratio {cpu / base:5.2f}")
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def one_file(path: Path) -> None:
+    """Time the ingest of one given file (after a warm-up), wall and CPU."""
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        warm = tmp / "warm"
+        warm.mkdir()
+        _time_ingest(generate(warm, 2), tmp, "warm")
+        elapsed, cpu, added = _time_ingest([path], tmp, "one")
+        print(f"ingest of {path} ({path.stat().st_size / 1e6:.2f} MB): {added} added in {elapsed:.2f} s wall, "
+              f"{cpu:.2f} s CPU; peak RSS {_rss_mb():.0f} MB")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-n", type=int, default=2000, help="number of articles (default 2000)")
+    ap.add_argument("-n", type=int, default=2000, help="number of articles (default 2000; with --scale the 1x size)")
+    ap.add_argument("--scale", action="store_true", help="time 1x, 2x, 4x the input (articles and one long text)")
+    ap.add_argument("--mb", type=float, default=1.0, help="with --scale: megabytes of the long text at 1x (default 1)")
+    ap.add_argument("--file", type=Path, help="time the ingest of this one file")
     args = ap.parse_args()
+    if args.scale:
+        scale(args.n, args.mb)
+        return
+    if args.file:
+        one_file(args.file)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"
         folder.mkdir()

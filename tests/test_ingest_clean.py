@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from trucewatch.ingest.clean import classify_line, clean_text, is_heading_like
+from trucewatch.ingest.clean import classify_line, clean_text, is_heading_like, shorter_forms
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 
@@ -201,3 +201,35 @@ def test_real_paragraphs_always_survive(paragraphs, junk):
         assert p in c.text
     for j in junk:
         assert j not in c.text.split("\n")
+
+
+def _shorter_forms_pairwise(heads, title_fold=""):
+    """The rule as first written: each heading against every other (quadratic), the reference for the index."""
+    out = []
+    for i, f in heads:
+        longer = [g for j, g in heads if j != i and len(g) > len(f)] + ([title_fold] if len(title_fold) > len(f) else [])
+        if f and any(g.startswith(f + " ") for g in longer):
+            out.append(i)
+    return out
+
+
+# Few distinct words, so that headings often are the first words of others (and of the title).
+_folded = st.lists(st.sampled_from(["talks", "resume", "in", "the", "capital", "ferry", "2"]), max_size=5).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_folded, max_size=12), _folded)
+def test_shorter_forms_index_agrees_with_pairwise_comparison(folds, title_fold):
+    heads = list(enumerate(folds))
+    assert shorter_forms(heads, title_fold) == _shorter_forms_pairwise(heads, title_fold)
+
+
+def test_many_headings_are_cleaned_like_few():
+    """16,000 heading-like lines (each the first words of the next): every shorter form goes, the longest stays."""
+    words = [f"w{k}" for k in range(16)]
+    lines = [" ".join(["Talks"] + words[: 1 + i % 16]) + f" round{i // 16}" for i in range(16_000)]
+    lines += [" ".join(["Talks"] + words[:3]), PARAGRAPH]
+    c = clean_text("\n".join(lines), title="Unrelated title")
+    reasons = [d.reason for d in c.debris]
+    assert reasons.count("repeated headline (shorter form)") == 1  # "Talks w0 w1 w2" is the start of line 3
+    assert c.text.endswith(PARAGRAPH) and len(c.text.split("\n")) == 16_001

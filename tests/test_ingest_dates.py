@@ -202,3 +202,31 @@ def test_infer_published_counts_days_after_a_written_date():
     (lo, _), note = infer_published(text)
     assert lo == "2026-03-17"
     assert "10 days after" in note
+
+
+_FRAGMENTS = ["on Monday", "Oct 29", "October 28, 2025", "28 Oct", "2025-11-09", "November 2025", "since 2021",
+              "next Tuesday", "ten days after", "March 7", "Sunday,", "Dec 31 2024", "Jan 2", "the talks", ".", "\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=40).map(" ".join))
+def test_dates_found_do_not_overlap_and_bare_weekdays_match_the_pairwise_rule(text):
+    from trucewatch.ingest.dates import _bare_weekdays
+
+    found = find_dates(text)
+    assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+    assert all(text[d.start:d.end] == d.text for d in found)
+    # the rule as written: a weekday name 15 characters or less before a date, or 3 or less after one, is not bare
+    expected = [(w, p) for w, p in _bare_weekdays(text, []) if not any(d.start - 15 <= p <= d.end + 3 for d in found)]
+    assert _bare_weekdays(text, found) == expected
+
+
+def test_many_dates_and_month_days_resolve_like_few():
+    """A long text of month-days without a year takes every year from the one full date, as a short one does."""
+    body = " ".join(f"Talks resumed on March {1 + k % 28} in round {k}." for k in range(20_000))
+    text = "The truce was signed on February 2, 2025. " + body
+    got = infer_published(text, today=date(2025, 12, 1))
+    assert got is not None
+    (lo, hi), note = got
+    assert lo == "2025-03-28" and "year 2025 from other dates in the text" in note
+    assert len(find_dates(text)) == 20_001

@@ -23,7 +23,7 @@ from pathlib import Path
 from .errors import IngestError
 from .ingest import IngestReport, extract, internal_skip, is_url, iter_raw, make_client, needs_reference, plan_sources
 from .ingest.dates import today_utc
-from .records import Skip
+from .records import Article, Skip
 from .settings import Settings
 from .store import Store
 
@@ -245,14 +245,16 @@ def analyze(
     progress: Callable[[int, int], None] | None = None,
     res=None,
     only: Sequence[str] | None = None,
+    on_part: Callable[[Article, int, int], None] | None = None,
 ):
     """Analyze every stored article that has no analysis made by the current pipeline version
     (all of them with ``force``; of those, only the ids in ``only`` when given) and store the analyses.
     ``res``: resources already loaded by :func:`trucewatch.analyze.load_resources` (a server keeps one
     set and passes it to every call; used by the local engine in one process). Returns an
     :class:`~trucewatch.analyze.AnalyzeReport`; articles that cannot be analyzed are
-    :class:`~trucewatch.records.Skip` records in it. ``progress(done, total)`` is called per article.
-    Raises :class:`~trucewatch.errors.ModelError` when the spaCy model cannot be loaded.
+    :class:`~trucewatch.records.Skip` records in it. ``progress(done, total)`` is called per article;
+    ``on_part(article, done, total)`` per parsed part of an article over the model's length limit (analyzed
+    in paragraph-aligned parts; called with the local engine in one process). Raises :class:`~trucewatch.errors.ModelError` when the spaCy model cannot be loaded.
     ``settings.engine`` picks where the analysis runs: ``local`` (this process or a pool of
     ``processes``) or ``dask`` (``settings.dask_scheduler``, or a local cluster of ``processes`` workers).
     """
@@ -268,6 +270,8 @@ def analyze(
         ids = [i for i in ids if i in wanted]
     # Articles skipped for a lasting reason (not English, no text) are not tried again unless forced.
     skipped_before = {} if force else store.states(SKIP_STATE)
+    # Long texts were once skipped for good; they are analyzed in parts now, so they are tried again.
+    skipped_before = {k: v for k, v in skipped_before.items() if not str(v).startswith(_OLD_TOO_LONG)}
     n_ids = len(ids)
     ids = [i for i in ids if SKIP_STATE + i not in skipped_before]
     report = analyze_stage.AnalyzeReport(pipeline_version=version, up_to_date=store.count("article") - n_ids,
@@ -290,12 +294,14 @@ def analyze(
     pending = []
     lasting: dict[str, str] = {}
     done = 0
+    if progress is not None:
+        progress(0, len(ids))  # the total is known before the first (maybe long) article is done
     if engine == "dask":  # batches as tasks on a Dask cluster (docs/scale.md)
         from .analyze.dask_engine import analyze_dask
 
         results = analyze_dask(articles(), settings, workers=procs)
     else:
-        results = analyze_stage.analyze_many(articles(), settings, processes=procs, res=res)
+        results = analyze_stage.analyze_many(articles(), settings, processes=procs, res=res, on_part=on_part)
     for result in results:
         done += 1
         if isinstance(result, Skip):
@@ -321,6 +327,9 @@ def analyze(
         store.set_states(lasting, delete_keys=[SKIP_STATE + i for i in ids if SKIP_STATE + i not in lasting] if force else ())
     report.seconds = time.perf_counter() - started
     return report
+
+
+_OLD_TOO_LONG = "the text is longer than the model's limit"
 
 
 def fuse(settings: Settings, store: Store, *, progress: Callable[[str], None] | None = None):

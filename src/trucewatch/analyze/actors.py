@@ -47,7 +47,7 @@ from ._rules import (
     government_name,
     is_headline,
 )
-from .components import Lexicon, doc_text, sent_at, sentences
+from .components import Lexicon, doc_text, entities, sent_at, sent_ents, sentences
 from .places import in_locative_position
 
 __all__ = ["ActorIndex", "Ent", "actors_from", "government_name", "is_headline"]
@@ -79,6 +79,14 @@ class Ent:
             self.aliases.discard(surface)
 
 
+def _span_key(x: tuple) -> tuple[int, int]:
+    return x[0], x[1]
+
+
+def _start_key(x: tuple) -> int:
+    return x[0]
+
+
 class ActorIndex:
     """The actors of one article and where each is mentioned."""
 
@@ -88,28 +96,24 @@ class ActorIndex:
         self.lex = lex
         self.ents: list[Ent] = []
         self._spans: list[tuple[int, int, Ent]] = []  # sorted by start
-        self._sorted = True
         self.learned: list[tuple[str, str]] = []
         self.person_subjects: list[tuple[int, Ent]] = []  # (char offset, person) for pronoun resolution
 
     # ------------------------------------------------------------------ lookups
 
-    def _ensure_sorted(self) -> None:
-        if not self._sorted:
-            self._spans.sort(key=lambda x: (x[0], x[1]))
-            self._sorted = True
-
     def add_mention(self, ent: Ent, start: int, end: int) -> None:
         if (start, end) not in ent.mentions:
             ent.mentions.add((start, end))
-            self._spans.append((start, end, ent))
-            self._sorted = False
+            # kept sorted by (start, end) in place, after equal spans (where a stable re-sort put them), so a
+            # lookup between two additions costs a bisect, not a sort of every mention
+            bisect.insort_right(self._spans, (start, end, ent), key=_span_key)
 
     def overlapping(self, start: int, end: int) -> list[tuple[int, int, Ent]]:
-        self._ensure_sorted()
-        i = bisect.bisect_left(self._spans, (start - 200,), key=lambda x: (x[0],))
+        spans = self._spans
+        i = bisect.bisect_left(spans, start - 200, key=_start_key)
         out = []
-        for s, e, ent in self._spans[i:]:
+        for k in range(i, len(spans)):  # not spans[i:]: that copies every later mention
+            s, e, ent = spans[k]
             if s >= end:
                 break
             if e > start:
@@ -180,24 +184,17 @@ class ActorIndex:
         i = bisect.bisect_left(self.person_subjects, (pos,), key=lambda x: (x[0],))
         if i > 0:
             return self.person_subjects[i - 1][1]
-        self._ensure_sorted()
-        best = None
-        for s, e, ent in self._spans:
-            if s >= pos:
-                break
-            if ent.kind == "person":
-                best = ent
-        return best
+        return self._last_before(pos, lambda ent: ent.kind == "person")
 
     def actor_before(self, pos: int, kinds: set[str]) -> Ent | None:
-        self._ensure_sorted()
-        best = None
-        for s, e, ent in self._spans:
-            if s >= pos:
-                break
-            if ent.kind in kinds:
-                best = ent
-        return best
+        return self._last_before(pos, lambda ent: ent.kind in kinds)
+
+    def _last_before(self, pos: int, fits) -> Ent | None:
+        """The actor of the last mention starting before ``pos`` that ``fits`` (searched back from ``pos``)."""
+        for k in range(bisect.bisect_left(self._spans, pos, key=_start_key) - 1, -1, -1):
+            if fits(self._spans[k][2]):
+                return self._spans[k][2]
+        return None
 
     # ------------------------------------------------------------------ records
 
@@ -265,12 +262,19 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
     """
     text = doc_text(doc)
     idx = ActorIndex(article_id, countries, lex)
+    found_at: dict[str, tuple[tuple[int, int], ...]] = {}
+
+    def where(name: str) -> tuple[tuple[int, int], ...]:
+        """Where ``name`` is written, searched once per name (an alias stated many times is looked up once)."""
+        if name not in found_at:
+            found_at[name] = tuple(_finditer_name(text, name))
+        return found_at[name]
 
     # 1. The user's aliases file: every name or alias found in the text.
     for ua in user_actors:
         ent = None
         for name in (ua.name, *ua.aliases):
-            for s, e in _finditer_name(text, name):
+            for s, e in where(name):
                 if ent is None:
                     ent = idx.find(ua.name) or idx.new(ua.name, ua.kind or "organization", ua.country)
                     ent.fixed_kind = ua.kind is not None
@@ -288,7 +292,7 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
             if fold(la.name) != fold(ent.name):
                 ent.aliases.add(la.name)
             for name in {la.name, la.alias, ent.name}:
-                for s, e in _finditer_name(text, name):
+                for s, e in where(name):
                     idx.add_mention(ent, s, e)
             idx.learned.append((la.alias, ent.name))
     for la in learned or []:
@@ -306,11 +310,11 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
             words = {fold(w) for w in re.split(r"[\s\-]+", la.name)}
             kind = "armed_group" if words & lex.armed_group_cues else "organization"
             alias_ent = idx.find(la.alias) or idx.new(la.alias, kind)
-            for s_, e_ in _finditer_name(text, la.alias):
+            for s_, e_ in where(la.alias):
                 idx.add_mention(alias_ent, s_, e_)
         if target is not None:
             target.aliases.add(la.alias)
-            for s, e in _finditer_name(text, la.alias.replace("so-called ", "")):
+            for s, e in where(la.alias.replace("so-called ", "")):
                 idx.add_mention(target, s, e)
             if la.name_span and not idx.overlapping(*la.name_span):
                 idx.add_mention(target, *la.name_span)
@@ -321,11 +325,11 @@ def actors_from(doc: Doc, article_id: str, countries: CountryTable, lex: Lexicon
     headline_only: dict[str, bool] = {}
     for sent in sentences(doc):
         head = is_headline(sent)
-        for e in sent.ents:
+        for e in sent_ents(doc, sent):
             if e.label_ == "PERSON":
                 key = _clean_name(e.text)
                 headline_only[key] = headline_only.get(key, True) and head
-    for e in doc.ents:
+    for e in entities(doc):
         label = e.label_
         if label not in ("PERSON", "ORG", "GPE", "NORP"):
             continue

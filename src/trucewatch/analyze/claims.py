@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Token
 
 from ..records import Article, Claim, Quote, stable_id
 from .actors import ActorIndex, is_headline
-from .components import Lexicon, sent_at, doc_text
+from .components import Lexicon, doc_text, ent_at, sent_at
 from .quotes import according_to, speaker_of_verb
 
 __all__ = ["claims_from", "outlet_of", "parse_number"]
@@ -330,7 +330,7 @@ _BARE = re.compile(r"^(?:between\s+)?[\d,.]+(?:\s*(?:-|–|to|and|or)\s*[\d,.]+)
 
 def _bare_numbers(doc: Doc, tok: Token) -> bool:
     """True when the DATE/TIME entity holding ``tok`` is only numbers ("between 10 and 15"), not a year or a date."""
-    ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+    ent = ent_at(doc, tok.i)
     if ent is None or not _BARE.match(ent.text):
         return False
     return not any(re.fullmatch(r"(1[89]|20)\d\d", t.text) for t in ent)
@@ -487,7 +487,7 @@ def attribute(doc: Doc, head: Token, first: Token, actors: ActorIndex, quote_spa
 
 def _duration(doc: Doc, tok: Token, article: Article, actors: ActorIndex, quote_spans, lex: Lexicon, outlet: str) -> Claim | None:
     """"lasted two days", "after four days of talks": a DATE entity that is a length of time."""
-    ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+    ent = ent_at(doc, tok.i)
     if ent is None or tok.i != ent.start and doc[ent.start].lower_ not in ("about", "around", "nearly", "almost", "more", "over", "at", "some", "roughly", "up", "only", "just"):
         return None
     m = _DURATION.match(ent.text)

@@ -24,7 +24,7 @@ from spacy.util import registry
 
 from .aliases import LEXICON_FILE
 
-__all__ = ["Lexicon", "add_components", "doc_text", "lexicon", "sent_at", "sentences"]
+__all__ = ["Lexicon", "add_components", "doc_text", "ent_at", "entities", "lexicon", "sent_at", "sent_ents", "sentences", "SpanIndex"]
 
 
 def doc_text(doc: Doc) -> str:
@@ -53,6 +53,74 @@ def sent_at(doc: Doc, i: int):
     sents = sentences(doc)
     k = bisect.bisect_right(doc.user_data["tw_sent_starts"], i) - 1
     return sents[max(0, k)]
+
+
+def entities(doc: Doc) -> tuple:
+    """``doc.ents``, computed once per Doc (spaCy builds a new tuple of spans over the whole Doc on each access).
+
+    Valid while the Doc's entities do not change; the analyze steps read them and never set them.
+    """
+    cached = doc.user_data.get("tw_ents")
+    if cached is None:
+        cached = tuple(doc.ents)
+        doc.user_data["tw_ents"] = cached
+        doc.user_data["tw_ent_starts"] = [e.start for e in cached]
+    return cached
+
+
+def ent_at(doc: Doc, i: int):
+    """The entity holding token ``i``, or None (bisect over the cached entity starts)."""
+    import bisect
+
+    ents = entities(doc)
+    k = bisect.bisect_right(doc.user_data["tw_ent_starts"], i) - 1
+    return ents[k] if k >= 0 and i < ents[k].end else None
+
+
+def sent_ents(doc: Doc, sent) -> list:
+    """``sent.ents`` (the entities wholly inside sentence ``sent``) without rescanning the Doc's entities."""
+    import bisect
+
+    ents = entities(doc)
+    k = bisect.bisect_left(doc.user_data["tw_ent_starts"], sent.start)
+    out = []
+    while k < len(ents) and ents[k].end <= sent.end:
+        out.append(ents[k])
+        k += 1
+    return out
+
+
+class SpanIndex:
+    """Records with character offsets, found by position in O(log n + hits) instead of a scan of all of them.
+
+    ``span(item)`` gives ``(start, end)``. Results keep the order of the items given, so a scan that this
+    replaces returns the same list.
+    """
+
+    def __init__(self, items, span=lambda x: (x.start, x.end)) -> None:
+        import itertools
+
+        self._items = list(items)
+        keyed = sorted((span(x)[0], span(x)[1], k) for k, x in enumerate(self._items))
+        self._starts = [s for s, _, _ in keyed]
+        self._keys = [k for _, _, k in keyed]
+        self._reach = list(itertools.accumulate((e for _, e, _ in keyed), max))  # furthest end so far
+
+    def starting_in(self, lo: int, hi: int) -> list:
+        """Items whose start is in ``[lo, hi]``."""
+        import bisect
+
+        a, b = bisect.bisect_left(self._starts, lo), bisect.bisect_right(self._starts, hi)
+        return [self._items[k] for k in sorted(self._keys[a:b])]
+
+    def overlapping(self, lo: int, hi: int) -> list:
+        """Items that may overlap ``[lo, hi)``: every one starting before ``hi`` and ending after ``lo`` is
+        among them (the caller applies its exact test)."""
+        import bisect
+
+        b = bisect.bisect_left(self._starts, hi)
+        a = bisect.bisect_right(self._reach, lo, 0, b)  # before a, nothing reaches past lo
+        return [self._items[k] for k in sorted(self._keys[a:b])]
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ from ._event_links import status as status_of
 from .realis import realis_of, role_of
 from .timex import before_publication, said_by
 from .taxonomy import MILITARY_CONTEXT, STATUS_TYPES, TAXONOMY, EventType, Lexicon, lexicon
+from .components import SpanIndex
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -111,6 +112,9 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
     text = article.text
     dl = (article.dateline or "").strip()
     dateline_end = len(dl) if dl and text.startswith(dl) else 0  # "ISLAMABAD / KABUL –" places the report, not events
+    # by position, so each sentence looks only at its own records (a scan of all per sentence grows with the square)
+    times_ix, places_ix, claims_ix, quotes_ix = SpanIndex(times), SpanIndex(places), SpanIndex(claims), SpanIndex(quotes)
+    actors_ix = SpanIndex(actor_spans, span=lambda x: (x[0], x[1]))
     for sent in _segments(doc, table):
         lemmas = set(table.lemma[sent.start:sent.end])
         military = bool(lemmas & MILITARY_CONTEXT)
@@ -133,11 +137,15 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
         trigs = _merge_same_type(trigs)
         if not trigs:
             continue
-        sent_times = [t for t in times if sent.start_char <= t.start and t.end <= sent.end_char and t.reason != "duration"]
-        seg_spans = [x for x in actor_spans if sent.start_char <= x[0] and x[1] <= sent.end_char]
+        sc, ec = sent.start_char, sent.end_char
+        sent_times = [t for t in times_ix.starting_in(sc, ec) if sc <= t.start and t.end <= ec and t.reason != "duration"]
+        seg_spans = [x for x in actors_ix.starting_in(sc, ec) if sc <= x[0] and x[1] <= ec]
+        sent_claims = [c for c in claims_ix.starting_in(sc, ec) if sc <= c.start < ec]
+        sent_quotes = [q for q in quotes_ix.overlapping(sc, ec) if q.start < ec and q.end > sc]
+        near_spans = actors_ix.overlapping(sc, ec)  # the actor mentions that can overlap this sentence's places
         trig_toks = {i for _, idx, _, _ in trigs for i in idx}
         sent_places, place_roles = [], []
-        for p in places:
+        for p in places_ix.starting_in(sc, ec):
             if sent.start_char <= p.start and p.end <= sent.end_char and p.start >= dateline_end:
                 role = _place_role(doc, p, trig_toks, seg_spans)
                 if role is not None:
@@ -159,17 +167,16 @@ def events_from(doc: Doc, article: Article, actors: Sequence[Actor], places: Seq
                           if (o is None or n in o) and (r == "loc" or violent)]
             anchored = bool((time is not None and time.date_start and time.precision == "day") or any(
                 p.feature not in (None, "country") and o is not None and n in o
-                for p, o in zip(sent_places, place_owner)) or any(
-                c.category in ("killed", "injured") and sent.start_char <= c.start < sent.end_char for c in claims))
+                for p, o in zip(sent_places, place_owner)) or any(c.category in ("killed", "injured") for c in sent_claims))
             em = EventMention(
                 id=stable_id(article.id, "event", key, trig.start_char, trig.end_char, prefix="ev_"),
                 article_id=article.id, type=key, trigger=trig.text, start=trig.start_char, end=trig.end_char,
                 sentence_start=sent.start_char, sentence_end=sent.end_char,
                 acting=acting, target=target,
-                places=_places_for(own_places, actor_spans, acting + target),
+                places=_places_for(own_places, near_spans, acting + target),
                 time=time, negated=negated, hedged=hedged, status=status,
-                claim_ids=tuple(c.id for c in claims if sent.start_char <= c.start < sent.end_char),
-                quote_ids=tuple(q.id for q in quotes if q.start < sent.end_char and q.end > sent.start_char),
+                claim_ids=tuple(c.id for c in sent_claims),
+                quote_ids=tuple(q.id for q in sent_quotes),
                 realis=realis_of(head, negated=negated, hypothetical=_hypothetical(head), anchored=anchored),
                 role=role_of(sent, time.date_start if time is not None else None, article.published),
             )

@@ -36,6 +36,7 @@ from . import events as events_mod
 from . import timex as timex_mod
 from .actors import actors_from
 from .aliases import DATA, CountryTable, UserActor, learn_aliases, load_user_aliases
+from .chunks import parse_in_chunks
 from .claims import claims_from
 from .victims import with_victims
 from .components import Lexicon, add_components, lexicon
@@ -59,6 +60,9 @@ __all__ = [
 ]
 
 _PACKAGE = Path(__file__).resolve().parent
+
+#: ``on_part(article, done, total)``: the parts of a long article parsed so far (see :func:`analyze_batch`).
+OnPart = Callable[[Article, int, int], None]
 
 
 def _rules_hash() -> str:
@@ -177,17 +181,21 @@ def _precheck(article: Article, res: Resources) -> Skip | None:
         reason = "the article has no text"
     elif article.language not in ("en", "und", ""):
         reason = f"not English ({article.language}); only English articles are analyzed"
-    elif len(article.text) > res.nlp.max_length:
-        reason = f"the text is longer than the model's limit of {res.nlp.max_length} characters"
     return Skip(source, "analyze", reason, article_id=article.id, lasting=True) if reason else None
 
 
 def analyze_article(article: Article, res: Resources) -> Analysis | Skip:
-    """Analyze one article: the pure per-article step."""
+    """Analyze one article: the pure per-article step (an article over the model's ``max_length`` in parts)."""
     skip = _precheck(article, res)
     if skip is not None:
         return skip
+    if _is_long(article, res):
+        return analysis_from_doc(parse_in_chunks(res.nlp, article.text), article, res)
     return analysis_from_doc(res.nlp(article.text), article, res)
+
+
+def _is_long(article: Article, res: Resources) -> bool:
+    return len(article.text) > res.nlp.max_length
 
 
 def analysis_from_doc(doc, article: Article, res: Resources) -> Analysis:
@@ -225,10 +233,16 @@ def analysis_from_doc(doc, article: Article, res: Resources) -> Analysis:
     )
 
 
-def analyze_batch(articles: Iterable[Article], settings: Settings, res: Resources | None = None) -> Iterator[Analysis | Skip]:
-    """Analyze ``articles`` with ``nlp.pipe(batch_size=settings.batch_size)``; results come in input order."""
+def analyze_batch(articles: Iterable[Article], settings: Settings, res: Resources | None = None,
+                  on_part: OnPart | None = None) -> Iterator[Analysis | Skip]:
+    """Analyze ``articles`` with ``nlp.pipe(batch_size=settings.batch_size)``; results come in input order.
+
+    An article over the model's ``max_length`` is parsed in paragraph-aligned parts
+    (:func:`~trucewatch.analyze.chunks.parse_in_chunks`); ``on_part(article, done, total)`` follows its parts.
+    """
     res = res or load_resources(settings)
     pending: list[tuple[int, Article]] = []
+    long: list[tuple[int, Article]] = []
     results: dict[int, Analysis | Skip] = {}
     ordered = list(articles)
     for i, a in enumerate(ordered):
@@ -236,16 +250,22 @@ def analyze_batch(articles: Iterable[Article], settings: Settings, res: Resource
         if skip is not None:
             results[i] = skip
         else:
-            pending.append((i, a))
+            (long if _is_long(a, res) else pending).append((i, a))
     texts = ((a.text, (i, a)) for i, a in pending)
     for doc, (i, a) in res.nlp.pipe(texts, batch_size=max(1, settings.batch_size), as_tuples=True):
-        try:
-            results[i] = analysis_from_doc(doc, a, res)
-        except Exception as e:  # one bad article must not stop the batch; the reason is kept
-            results[i] = Skip(a.source_path or a.url or a.id, "analyze", f"analysis failed: {type(e).__name__}: {e}",
-                              article_id=a.id)
+        results[i] = _guarded(lambda: analysis_from_doc(doc, a, res), a)
+    for i, a in long:
+        part = (lambda done, total, a=a: on_part(a, done, total)) if on_part is not None else None
+        results[i] = _guarded(lambda: analysis_from_doc(parse_in_chunks(res.nlp, a.text, on_part=part), a, res), a)
     for i in range(len(ordered)):
         yield results[i]
+
+
+def _guarded(run: Callable[[], Analysis], a: Article) -> Analysis | Skip:
+    try:
+        return run()
+    except Exception as e:  # one bad article must not stop the batch; the reason is kept
+        return Skip(a.source_path or a.url or a.id, "analyze", f"analysis failed: {type(e).__name__}: {e}", article_id=a.id)
 
 
 # --------------------------------------------------------------------------- process pool
@@ -306,18 +326,20 @@ def analyze_many(
     processes: int | None = None,
     res: Resources | None = None,
     on_result: Callable[[Analysis | Skip], None] | None = None,
+    on_part: OnPart | None = None,
 ) -> Iterator[Analysis | Skip]:
     """Analyze ``articles`` in batches, in this process or in ``processes`` worker processes.
 
     Results come in input order. With several processes each worker loads the
-    model once; at most two batches per worker are in flight, so memory stays flat.
+    model once; at most two batches per worker are in flight, so memory stays flat. ``on_part`` follows the
+    parts of an article over the model's ``max_length`` (in this process only; workers cannot call back).
     """
     procs = max(1, processes if processes is not None else settings.processes)
     size = max(1, settings.batch_size)
     if procs == 1:
         res = res or load_resources(settings)
         for chunk in _chunks(articles, size):
-            for r in analyze_batch(chunk, settings, res):
+            for r in analyze_batch(chunk, settings, res, on_part):
                 if on_result:
                     on_result(r)
                 yield r

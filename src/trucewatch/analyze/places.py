@@ -31,7 +31,7 @@ import yaml
 
 from ..errors import ConfigError
 from ..records import Article, Place
-from .components import doc_text
+from .components import doc_text, entities
 from .local_places import dateline_places, jurisdiction_places, within_named_provinces
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -536,7 +536,7 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
                 e += 1
             if doc[s].ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"):
                 add(s, e, "city" if kind == "city" else kind, e, None)
-    for ent in doc.ents:
+    for ent in entities(doc):
         if ent.label_ not in _PLACE_LABELS or not any(t.text[:1].isupper() for t in ent):
             continue  # a lower-case "place" ("mosques") is a tagging slip
         kind, phrase_end = _kind_after(doc, ent.end)
@@ -548,7 +548,7 @@ def places_from(doc: Doc, gazetteer: Gazetteer, article: Article, context_countr
             add(s, e, kind, phrase_end if e == ent.end or kind else e, ent.label_)
     # Names the model took for people or organisations, standing where a place does ("drones struck Kharkiv",
     # "strikes hit Khan Younis"), when the gazetteer knows them as a big place.
-    for ent in doc.ents:
+    for ent in entities(doc):
         if ent.label_ in ("PERSON", "ORG") and all(t.text[:1].isupper() for t in ent if t.is_alpha) \
                 and in_locative_position(ent) and is_big_place(gazetteer.candidates(ent.text)):
             add(ent.start, ent.end, None, ent.end, None)

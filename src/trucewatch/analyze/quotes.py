@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..records import Quote, stable_id
 from .actors import ActorIndex, Ent, _org_kind, government_name, is_headline
-from .components import Lexicon, doc_text, sent_at, sentences
+from .components import Lexicon, doc_text, ent_at, sent_at, sentences
 
 __all__ = ["find_quote_marks", "quotes_from", "speaker_of_verb"]
 
@@ -122,6 +122,13 @@ class _Attribution:
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     i = bisect.bisect_right(spans, (pos, 10**12)) - 1
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``[s, e)`` overlaps one of ``spans`` (sorted, not overlapping each other: the last one starting
+    before ``e`` reaches furthest)."""
+    i = bisect.bisect_left(spans, (e,)) - 1
+    return i >= 0 and spans[i][1] > s
 
 
 def _subject_of(verb: Token) -> Token | None:
@@ -240,7 +247,7 @@ def _attribution_of_noun(subj: Token, cue: str, actors: ActorIndex, quote_spans:
     head_hit = actors.at(subj.idx, subj.idx + len(subj.text))
     if head_hit is None and subj.pos_ == "PROPN":
         # A country or a capital (for its government) the actor pass did not keep at this spot.
-        ent_span = next((e for e in subj.doc.ents if e.start <= subj.i < e.end), None)
+        ent_span = ent_at(subj.doc, subj.i)
         if ent_span is None or ent_span.label_ not in ("GPE", "ORG", "PERSON", "NORP"):
             ent_span = subj.doc[subj.i:subj.i + 1]
         name = ent_span.text
@@ -526,7 +533,7 @@ def _indirect(doc: Doc, article_id: str, actors: ActorIndex, spans: list[tuple[i
         if dl:
             s = dl.end()  # "SURIN — Thai forces ...": the dateline is not part of what was said
         # Direct quotes inside the clause are reported as direct quotes instead.
-        if any(qs < e and qe > s for qs, qe in spans) or "\n" in text[s:e]:
+        if _overlaps(s, e, spans) or "\n" in text[s:e]:
             continue
         att = speaker_of_verb(verb, actors, spans)
         if att is None:

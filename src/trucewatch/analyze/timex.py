@@ -34,7 +34,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..records import Article, TimeExpr
-from .components import doc_text
+from .components import doc_text, entities
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -580,7 +580,7 @@ def times_from(doc: Doc, article: Article) -> list[TimeExpr]:
     anchor, anchor_range = _anchors(article)
     spans: list[tuple[int, int]] = []  # token index ranges
     covered: set[int] = set()
-    for ent in doc.ents:
+    for ent in entities(doc):
         if ent.label_ not in ("DATE", "TIME"):
             continue
         s, e = ent.start, ent.end
@@ -591,12 +591,17 @@ def times_from(doc: Doc, article: Article) -> list[TimeExpr]:
     for tok in doc:
         if tok.lower_ in _STANDALONE and not tok.ent_type_ and (tok.lower_ not in WEEKDAYS or tok.text[0].isupper()):
             spans.append((tok.i, tok.i + 1))
-    # ISO dates that the tokenizer splits ("2025-11-09" -> DATE "2025-11" + "-09").
-    for m in _ISO_IN_TEXT.finditer(doc_text(doc)):
-        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-        if span is not None:
-            spans = [(s, e) for s, e in spans if e <= span.start or s >= span.end]
-            spans.append((span.start, span.end))
+    # ISO dates that the tokenizer splits ("2025-11-09" -> DATE "2025-11" + "-09"): they replace the spans
+    # they overlap (an ISO span overlapped by the next ISO span gives way to it).
+    text_all = doc_text(doc)
+    iso = [(sp.start, sp.end) for m in _ISO_IN_TEXT.finditer(text_all)
+           if (sp := doc.char_span(m.start(), m.end(), alignment_mode="expand")) is not None]
+    if iso:
+        in_iso = bytearray(len(doc) + 1)
+        for s, e in iso:
+            in_iso[s:e] = b"\x01" * (e - s)
+        spans = [(s, e) for s, e in spans if 1 not in in_iso[s:e]]
+        spans += [iso[k] for k in range(len(iso)) if k + 1 == len(iso) or iso[k + 1][0] >= iso[k][1]]
     spans = [_cut_at_newline(doc, s, e) for s, e in spans]
     spans.sort()
     out: list[TimeExpr] = []
@@ -618,7 +623,7 @@ def times_from(doc: Doc, article: Article) -> list[TimeExpr]:
             continue  # ages are not times
         if re.fullmatch(r"\d{3,5}", text) and any(t.lower_.rstrip(".") in _STREET_WORDS for t in doc[e:e + 3]):
             continue  # "at 1917 Prospect Ave.": a house number, not a year
-        line = doc.text[max(0, span.start_char - 40):span.start_char].rsplit("\n", 1)[-1].lower()
+        line = text_all[max(0, span.start_char - 40):span.start_char].rsplit("\n", 1)[-1].lower()
         if _STAMP.search(line):
             continue  # "Posted: Thursday, April 23, 2015 10:11 AM": when the page was published, not an event
         ds, de, precision, reason = resolve(text, anchor, anchor_range)

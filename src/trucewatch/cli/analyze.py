@@ -51,15 +51,21 @@ def analyze(ctx: Context, force: bool, processes: int | None, batch_size: int | 
                                  ("engine", engine), ("dask_scheduler", scheduler)) if v is not None}
     settings = ctx.settings.replace(**changes)
     with Progress(
-        TextColumn("[bold]analyze"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
-        console=ctx.err, transient=True,
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TimeRemainingColumn(), console=ctx.err, transient=True,
     ) as bar:
         task = bar.add_task("analyze", total=None)
 
         def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            bar.update(task, completed=done, total=total, description="analyze")
 
-        report = pipeline.analyze(settings, ctx.store, force=force, progress=progress)
+        def on_part(article, done: int, total: int) -> None:
+            # a text over the model's limit is parsed in parts: the bar moves within the article
+            name = escape((article.source_path or article.title or article.id)[-40:])
+            bar.update(task, completed=bar.tasks[0].completed // 1 + done / (total + 1),
+                       description=f"analyze (long text {name}: part {done}/{total})")
+
+        report = pipeline.analyze(settings, ctx.store, force=force, progress=progress, on_part=on_part)
     if report.skipped:
         table = Table(title="skipped")
         table.add_column("source", overflow="fold")
@@ -74,8 +80,8 @@ def analyze(ctx: Context, force: bool, processes: int | None, batch_size: int | 
         f"{report.claims} claims, {report.events} events."
     )
     if report.skipped_before:
-        ctx.console.print(f"{report.skipped_before} article(s) skipped by an earlier run (not English, no text or too "
-                          "long) were not tried again; use --force to retry them.", style="dim")
+        ctx.console.print(f"{report.skipped_before} article(s) skipped by an earlier run (not English or no text) "
+                          "were not tried again; use --force to retry them.", style="dim")
     ctx.console.print(f"pipeline version {report.pipeline_version}", style="dim")
     for step in AFTER_ANALYZE:
         step(ctx, settings, report)

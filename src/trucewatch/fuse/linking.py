@@ -43,6 +43,7 @@ MAX_PUB_GAP = 21  # days: articles published further apart are never linked here
 LEAD_CHARS = 2500  # characters of the text (after the title) that represent an article
 TOP_TERMS = 15  # highest-weighted terms per article used to find candidate pairs
 MAX_POSTING = 400  # a term shared by more articles than this finds no candidates (too common)
+MAX_PARTNERS = 40  # through one term, an article is paired with at most this many published next after it
 LINKED_FAMILIES = frozenset({"violence", "talks", "agreement"})
 
 
@@ -83,8 +84,14 @@ def _vectors(arts: Sequence[Article]):
         return None
 
 
-def _candidates(matrix) -> list[tuple[int, int]]:
-    """Pairs of rows sharing one of their :data:`TOP_TERMS` heaviest terms (posting lists capped)."""
+def _candidates(matrix, pub: Sequence[int | None]) -> list[tuple[int, int]]:
+    """Pairs of rows sharing one of their :data:`TOP_TERMS` heaviest terms (posting lists capped), published
+    at most :data:`MAX_PUB_GAP` days apart (rows without a date pair with all).
+
+    Each posting list is walked in publication order and a row is paired only with the rows published after
+    it within the gap, at most :data:`MAX_PARTNERS` of them: the pairs grow linearly with the articles
+    (at most TOP_TERMS x MAX_PARTNERS per article), not with the square of a posting list.
+    """
     postings: dict[int, list[int]] = defaultdict(list)
     matrix = matrix.tocsr()
     for row in range(matrix.shape[0]):
@@ -97,10 +104,30 @@ def _candidates(matrix) -> list[tuple[int, int]]:
     for rows in postings.values():
         if len(rows) > MAX_POSTING:
             continue
-        for i, x in enumerate(rows):
-            for y in rows[i + 1 :]:
+        undated = [r for r in rows if pub[r] is None]
+        dated = sorted((r for r in rows if pub[r] is not None), key=lambda r: (pub[r], r))
+        for i, x in enumerate(dated):
+            for y in dated[i + 1 : i + 1 + MAX_PARTNERS]:
+                if pub[y] - pub[x] > MAX_PUB_GAP:  # type: ignore[operator]
+                    break
+                pairs.add((x, y) if x < y else (y, x))
+        for i, x in enumerate(undated):
+            for y in (*undated[i + 1 : i + 1 + MAX_PARTNERS], *dated[:MAX_PARTNERS]):
                 pairs.add((x, y) if x < y else (y, x))
     return sorted(pairs)
+
+
+def _cosines(matrix, pairs: Sequence[tuple[int, int]], batch: int = 20_000) -> list[float]:
+    """Cosine similarity of each pair of rows (the rows are L2-normalised), many pairs per sparse operation."""
+    import numpy as np
+
+    out: list[float] = []
+    for k in range(0, len(pairs), batch):
+        part = pairs[k:k + batch]
+        xs = np.fromiter((x for x, _ in part), dtype=np.int64, count=len(part))
+        ys = np.fromiter((y for _, y in part), dtype=np.int64, count=len(part))
+        out.extend(float(v) for v in np.asarray(matrix[xs].multiply(matrix[ys]).sum(axis=1)).ravel())
+    return out
 
 
 @dataclass
@@ -212,12 +239,11 @@ def link_articles(
             continue
         pub = [day(articles[a].published) for a in ids]
         scored = []
-        for x, y in _candidates(matrix):
-            n_pairs += 1
+        pairs = _candidates(matrix, pub)
+        n_pairs += len(pairs)
+        for (x, y), cos in zip(pairs, _cosines(matrix.tocsr(), pairs)):
             gap = abs(pub[x] - pub[y]) if pub[x] is not None and pub[y] is not None else 0
-            if gap > MAX_PUB_GAP:
-                continue
-            s = float(matrix[x].multiply(matrix[y]).sum()) - DAY_PENALTY * gap
+            s = cos - DAY_PENALTY * gap
             if s >= LINK_COSINE:
                 scored.append((round(s, 6), x, y))
         scored.sort(key=lambda t: (-t[0], t[1], t[2]))

@@ -261,6 +261,22 @@ _META_PREFIX = re.compile(
 )
 
 
+def shorter_forms(heads: list[tuple[int, str]], title_fold: str = "") -> list[int]:
+    """The keys of ``heads`` (key, folded heading) whose heading is the first words of another heading or of
+    ``title_fold``: "Talks resume" beside "Talks resume in the capital".
+
+    Linear in the input: every heading's word prefixes go into one set (a heading has at most 22 words),
+    then each heading is looked up once, instead of comparing every heading with every other.
+    """
+    prefixes: set[str] = set()
+    for g in [f for _, f in heads] + [title_fold]:
+        k = g.find(" ")
+        while k > 0:
+            prefixes.add(g[:k])
+            k = g.find(" ", k + 1)
+    return [i for i, f in heads if f and f in prefixes]
+
+
 def clean_text(text: str, title: str | None = None, find_title: bool = True) -> Cleaned:
     """Remove page debris from ``text``; return the clean text, what was removed and the title.
 
@@ -323,10 +339,8 @@ def clean_text(text: str, title: str | None = None, find_title: bool = True) -> 
         else:
             seen_heads.add(f)
     top_heads = [(i, _fold(kept[i][1])) for i in range(first_para) if kept[i][1] and i not in drop and is_heading_like(kept[i][1])]
-    for i, f in top_heads:
-        longer = [g for j, g in top_heads if j != i and len(g) > len(f)] + ([tfold] if len(tfold) > len(f) else [])
-        if f and any(g.startswith(f + " ") for g in longer):
-            drop[i] = "repeated headline (shorter form)"
+    for i in shorter_forms(top_heads, tfold):
+        drop[i] = "repeated headline (shorter form)"
     # Short lines between two copies of the headline are the page header (outlet name, sections).
     occurrences = [i for i in range(first_para) if tfold and kept[i][1] and _fold(kept[i][1]) == tfold]
     if len(occurrences) >= 2:

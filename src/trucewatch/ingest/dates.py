@@ -15,6 +15,8 @@ they need an upper bound on years).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -204,17 +206,15 @@ def find_dateline(text: str, max_lines: int = 4) -> Dateline | None:
 def find_dates(text: str) -> list[DateMention]:
     """Explicit dates mentioned in ``text``, in order of position (overlaps removed)."""
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+    taken = bytearray(len(text))  # 1 where a found date is: a match is checked in its own length, not against all
 
     def add(m: re.Match, year: int | None, month: int, day: int | None) -> None:
-        if not free(m.start(), m.end()) or not _valid(year, month, day):
+        s, e = m.start(), m.end()
+        if 1 in taken[s:e] or not _valid(year, month, day):
             return
-        future = bool(_FUTURE_CUE.search(text[max(0, m.start() - 60) : m.start()]))
-        found.append(DateMention(m.group(0), m.start(), m.end(), year, month, day, future))
-        taken.append((m.start(), m.end()))
+        future = bool(_FUTURE_CUE.search(text[max(0, s - 60) : s]))
+        found.append(DateMention(m.group(0), s, e, year, month, day, future))
+        taken[s:e] = b"\x01" * (e - s)
 
     for m in _ISO.finditer(text):
         add(m, int(m["year"]), int(m["month"]), int(m["day"]))
@@ -262,15 +262,24 @@ def resolve_year(
 
     None when nothing fits.
     """
-    full = [d for d in mentions if d.year is not None and d.day is not None]
-    if full:
-        ref = max(date(d.year, d.month, d.day) for d in full)
+    return _resolve(month, day, *_year_evidence(mentions, years, today), today, reference)
+
+
+def _year_evidence(mentions: list[DateMention], years: list[int], today: date | None) -> tuple[date | None, int | None]:
+    """What :func:`resolve_year` reads from a text: its latest full date and its latest bare year not after
+    ``today`` (computed once per text, so resolving every mention stays linear)."""
+    full = [date(d.year, d.month, d.day) for d in mentions if d.year is not None and d.day is not None]
+    ys = [y for y in years if today is None or y <= today.year]
+    return (max(full) if full else None), (max(ys) if ys else None)
+
+
+def _resolve(month: int, day: int | None, ref: date | None, floor: int | None, today: date | None,
+             reference: date | None) -> tuple[int, str] | None:
+    if ref is not None:
         y = ref.year
         if _valid(y, month, day) and (ref - date(y, month, day or 1)).days > 300:
             y += 1
         return y, "from other dates in the text"
-    ys = [y for y in years if today is None or y <= today.year]
-    floor = max(ys) if ys else None
     if reference is not None:
         best: date | None = None
         for y in (reference.year - 1, reference.year, reference.year + 1):
@@ -327,17 +336,25 @@ def parse_date(value: str) -> tuple[str, str] | None:
     return None
 
 
-def infer_published(text: str, today: date | None = None, reference: date | None = None) -> tuple[tuple[str, str], str] | None:
+def infer_published(
+    text: str,
+    today: date | None = None,
+    reference: date | None = None,
+    *,
+    mentions: list[DateMention] | None = None,
+    years: list[int] | None = None,
+) -> tuple[tuple[str, str], str] | None:
     """A bounded publication range for an undated text, and a note on how it was found.
 
     The latest past date the text mentions (day or month precision; a month-day
     without a year takes its year from :func:`resolve_year`) is the lower bound;
     the range ends :data:`INFER_WINDOW_DAYS` days later (never after ``today``
     when given). Dates after a future cue ("scheduled for", "by", "next") are
-    ignored. Returns None when the text mentions no usable date.
+    ignored. Returns None when the text mentions no usable date. ``mentions`` and ``years`` are
+    ``find_dates(text)`` and ``find_years(text)`` when the caller has them already.
     """
-    mentions = find_dates(text)
-    years = find_years(text)
+    mentions = find_dates(text) if mentions is None else mentions
+    ref, floor = _year_evidence(mentions, find_years(text) if years is None else years, today)
     best: date | None = None
     note = ""
     for d in mentions:
@@ -346,7 +363,7 @@ def infer_published(text: str, today: date | None = None, reference: date | None
         year = d.year
         assumed = ""
         if year is None:
-            got = resolve_year(d.month, d.day, mentions, years, today, reference)
+            got = _resolve(d.month, d.day, ref, floor, today, reference)
             if got is None:
                 continue
             year, assumed = got
@@ -405,8 +422,14 @@ def _bare_weekdays(text: str, mentions: list[DateMention]) -> list[tuple[int, in
     """(weekday number, offset) of weekday names that stand alone as past times ("on Saturday"):
     not next to a written date ("Monday, March 23"), not after a future cue ("next Tuesday")."""
     out = []
+    # Near a mention = some mention starting at most 15 before the name ends at most 3 before it: by start
+    # order, the furthest end so far (a running maximum) answers for all the mentions starting earlier.
+    spans = sorted((d.start, d.end) for d in mentions)
+    starts = [a for a, _ in spans]
+    reach = list(itertools.accumulate((e for _, e in spans), max))
     for m in _WEEKDAY_RE.finditer(text):
-        if any(d.start - 15 <= m.start() <= d.end + 3 for d in mentions):
+        k = bisect.bisect_right(starts, m.start() + 15)
+        if k and reach[k - 1] + 3 >= m.start():
             continue
         if _WEEKDAY_NOT_PAST.search(text[max(0, m.start() - 40) : m.start()]):
             continue

@@ -177,7 +177,8 @@ def extract(
     text = cleaned.text
     if not text.strip():
         return Skip(src, "ingest", "no article text left after removing page debris")
-    if kind == "html" and len(text.split()) < MIN_HTML_WORDS:
+    n_words = len(text.split())
+    if kind == "html" and n_words < MIN_HTML_WORDS:
         return Skip(src, "ingest", "no article text found in the HTML page")
     title = cleaned.title
     if not title:
@@ -193,8 +194,8 @@ def extract(
         warnings.append("language undetermined")
     elif language != "en":
         warnings.append(f"not English ({language})")
-    if len(text.split()) < 30:
-        warnings.append(f"very short text ({len(text.split())} words)")
+    if n_words < 30:
+        warnings.append(f"very short text ({n_words} words)")
     return Article(
         id=article_id(text),
         title=title,
@@ -279,7 +280,7 @@ def _published(text: str, meta_date: str | None, cleaned: Cleaned, today: date |
         else:
             warnings.append(f"the dateline gives {dl.date_text!r} but no year could be found")
     # 3. inferred: a bounded range after the latest date the text mentions
-    inferred = infer_published(text, today, reference)
+    inferred = infer_published(text, today, reference, mentions=mentions, years=years)
     if inferred:
         (lo, hi), note = inferred
         out.update(
