@@ -1,0 +1,253 @@
+"""Agglomerative clustering of articles into stories: centroid linkage on a sparse neighbour graph, time as a
+soft decay, hard negatives between incompatible main events, a fixed tie-break.
+
+1. Candidates: each article's :attr:`StoryParams.neighbours` most similar articles (cosine of the vectors of
+   :mod:`.story_features`, computed on words that are not too common, in row blocks), plus articles that
+   share an incident. Only candidate pairs are ever compared, so time and memory grow with the articles.
+2. Must-links: copy groups start as one cluster.
+3. Merging: repeatedly merge the two clusters of highest similarity — the cosine of their centroids (sums of
+   member vectors) times the time factor ``floor + (1 - floor) * exp(-gap / decay_days)`` (``gap``: days
+   between the clusters' date spans, 0 when they overlap or either is undated), plus
+   :attr:`StoryParams.incident_bonus` when they share an incident — until the best is below
+   :attr:`StoryParams.threshold`. Two clusters holding incompatible main events
+   (:func:`.story_features.compatible`) never merge.
+
+Ties are broken by the clusters' smallest row (rows are articles sorted by id), so the result is the same
+for any input order.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from .story_features import MainEvent, compatible
+
+__all__ = ["StoryParams", "agglomerate", "candidate_pairs"]
+
+CENTROID_TERMS = 400  # a centroid keeps its heaviest terms (bounds the cost of comparing large stories)
+CANDIDATE_DF = 0.02  # words in more than this share of the articles (and more than CANDIDATE_DF_MIN) find no candidates
+CANDIDATE_DF_MIN = 50
+BLOCK_ROWS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class StoryParams:
+    """The fitted weights (see docs/fusion.md, "Stories", for how they were fitted)."""
+
+    threshold: float = 0.2
+    entity_weight: float = 0.3
+    decay_days: float = 30.0
+    decay_floor: float = 0.6
+    date_gap: int = 3
+    incident_bonus: float = 0.1
+    participant_min: int = 3  # clusters this large or larger have main participants
+    lead_share: float = 0.4  # a main participant of a cluster: named in the opening of this share of its articles
+    absent_share: float = 0.2  # ... is absent from another cluster naming it in at most this share of its articles
+    linkage: str = "centroid"  # "average": mean cosine of the two clusters' article pairs; "centroid": cosine of the centroids
+    neighbours: int = 20
+    floor: float = 0.05  # the least cosine that makes a candidate pair
+
+
+def candidate_pairs(x: sparse.csr_matrix, rows: Sequence[int], k: int, floor: float) -> set[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, where ``j`` is among the ``k`` nearest of a row ``i`` in ``rows`` or back."""
+    n = x.shape[0]
+    if n < 2 or not len(rows):
+        return set()
+    df = np.diff(x.tocsc().indptr)
+    keep = np.flatnonzero(df <= max(CANDIDATE_DF_MIN, CANDIDATE_DF * n))
+    xc = x[:, keep].tocsr()
+    xt = xc.T.tocsr()
+    out: set[tuple[int, int]] = set()
+    rows = np.asarray(sorted(rows), dtype=np.int64)
+    for b in range(0, len(rows), BLOCK_ROWS):
+        block = rows[b : b + BLOCK_ROWS]
+        sims = (xc[block] @ xt).tocsr()
+        for r, i in enumerate(block):
+            lo, hi = sims.indptr[r], sims.indptr[r + 1]
+            cols, vals = sims.indices[lo:hi], sims.data[lo:hi]
+            ok = (vals >= floor) & (cols != i)
+            cols, vals = cols[ok], vals[ok]
+            if len(cols) > k:
+                order = np.lexsort((cols, -vals))[:k]  # highest first, ties by the smaller row
+                cols = cols[order]
+            for j in cols.tolist():
+                out.add((int(i), j) if i < j else (j, int(i)))
+    return out
+
+
+class _Clusters:
+    """The clusters being merged: centroid sums, date spans, main events and incidents of each."""
+
+    def __init__(self, x: sparse.csr_matrix, days, mains, incidents, params: StoryParams):
+        self.x, self.p = x, params
+        self.vec: dict[int, dict[int, float]] = {}  # merged clusters only; a singleton reads its row of x
+        self.norm2: dict[int, float] = {}
+        self.size: dict[int, int] = {}
+        self.members: dict[int, list[int]] = {}
+        self.days: dict[int, tuple[int, int] | None] = {}
+        self.mains: dict[int, dict[str, MainEvent]] = {}
+        self.incs: dict[int, frozenset[str]] = {}
+        self.nbrs: dict[int, set[int]] = {}
+        self.version: dict[int, int] = {}
+        self._row_days, self._row_main, self._row_incs = days, mains, incidents
+        self._row_leads: Sequence[frozenset[str]] = ()
+        self._row_named: Sequence[frozenset[str]] = ()
+        self.leads: dict[int, Counter[str]] = {}
+        self.named: dict[int, Counter[str]] = {}
+
+    def add(self, r: int) -> None:
+        self.members[r], self.size[r], self.version[r] = [r], 1, 0
+        self.days[r] = self._row_days[r]
+        m = self._row_main[r]
+        self.mains[r] = {m.incident_id: m} if m is not None else {}
+        self.incs[r] = self._row_incs[r]
+        self.nbrs[r] = set()
+        self.leads[r] = Counter(self._row_leads[r]) if self._row_leads else Counter()
+        self.named[r] = Counter(self._row_named[r]) if self._row_named else Counter()
+        row = self.x[r]
+        self.norm2[r] = float(row.multiply(row).sum())
+
+    def row(self, c: int) -> dict[int, float]:
+        v = self.vec.get(c)
+        if v is None:
+            lo, hi = self.x.indptr[c], self.x.indptr[c + 1]
+            v = dict(zip(self.x.indices[lo:hi].tolist(), self.x.data[lo:hi].tolist()))
+        return v
+
+    def compatible(self, a: int, b: int) -> bool:
+        ma, mb = self.mains[a], self.mains[b]
+        if len(ma) > len(mb):
+            ma, mb = mb, ma
+        if not all(compatible(e, f, self.p.date_gap) for e in ma.values() for f in mb.values()):
+            return False
+        if min(self.size[a], self.size[b]) < self.p.participant_min:
+            return True
+        return not (self._own_participant(a, b) and self._own_participant(b, a))
+
+    def _own_participant(self, a: int, b: int) -> bool:
+        """Whether ``a`` has a main participant (named in the opening of a :attr:`StoryParams.lead_share` of its
+        articles) that ``b`` hardly names in its openings: two clusters that each have one are news about
+        different people (one boxer's two fights, two players put on injured reserve). Later reports of one
+        often recall the earlier one, so ``b`` may still name ``a``'s participant further down."""
+        na, nb = self.size[a], self.size[b]
+        lead_b = self.leads[b]
+        return any(k >= self.p.lead_share * na and lead_b.get(e, 0) <= self.p.absent_share * nb
+                   for e, k in self.leads[a].items())
+
+    def time_factor(self, a: int, b: int) -> float:
+        da, db = self.days[a], self.days[b]
+        if da is None or db is None:
+            return 1.0
+        gap = max(0, max(da[0], db[0]) - min(da[1], db[1]))
+        return self.p.decay_floor + (1.0 - self.p.decay_floor) * math.exp(-gap / self.p.decay_days)
+
+    def similarity(self, a: int, b: int, cos: float | None = None) -> float:
+        if cos is None:
+            va, vb = self.row(a), self.row(b)
+            if len(va) > len(vb):
+                va, vb = vb, va
+            dot = sum(w * vb.get(t, 0.0) for t, w in va.items())
+            if self.p.linkage == "average":  # rows are unit vectors: the sums' dot is the sum of pair cosines
+                cos = dot / (self.size[a] * self.size[b])
+            else:
+                cos = dot / math.sqrt(self.norm2[a] * self.norm2[b]) if self.norm2[a] and self.norm2[b] else 0.0
+        bonus = self.p.incident_bonus if self.incs[a] & self.incs[b] else 0.0
+        return cos * self.time_factor(a, b) + bonus
+
+    def merge(self, a: int, b: int) -> int:
+        """Merge ``b`` into ``a`` (``a`` < ``b``); returns ``a``."""
+        va, vb = dict(self.row(a)), self.row(b)
+        for t, w in vb.items():
+            va[t] = va.get(t, 0.0) + w
+        if len(va) > 2 * CENTROID_TERMS:
+            va = dict(sorted(va.items(), key=lambda kv: (-kv[1], kv[0]))[:CENTROID_TERMS])
+        self.vec[a] = va
+        self.vec.pop(b, None)
+        self.norm2[a] = sum(w * w for w in va.values())
+        self.members[a].extend(self.members.pop(b))
+        self.size[a] += self.size.pop(b)
+        da, db = self.days[a], self.days.pop(b)
+        self.days[a] = db if da is None else da if db is None else (min(da[0], db[0]), max(da[1], db[1]))
+        self.mains[a].update(self.mains.pop(b))
+        self.leads[a].update(self.leads.pop(b))
+        self.named[a].update(self.named.pop(b))
+        self.incs[a] = self.incs[a] | self.incs.pop(b)
+        nb = self.nbrs.pop(b)
+        self.nbrs[a] = (self.nbrs[a] | nb) - {a, b}
+        for c in nb:
+            self.nbrs[c].discard(b)
+            if c != a:
+                self.nbrs[c].add(a)
+        self.version[a] += 1
+        del self.version[b]
+        return a
+
+
+def agglomerate(
+    x: sparse.csr_matrix,
+    days: Sequence[tuple[int, int] | None],
+    mains: Sequence[MainEvent | None],
+    incidents: Sequence[frozenset[str]],
+    groups: Iterable[Iterable[int]],
+    pairs: Iterable[tuple[int, int]],
+    params: StoryParams,
+    rows: Iterable[int] | None = None,
+    leads: Sequence[frozenset[str]] = (),
+    named: Sequence[frozenset[str]] = (),
+) -> list[list[int]]:
+    """Clusters (sorted lists of rows) of ``rows`` (default all rows of ``x``); ``groups`` are must-links,
+    ``pairs`` the candidate pairs (pairs with a row outside ``rows`` are ignored)."""
+    live = sorted(set(range(x.shape[0]) if rows is None else rows))
+    cl = _Clusters(x, days, mains, incidents, params)
+    cl._row_leads, cl._row_named = leads, named
+    for r in live:
+        cl.add(r)
+    owner = {r: r for r in live}
+    for g in groups:
+        g = sorted({owner[r] for r in g if r in owner})
+        a = g[0] if g else None
+        for c in g[1:]:
+            if c in cl.members:
+                for r in cl.members[c]:
+                    owner[r] = a
+                cl.merge(a, c)
+    cand = sorted({(min(owner[i], owner[j]), max(owner[i], owner[j])) for i, j in pairs
+                   if i in owner and j in owner and owner[i] != owner[j]})
+    for a, b in cand:
+        cl.nbrs[a].add(b)
+        cl.nbrs[b].add(a)
+    heap: list[tuple[float, int, int, int, int]] = []
+    singles = [(a, b) for a, b in cand if a not in cl.vec and b not in cl.vec]
+    if singles:
+        ia, ib = np.array([p[0] for p in singles]), np.array([p[1] for p in singles])
+        cos = np.asarray(x[ia].multiply(x[ib]).sum(axis=1)).ravel().tolist()
+    else:
+        cos = []
+    known = dict(zip(singles, cos))
+    for a, b in cand:
+        if cl.compatible(a, b):
+            s = cl.similarity(a, b, known.get((a, b)))
+            if s >= params.threshold:
+                heap.append((-s, a, b, cl.version[a], cl.version[b]))
+    heapq.heapify(heap)
+    while heap:
+        neg, a, b, va, vb = heapq.heappop(heap)
+        if cl.version.get(a) != va or cl.version.get(b) != vb:
+            continue  # a stale entry: one side has merged since
+        if not cl.compatible(a, b):
+            continue
+        c = cl.merge(a, b)
+        for d in sorted(cl.nbrs[c]):
+            if cl.compatible(c, d):
+                s = cl.similarity(c, d)
+                if s >= params.threshold:
+                    lo, hi = min(c, d), max(c, d)
+                    heapq.heappush(heap, (-s, lo, hi, cl.version[lo], cl.version[hi]))
+    return [sorted(m) for _, m in sorted(cl.members.items())]
