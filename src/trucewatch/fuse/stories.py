@@ -21,7 +21,7 @@ from pathlib import Path
 from ..records import Analysis, Article, CanonicalActor, Incident, Story
 from .story_cluster import StoryParams, agglomerate, candidate_pairs
 from .story_features import article_days, entity_keys, main_events, participants, vectors
-from .story_text import describe, template_title
+from .story_text import describe_all, template_title
 
 __all__ = ["PARAMS", "StoryCache", "StoryParams", "assign_incidents", "stories", "template_title"]
 
@@ -65,11 +65,11 @@ def stories(
     arts = sorted({a.id: a for a in articles}.values(), key=lambda a: a.id)
     row = {a.id: r for r, a in enumerate(arts)}
     analyses, canon = analyses or {}, canon or {}
-    places = {aid: an.places for aid, an in analyses.items()}
+    places = {aid: an.places or tuple(p for e in an.events for p in e.places) for aid, an in analyses.items()}
     kinds = {a.id: a.kind for a in actors}
     named = {aid: tuple(sorted({canon[x.id] for x in an.actors if x.id in canon})) for aid, an in analyses.items()}
     ents = [entity_keys(a.id, named, kinds, places) for a in arts]
-    leads, whole = zip(*(participants(a, analyses.get(a.id)) for a in arts)) if arts else ((), ())
+    leads = [participants(a, analyses.get(a.id)) for a in arts]
     x, sentence_vectors = vectors(arts, ents, params.entity_weight)
     mains_by_id = main_events(incidents)
     mains = [mains_by_id.get(a.id) for a in arts]
@@ -87,18 +87,15 @@ def stories(
     for i in sorted(incidents, key=lambda i: i.id):  # articles of one incident are candidates of each other
         rs = sorted(row[a] for a in i.article_ids if a in row and row[a] in todo_set)
         pairs.update(zip(rs, rs[1:]))
-    clusters = fixed + agglomerate(x, days, mains, inc_rows, must, pairs, params, rows=todo, leads=leads, named=whole)
+    clusters = fixed + agglomerate(x, days, mains, inc_rows, must, pairs, params, rows=todo, leads=leads)
     if cache is not None:
         cache.groups = sorted(tuple(arts[r].id for r in c) for c in clusters)
         cache.code, cache.dirty = code_version(params), True
         cache.last = {"reclustered_articles": len(todo), "fixed_stories": len(fixed)}
 
     by_id = {i.id: i for i in incidents}
-    entity_ids = _EntityIds(arts, named)
-    out = []
-    for c in clusters:
-        mine = sorted({i for r in c for i in inc_rows[r]})
-        out.append(describe(c, arts, x, sentence_vectors, days, entity_ids, kinds, places, [by_id[i] for i in mine]))
+    own = [[by_id[i] for i in sorted({i for r in c for i in inc_rows[r]})] for c in clusters]
+    out = describe_all(clusters, arts, x, sentence_vectors, days, _EntityIds(arts, named), kinds, places, own)
     return tuple(sorted(out, key=lambda s: s.id))
 
 

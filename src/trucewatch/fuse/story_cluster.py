@@ -83,42 +83,41 @@ def candidate_pairs(x: sparse.csr_matrix, rows: Sequence[int], k: int, floor: fl
 
 
 class _Clusters:
-    """The clusters being merged: centroid sums, date spans, main events and incidents of each."""
+    """The clusters being merged: centroid sums (sorted term indices and weights), date spans, main events,
+    incidents and the participants named in their articles' openings."""
 
-    def __init__(self, x: sparse.csr_matrix, days, mains, incidents, params: StoryParams):
+    def __init__(self, x: sparse.csr_matrix, days, mains, incidents, leads, params: StoryParams):
         self.x, self.p = x, params
-        self.vec: dict[int, dict[int, float]] = {}  # merged clusters only; a singleton reads its row of x
+        self.vec: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # merged clusters only; a singleton reads its row of x
         self.norm2: dict[int, float] = {}
         self.size: dict[int, int] = {}
         self.members: dict[int, list[int]] = {}
         self.days: dict[int, tuple[int, int] | None] = {}
         self.mains: dict[int, dict[str, MainEvent]] = {}
         self.incs: dict[int, frozenset[str]] = {}
+        self.leads: dict[int, Counter[str]] = {}
         self.nbrs: dict[int, set[int]] = {}
         self.version: dict[int, int] = {}
-        self._row_days, self._row_main, self._row_incs = days, mains, incidents
-        self._row_leads: Sequence[frozenset[str]] = ()
-        self._row_named: Sequence[frozenset[str]] = ()
-        self.leads: dict[int, Counter[str]] = {}
-        self.named: dict[int, Counter[str]] = {}
+        self._row = (days, mains, incidents, leads)
+        self._nonempty = np.diff(x.indptr) > 0
+        self._dense = np.zeros(x.shape[1])  # scratch: one cluster's centroid spread out, to compare it with many
 
     def add(self, r: int) -> None:
+        days, mains, incidents, leads = self._row
         self.members[r], self.size[r], self.version[r] = [r], 1, 0
-        self.days[r] = self._row_days[r]
-        m = self._row_main[r]
+        self.days[r] = days[r]
+        m = mains[r]
         self.mains[r] = {m.incident_id: m} if m is not None else {}
-        self.incs[r] = self._row_incs[r]
+        self.incs[r] = incidents[r]
+        self.leads[r] = Counter(leads[r]) if leads else Counter()
         self.nbrs[r] = set()
-        self.leads[r] = Counter(self._row_leads[r]) if self._row_leads else Counter()
-        self.named[r] = Counter(self._row_named[r]) if self._row_named else Counter()
-        row = self.x[r]
-        self.norm2[r] = float(row.multiply(row).sum())
+        self.norm2[r] = 1.0 if self._nonempty[r] else 0.0  # rows are unit vectors
 
-    def row(self, c: int) -> dict[int, float]:
+    def row(self, c: int) -> tuple[np.ndarray, np.ndarray]:
         v = self.vec.get(c)
         if v is None:
             lo, hi = self.x.indptr[c], self.x.indptr[c + 1]
-            v = dict(zip(self.x.indices[lo:hi].tolist(), self.x.data[lo:hi].tolist()))
+            v = (self.x.indices[lo:hi], self.x.data[lo:hi])
         return v
 
     def compatible(self, a: int, b: int) -> bool:
@@ -148,12 +147,25 @@ class _Clusters:
         gap = max(0, max(da[0], db[0]) - min(da[1], db[1]))
         return self.p.decay_floor + (1.0 - self.p.decay_floor) * math.exp(-gap / self.p.decay_days)
 
-    def similarity(self, a: int, b: int, cos: float | None = None) -> float:
+    def similarities(self, c: int, others: Sequence[int]) -> list[float]:
+        """:meth:`similarity` of ``c`` with each of ``others``."""
+        ic, wc = self.row(c)
+        self._dense[ic] = wc
+        try:
+            out = []
+            for d in others:
+                idx, w = self.row(d)
+                out.append(self.similarity(c, d, dot=float(self._dense[idx] @ w)))
+            return out
+        finally:
+            self._dense[ic] = 0.0
+
+    def similarity(self, a: int, b: int, cos: float | None = None, dot: float | None = None) -> float:
         if cos is None:
-            va, vb = self.row(a), self.row(b)
-            if len(va) > len(vb):
-                va, vb = vb, va
-            dot = sum(w * vb.get(t, 0.0) for t, w in va.items())
+            if dot is None:
+                (ia, wa), (ib, wb) = self.row(a), self.row(b)
+                _, ka, kb = np.intersect1d(ia, ib, assume_unique=True, return_indices=True)
+                dot = float(wa[ka] @ wb[kb])
             if self.p.linkage == "average":  # rows are unit vectors: the sums' dot is the sum of pair cosines
                 cos = dot / (self.size[a] * self.size[b])
             else:
@@ -163,21 +175,22 @@ class _Clusters:
 
     def merge(self, a: int, b: int) -> int:
         """Merge ``b`` into ``a`` (``a`` < ``b``); returns ``a``."""
-        va, vb = dict(self.row(a)), self.row(b)
-        for t, w in vb.items():
-            va[t] = va.get(t, 0.0) + w
-        if len(va) > 2 * CENTROID_TERMS:
-            va = dict(sorted(va.items(), key=lambda kv: (-kv[1], kv[0]))[:CENTROID_TERMS])
-        self.vec[a] = va
+        (ia, wa), (ib, wb) = self.row(a), self.row(b)
+        idx, inv = np.unique(np.concatenate([ia, ib]), return_inverse=True)
+        val = np.zeros(len(idx))
+        np.add.at(val, inv, np.concatenate([wa, wb]))
+        if len(idx) > 2 * CENTROID_TERMS:  # keep the heaviest terms (ties by the smaller term), in term order
+            keep = np.sort(np.lexsort((idx, -val))[:CENTROID_TERMS])
+            idx, val = idx[keep], val[keep]
+        self.vec[a] = (idx, val)
         self.vec.pop(b, None)
-        self.norm2[a] = sum(w * w for w in va.values())
+        self.norm2[a] = float(val @ val)
         self.members[a].extend(self.members.pop(b))
         self.size[a] += self.size.pop(b)
         da, db = self.days[a], self.days.pop(b)
         self.days[a] = db if da is None else da if db is None else (min(da[0], db[0]), max(da[1], db[1]))
         self.mains[a].update(self.mains.pop(b))
         self.leads[a].update(self.leads.pop(b))
-        self.named[a].update(self.named.pop(b))
         self.incs[a] = self.incs[a] | self.incs.pop(b)
         nb = self.nbrs.pop(b)
         self.nbrs[a] = (self.nbrs[a] | nb) - {a, b}
@@ -200,13 +213,11 @@ def agglomerate(
     params: StoryParams,
     rows: Iterable[int] | None = None,
     leads: Sequence[frozenset[str]] = (),
-    named: Sequence[frozenset[str]] = (),
 ) -> list[list[int]]:
     """Clusters (sorted lists of rows) of ``rows`` (default all rows of ``x``); ``groups`` are must-links,
     ``pairs`` the candidate pairs (pairs with a row outside ``rows`` are ignored)."""
     live = sorted(set(range(x.shape[0]) if rows is None else rows))
-    cl = _Clusters(x, days, mains, incidents, params)
-    cl._row_leads, cl._row_named = leads, named
+    cl = _Clusters(x, days, mains, incidents, leads, params)
     for r in live:
         cl.add(r)
     owner = {r: r for r in live}
@@ -244,10 +255,9 @@ def agglomerate(
         if not cl.compatible(a, b):
             continue
         c = cl.merge(a, b)
-        for d in sorted(cl.nbrs[c]):
-            if cl.compatible(c, d):
-                s = cl.similarity(c, d)
-                if s >= params.threshold:
-                    lo, hi = min(c, d), max(c, d)
-                    heapq.heappush(heap, (-s, lo, hi, cl.version[lo], cl.version[hi]))
+        others = [d for d in sorted(cl.nbrs[c]) if cl.compatible(c, d)]
+        for d, s in zip(others, cl.similarities(c, others)):
+            if s >= params.threshold:
+                lo, hi = min(c, d), max(c, d)
+                heapq.heappush(heap, (-s, lo, hi, cl.version[lo], cl.version[hi]))
     return [sorted(m) for _, m in sorted(cl.members.items())]

@@ -115,8 +115,9 @@ def article_days(articles: Sequence[Article], mains: Mapping[str, MainEvent]) ->
 
 def entity_keys(aid: str, named: Mapping[str, Sequence[str]], kinds: Mapping[str, str],
                 places: Mapping[str, Sequence[Place]]) -> list[str]:
-    """The entity keys of one article: canonical persons and organisations, and places below a country."""
-    keys = [f"a:{c}" for c in sorted(set(named.get(aid, ()))) if kinds.get(c, "person") in ENTITY_KINDS]
+    """The entity keys of one article: canonical persons, organisations and countries (as actors), and places
+    below a country."""
+    keys = [f"a:{c}" for c in sorted(set(named.get(aid, ()))) if kinds.get(c, "person") in ENTITY_KINDS | {"country"}]
     for p in places.get(aid, ()):
         if place_level(p) == 0:
             continue
@@ -130,24 +131,20 @@ def participant_key(name: str, kind: str) -> str:
     return n.rsplit(" ", 1)[-1] if kind == "person" else n
 
 
-def participants(a: Article, an: Analysis | None) -> tuple[frozenset[str], frozenset[str]]:
-    """(lead, all): keys (:func:`participant_key`) of the persons and organisations an article names in its
-    headline or opening — who its news is about ("X stops Y in the sixth round", "Saints place Z on injured
-    reserve") — and of all it names."""
+def participants(a: Article, an: Analysis | None) -> frozenset[str]:
+    """Keys (:func:`participant_key`) of the persons and organisations an article names in its headline or
+    opening: who its news is about ("X stops Y in the sixth round", "Saints place Z on injured reserve")."""
     if an is None:
-        return frozenset(), frozenset()
+        return frozenset()
     title = f" {norm(a.title or '')} "
-    lead, every = set(), set()
+    lead = set()
     for act in an.actors:
         if act.kind not in ENTITY_KINDS:
             continue
         key = participant_key(act.name, act.kind)
-        if len(key) < 3:
-            continue
-        every.add(key)
-        if any(s < LEAD_ENTITY_CHARS for s, _ in act.mentions) or f" {key} " in title:
+        if len(key) >= 3 and (any(s < LEAD_ENTITY_CHARS for s, _ in act.mentions) or f" {key} " in title):
             lead.add(key)
-    return frozenset(lead), frozenset(every)
+    return frozenset(lead)
 
 
 def _text(a: Article) -> str:

@@ -15,7 +15,7 @@ from ._util import iso
 from .places import place_level
 from .story_features import ENTITY_KINDS
 
-__all__ = ["describe", "first_line", "template_title"]
+__all__ = ["describe_all", "first_line", "template_title"]
 
 TITLE_CHARS = 160
 SUMMARY_CHARS = 400
@@ -50,8 +50,8 @@ def first_line(a: Article) -> str:
     return _clip(a.text.strip().split("\n", 1)[0], TITLE_CHARS) or a.id
 
 
-def describe(
-    rows: Sequence[int],
+def describe_all(
+    clusters: Sequence[Sequence[int]],
     arts: Sequence[Article],
     x: sparse.csr_matrix,
     sentence_vectors,
@@ -59,35 +59,45 @@ def describe(
     entity_ids: Sequence[Sequence[str]],
     kinds: Mapping[str, str],
     places: Mapping[str, Sequence[Place]],
-    incidents: Sequence[Incident],
-) -> Story:
-    """The story of the articles at ``rows`` of ``arts``/``x``. ``sentence_vectors(texts)`` gives rows in the
-    space of ``x`` for the summary's candidate sentences."""
-    members = [arts[r] for r in rows]
-    centroid = np.asarray(x[list(rows)].sum(axis=0)).ravel()
-    central = np.asarray(x[list(rows)] @ centroid).ravel()
-    order = sorted(range(len(rows)), key=lambda k: (-round(float(central[k]), 9), members[k].id))
-    ranked = [members[k] for k in order]
-    titled = [a for a in ranked if (a.title or "").strip()]
-    if titled:
-        title, title_id = _clip(titled[0].title or "", TITLE_CHARS), titled[0].id
-    else:
-        title, title_id = (template_title(incidents) or first_line(ranked[0])), ranked[0].id
-    summary, spans = _summary(ranked[:CENTRAL], title, centroid, sentence_vectors)
-    known = [days[r] for r in rows if days[r] is not None]
-    ids = tuple(sorted(a.id for a in members))
-    return Story(
-        id=stable_id("story", ids[0], prefix="st_"), title=title, article_ids=ids,
-        summary=summary, summary_spans=spans, title_article_id=title_id,
-        date_start=iso(min(d[0] for d in known)) if known else None,
-        date_end=iso(max(d[1] for d in known)) if known else None,
-        places=_main_places(members, places), actor_ids=_main_actors(rows, entity_ids, kinds),
-    )
+    incidents_of: Sequence[Sequence[Incident]],
+) -> list[Story]:
+    """The story of each cluster (rows of ``arts``/``x``). ``sentence_vectors(texts)`` gives rows in the space of
+    ``x`` for the summaries' candidate sentences (one call for all stories); ``incidents_of[k]``: the incidents
+    of cluster ``k`` (for a title when no article has a headline)."""
+    drafts, texts = [], []
+    for rows, incs in zip(clusters, incidents_of):
+        sub = x[list(rows)]
+        centroid = np.asarray(sub.sum(axis=0)).ravel()
+        central = np.asarray(sub @ centroid).ravel()
+        members = [arts[r] for r in rows]
+        ranked = [members[k] for k in sorted(range(len(rows)), key=lambda k: (-round(float(central[k]), 9), members[k].id))]
+        titled = [a for a in ranked if (a.title or "").strip()]
+        if titled:
+            title, title_id = _clip(titled[0].title or "", TITLE_CHARS), titled[0].id
+        else:
+            title, title_id = (template_title(incs) or first_line(ranked[0])), ranked[0].id
+        cands = _candidates(ranked[:CENTRAL], title)
+        drafts.append((rows, members, title, title_id, centroid, cands, len(texts)))
+        texts.extend(a.text[s:e] for a, s, e in cands)
+    vecs = sentence_vectors(texts) if texts else None
+    out = []
+    for rows, members, title, title_id, centroid, cands, first in drafts:
+        score = np.asarray(vecs[first : first + len(cands)] @ centroid).ravel() if cands else np.zeros(0)
+        summary, spans = _summary(cands, score)
+        known = [days[r] for r in rows if days[r] is not None]
+        ids = tuple(sorted(a.id for a in members))
+        out.append(Story(
+            id=stable_id("story", ids[0], prefix="st_"), title=title, article_ids=ids,
+            summary=summary, summary_spans=spans, title_article_id=title_id,
+            date_start=iso(min(d[0] for d in known)) if known else None,
+            date_end=iso(max(d[1] for d in known)) if known else None,
+            places=_main_places(members, places), actor_ids=_main_actors(rows, entity_ids, kinds),
+        ))
+    return out
 
 
-def _summary(ranked: Sequence[Article], title: str, centroid: np.ndarray, sentence_vectors) -> tuple[str, tuple[SourceSpan, ...]]:
-    """Up to two opening sentences of the most central articles, the most typical of the story first, from two
-    different articles, without repeating the title."""
+def _candidates(ranked: Sequence[Article], title: str) -> list[tuple[Article, int, int]]:
+    """Opening sentences of the most central articles that do not repeat the title or each other."""
     cands: list[tuple[Article, int, int]] = []
     seen = {" ".join(title.split()).casefold()}
     for a in ranked:
@@ -96,15 +106,18 @@ def _summary(ranked: Sequence[Article], title: str, centroid: np.ndarray, senten
             if key not in seen and not key.startswith(title.casefold()[:60]):
                 seen.add(key)
                 cands.append((a, s, e))
+    return cands
+
+
+def _summary(cands: Sequence[tuple[Article, int, int]], score: np.ndarray) -> tuple[str, tuple[SourceSpan, ...]]:
+    """Up to two candidate sentences, the most typical of the story first, from two different articles."""
     if not cands:
         return "", ()
-    v = sentence_vectors([a.text[s:e] for a, s, e in cands])
-    score = np.asarray(v @ centroid).ravel()
     best = sorted(range(len(cands)), key=lambda k: (-round(float(score[k]), 9), k))
     picked: list[tuple[Article, int, int]] = []
     for k in best:
         a, s, e = cands[k]
-        if picked and (a.id == picked[0][0].id or len(picked) == 2):
+        if picked and a.id == picked[0][0].id:
             continue
         picked.append(cands[k])
         if len(picked) == 2 or sum(e - s for _, s, e in picked) > SUMMARY_CHARS // 2:
