@@ -183,3 +183,29 @@ def test_template_title_needs_incidents():
     assert template_title([]) is None
     one = Incident("in3", "armed_clash", "2025-10-12", "2025-10-12", "day", places=(KEL,), article_ids=("x",))
     assert template_title([one]) == "Armed clash: Varenia, October 2025"
+
+
+def test_the_story_cache_lives_in_the_store_between_runs(settings, store):
+    import json
+
+    from trucewatch import pipeline
+    from trucewatch.records import RawInput
+
+    def add(pairs):
+        for a, _ in pairs:
+            store.add_article(a, RawInput(source=a.source_path or a.id, fmt="txt", data=a.text.encode()))
+        store.save_analyses([an for _, an in pairs])
+
+    world = _flood_world() + _two_shootings_a_week_apart()
+    add(world)
+    pipeline.fuse(settings, store)
+    assert json.loads(store.get_state("fuse:last_stats"))["reclustered_articles"] == len(world)
+    late = ArticleBuilder("l2", "Board Monthly", "2025-09-10",
+                          "Piet Varga said the chess team had begun training for the olympiad in the federation hall.")
+    late.actor("Piet Varga")
+    add([late.build()])
+    again = pipeline.fuse(settings, store)
+    stats = json.loads(store.get_state("fuse:last_stats"))
+    assert 0 < stats["reclustered_articles"] < len(world) and stats["fixed_stories"] >= 2
+    everything = world + [late.build()]
+    assert again.stories == fuse([a for a, _ in everything], [an for _, an in everything]).stories

@@ -39,10 +39,12 @@ def code_version(params: StoryParams = PARAMS) -> str:
 
 @dataclass
 class StoryCache:
-    """The last run's stories (sorted article-id tuples) and the code they came from; ``dirty`` when changed."""
+    """The last run's stories (sorted article-id tuples), each article's input hash and the code they came from;
+    ``dirty`` when changed."""
 
     code: str = ""
     groups: list[tuple[str, ...]] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)  # article id -> hash of its inputs (see _input_key)
     dirty: bool = False
     last: dict = field(default_factory=dict)  # what the last run re-clustered (for stats and tests)
 
@@ -80,8 +82,11 @@ def stories(
             incs[aid].add(i.id)
     inc_rows = [frozenset(incs.get(a.id, ())) for a in arts]
     must = [sorted(row[i] for i in set(g) if i in row) for g in groups]
+    group_of = {r: g[0] for g in must for r in g}
+    keys = {a.id: _input_key(mains[r], group_of.get(r), ents[r], leads[r], days[r], inc_rows[r], a.title)
+            for r, a in enumerate(arts)}
 
-    fixed, todo = _incremental_plan(cache, arts, row, x, params)
+    fixed, todo = _incremental_plan(cache, arts, row, x, params, keys)
     pairs = candidate_pairs(x, todo, params.neighbours, params.floor)
     todo_set = set(todo)
     for i in sorted(incidents, key=lambda i: i.id):  # articles of one incident are candidates of each other
@@ -90,7 +95,7 @@ def stories(
     clusters = fixed + agglomerate(x, days, mains, inc_rows, must, pairs, params, rows=todo, leads=leads)
     if cache is not None:
         cache.groups = sorted(tuple(arts[r].id for r in c) for c in clusters)
-        cache.code, cache.dirty = code_version(params), True
+        cache.keys, cache.code, cache.dirty = keys, code_version(params), True
         cache.last = {"reclustered_articles": len(todo), "fixed_stories": len(fixed)}
 
     by_id = {i.id: i for i in incidents}
@@ -109,13 +114,20 @@ class _EntityIds:
         return self.named.get(self.arts[r].id, ())
 
 
-def _incremental_plan(cache, arts, row, x, params) -> tuple[list[list[int]], list[int]]:
-    """(stories kept as they are, rows to cluster). Without a valid cache every row is clustered."""
+def _input_key(*parts) -> str:
+    """A short hash of what story clustering reads of one article besides its words (which only change with
+    its text, and so its id): its main event, copy group, entities, participants, days and incidents."""
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:12]
+
+
+def _incremental_plan(cache, arts, row, x, params, keys) -> tuple[list[list[int]], list[int]]:
+    """(stories kept as they are, rows to cluster). Without a valid cache every row is clustered; with one,
+    articles that are new or whose inputs changed (another main event, copy group or incident) are clustered
+    again with the stories they touch."""
     everything = list(range(len(arts)))
     if cache is None or not cache.groups or cache.code != code_version(params):
         return [], everything
-    old = {a for g in cache.groups for a in g}
-    new_rows = [r for r, a in enumerate(arts) if a.id not in old]
+    new_rows = [r for r, a in enumerate(arts) if cache.keys.get(a.id) != keys[a.id]]
     story_of: dict[str, int] = {}
     touched: set[int] = set()
     for k, g in enumerate(cache.groups):
