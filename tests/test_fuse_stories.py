@@ -209,3 +209,34 @@ def test_the_story_cache_lives_in_the_store_between_runs(settings, store):
     assert 0 < stats["reclustered_articles"] < len(world) and stats["fixed_stories"] >= 2
     everything = world + [late.build()]
     assert again.stories == fuse([a for a, _ in everything], [an for _, an in everything]).stories
+
+
+def _border_war():
+    """Two weeks of one border war: the first week's reports lead with a general, the second week's with a
+    minister; the same two countries, the same ridge, reported within a week of each other."""
+    out = []
+    week1 = ["General Ivo Drazen said Varenian troops held Kel Ridge after Ostrian shelling overnight.",
+             "General Ivo Drazen told reporters the Ostrian guns near Kel Ridge had fallen silent by dawn.",
+             "Varenian commander General Ivo Drazen said the border posts at Kel Ridge were rebuilt."]
+    week2 = ["Minister Tala Sorn said Ostria would not withdraw from the hills above Kel Ridge.",
+             "Minister Tala Sorn accused Varenia of moving artillery toward Kel Ridge on the border.",
+             "Ostrian minister Tala Sorn said talks on Kel Ridge could start once the shelling stopped."]
+    tail = " The border war between Varenia and Ostria over the Kel Ridge posts is in its second month."
+    for k, (lead, day) in enumerate([(t, f"2025-06-0{1 + i}") for i, t in enumerate(week1)]
+                                    + [(t, f"2025-06-{9 + i}") for i, t in enumerate(week2)]):
+        b = ArticleBuilder(f"bw{k}", "Border Monitor", day, lead + tail)
+        b.actor("Ivo Drazen" if k < 3 else "Tala Sorn")
+        b.actor("Varenia", "country")
+        b.actor("Ostria", "country")
+        out.append(b.build())
+    return out
+
+
+def test_one_war_told_by_new_faces_a_week_later_stays_one_story():
+    world = _border_war()
+    f = fuse([a for a, _ in world], [an for _, an in world])
+    assert len(f.stories) == 1
+    # undated, the same reports would be told apart by their different main participants
+    undated = [(dataclasses.replace(a, published=None, published_origin="none"), an) for a, an in world]
+    g = fuse([a for a, _ in undated], [an for _, an in undated])
+    assert len(g.stories) == 2

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..records import Analysis, Article, CanonicalActor, Incident, Story
+from ._util import day
 from .story_cluster import StoryParams, agglomerate, candidate_pairs
 from .story_features import article_days, entity_keys, main_events, participants, vectors
 from .story_text import describe_all, template_title
@@ -76,6 +77,7 @@ def stories(
     mains_by_id = main_events(incidents)
     mains = [mains_by_id.get(a.id) for a in arts]
     days = article_days(arts, mains_by_id)
+    sure = [(d, d) if (d := day(a.published)) is not None and not a.published_inferred else None for a in arts]
     incs: dict[str, set[str]] = defaultdict(set)
     for i in incidents:
         for aid in i.article_ids:
@@ -92,7 +94,7 @@ def stories(
     for i in sorted(incidents, key=lambda i: i.id):  # articles of one incident are candidates of each other
         rs = sorted(row[a] for a in i.article_ids if a in row and row[a] in todo_set)
         pairs.update(zip(rs, rs[1:]))
-    clusters = fixed + agglomerate(x, days, mains, inc_rows, must, pairs, params, rows=todo, leads=leads)
+    clusters = fixed + agglomerate(x, days, mains, inc_rows, must, pairs, params, rows=todo, leads=leads, sure=sure)
     if cache is not None:
         cache.groups = sorted(tuple(arts[r].id for r in c) for c in clusters)
         cache.keys, cache.code, cache.dirty = keys, code_version(params), True

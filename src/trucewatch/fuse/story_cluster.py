@@ -48,6 +48,7 @@ class StoryParams:
     date_gap: int = 3
     incident_bonus: float = 0.1
     participant_min: int = 3  # clusters this large or larger have main participants
+    participant_days: int = 7  # ... which tell nothing when both clusters are dated this close (one war's weeks)
     lead_share: float = 0.4  # a main participant of a cluster: named in the opening of this share of its articles
     absent_share: float = 0.2  # ... is absent from another cluster naming it in at most this share of its articles
     linkage: str = "centroid"  # "average": mean cosine of the two clusters' article pairs; "centroid": cosine of the centroids
@@ -86,26 +87,28 @@ class _Clusters:
     """The clusters being merged: centroid sums (sorted term indices and weights), date spans, main events,
     incidents and the participants named in their articles' openings."""
 
-    def __init__(self, x: sparse.csr_matrix, days, mains, incidents, leads, params: StoryParams):
+    def __init__(self, x: sparse.csr_matrix, days, sure, mains, incidents, leads, params: StoryParams):
         self.x, self.p = x, params
         self.vec: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # merged clusters only; a singleton reads its row of x
         self.norm2: dict[int, float] = {}
         self.size: dict[int, int] = {}
         self.members: dict[int, list[int]] = {}
         self.days: dict[int, tuple[int, int] | None] = {}
+        self.sure: dict[int, tuple[int, int] | None] = {}  # spans of publication dates given, not inferred
         self.mains: dict[int, dict[str, MainEvent]] = {}
         self.incs: dict[int, frozenset[str]] = {}
         self.leads: dict[int, Counter[str]] = {}
         self.nbrs: dict[int, set[int]] = {}
         self.version: dict[int, int] = {}
-        self._row = (days, mains, incidents, leads)
+        self._row = (days, sure, mains, incidents, leads)
         self._nonempty = np.diff(x.indptr) > 0
         self._dense = np.zeros(x.shape[1])  # scratch: one cluster's centroid spread out, to compare it with many
 
     def add(self, r: int) -> None:
-        days, mains, incidents, leads = self._row
+        days, sure, mains, incidents, leads = self._row
         self.members[r], self.size[r], self.version[r] = [r], 1, 0
         self.days[r] = days[r]
+        self.sure[r] = sure[r] if sure else None
         m = mains[r]
         self.mains[r] = {m.incident_id: m} if m is not None else {}
         self.incs[r] = incidents[r]
@@ -128,6 +131,8 @@ class _Clusters:
             return False
         if min(self.size[a], self.size[b]) < self.p.participant_min:
             return True
+        if _gap(self.sure[a], self.sure[b]) <= self.p.participant_days:
+            return True  # reported within days of each other: one war's or one trial's new faces
         return not (self._own_participant(a, b) and self._own_participant(b, a))
 
     def _own_participant(self, a: int, b: int) -> bool:
@@ -141,10 +146,9 @@ class _Clusters:
                    for e, k in self.leads[a].items())
 
     def time_factor(self, a: int, b: int) -> float:
-        da, db = self.days[a], self.days[b]
-        if da is None or db is None:
+        gap = _gap(self.days[a], self.days[b])
+        if gap == math.inf:
             return 1.0
-        gap = max(0, max(da[0], db[0]) - min(da[1], db[1]))
         return self.p.decay_floor + (1.0 - self.p.decay_floor) * math.exp(-gap / self.p.decay_days)
 
     def similarities(self, c: int, others: Sequence[int]) -> list[float]:
@@ -187,8 +191,8 @@ class _Clusters:
         self.norm2[a] = float(val @ val)
         self.members[a].extend(self.members.pop(b))
         self.size[a] += self.size.pop(b)
-        da, db = self.days[a], self.days.pop(b)
-        self.days[a] = db if da is None else da if db is None else (min(da[0], db[0]), max(da[1], db[1]))
+        self.days[a] = _union(self.days[a], self.days.pop(b))
+        self.sure[a] = _union(self.sure[a], self.sure.pop(b))
         self.mains[a].update(self.mains.pop(b))
         self.leads[a].update(self.leads.pop(b))
         self.incs[a] = self.incs[a] | self.incs.pop(b)
@@ -203,6 +207,17 @@ class _Clusters:
         return a
 
 
+def _gap(da: tuple[int, int] | None, db: tuple[int, int] | None) -> float:
+    """Days between two date spans (0 when they overlap; infinite when either is unknown)."""
+    if da is None or db is None:
+        return math.inf
+    return max(0, max(da[0], db[0]) - min(da[1], db[1]))
+
+
+def _union(da: tuple[int, int] | None, db: tuple[int, int] | None) -> tuple[int, int] | None:
+    return db if da is None else da if db is None else (min(da[0], db[0]), max(da[1], db[1]))
+
+
 def agglomerate(
     x: sparse.csr_matrix,
     days: Sequence[tuple[int, int] | None],
@@ -213,11 +228,12 @@ def agglomerate(
     params: StoryParams,
     rows: Iterable[int] | None = None,
     leads: Sequence[frozenset[str]] = (),
+    sure: Sequence[tuple[int, int] | None] = (),
 ) -> list[list[int]]:
     """Clusters (sorted lists of rows) of ``rows`` (default all rows of ``x``); ``groups`` are must-links,
     ``pairs`` the candidate pairs (pairs with a row outside ``rows`` are ignored)."""
     live = sorted(set(range(x.shape[0]) if rows is None else rows))
-    cl = _Clusters(x, days, mains, incidents, leads, params)
+    cl = _Clusters(x, days, sure, mains, incidents, leads, params)
     for r in live:
         cl.add(r)
     owner = {r: r for r in live}
