@@ -10,7 +10,8 @@ soft decay, hard negatives between incompatible main events, a fixed tie-break.
    between the clusters' date spans, 0 when they overlap or either is undated), plus
    :attr:`StoryParams.incident_bonus` when they share an incident — until the best is below
    :attr:`StoryParams.threshold`. Two clusters holding incompatible main events
-   (:func:`.story_features.compatible`) never merge.
+   (:func:`.story_features.compatible`) never merge, nor two that each have a main participant the other
+   hardly names in its openings (unless given publication dates put them within a week of each other).
 
 Ties are broken by the clusters' smallest row (rows are articles sorted by id), so the result is the same
 for any input order.
