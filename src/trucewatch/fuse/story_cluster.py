@@ -33,9 +33,10 @@ from .story_features import MainEvent, compatible
 __all__ = ["StoryParams", "agglomerate", "candidate_pairs"]
 
 CENTROID_TERMS = 400  # a centroid keeps its heaviest terms (bounds the cost of comparing large stories)
-CANDIDATE_DF = 0.02  # words in more than this share of the articles (and more than CANDIDATE_DF_MIN) find no candidates
-CANDIDATE_DF_MIN = 50
-BLOCK_ROWS = 1000
+CANDIDATE_DF = 0.02  # words in more than this share of the articles (at least CANDIDATE_DF_MIN, at most
+CANDIDATE_DF_MIN = 50  # CANDIDATE_DF_MAX articles) find no candidates: the cost of the neighbour search stays
+CANDIDATE_DF_MAX = 500  # linear, and a story's rarer words still find its articles
+BLOCK_ROWS = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +63,11 @@ def candidate_pairs(x: sparse.csr_matrix, rows: Sequence[int], k: int, floor: fl
     n = x.shape[0]
     if n < 2 or not len(rows):
         return set()
-    df = np.diff(x.tocsc().indptr)
-    keep = np.flatnonzero(df <= max(CANDIDATE_DF_MIN, CANDIDATE_DF * n))
+    df = np.bincount(x.indices, minlength=x.shape[1])
+    keep = np.flatnonzero(df <= max(CANDIDATE_DF_MIN, min(CANDIDATE_DF * n, CANDIDATE_DF_MAX)))
     xc = x[:, keep].tocsr()
     xt = xc.T.tocsr()
+    del df, keep
     out: set[tuple[int, int]] = set()
     rows = np.asarray(sorted(rows), dtype=np.int64)
     for b in range(0, len(rows), BLOCK_ROWS):
