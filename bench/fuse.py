@@ -11,6 +11,7 @@ are added and fusion is re-run with the cache (the incremental cost).
 
     .venv/bin/python bench/fuse.py                 # 1k, 10k, 100k
     .venv/bin/python bench/fuse.py --sizes 1000,10000
+    .venv/bin/python bench/fuse.py --stories-only --sizes 1000,10000,100000   # story clustering alone
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ def make_corpus(n: int, seed: int = 7, first: int = 0):
             incidents.append((s, s.start + rng.randrange(90), typ, verb, rng.choice(s.places), rng.randint(0, 30), j))
     articles, analyses = [], []
     truth: dict[str, int] = {}  # event id -> the generated incident it reports
+    story_truth: dict[str, int] = {}  # article id -> the generated story it belongs to
     i = 0
     while len(articles) < n:
         inc = rng.choice(incidents)
@@ -95,6 +97,7 @@ def make_corpus(n: int, seed: int = 7, first: int = 0):
                         "day", None, "en", text, "txt", "0" * 64)
             an_src = analyses[articles.index(src_a)] if len(articles) < 2000 else None
             articles.append(a)
+            story_truth[a.id] = story_truth[src_a.id]
             analyses.append(_reanchor(an_src, a) if an_src else Analysis(a.id, "bench"))
             if an_src:
                 for e_old, e_new in zip(an_src.events, analyses[-1].events):
@@ -156,9 +159,11 @@ def make_corpus(n: int, seed: int = 7, first: int = 0):
         text = " ".join(parts)
         art = Article(aid, lead[:60], outlet, None, None, None, iso(published), False, "metadata", "day", None, "en", text, "txt", "0" * 64)
         articles.append(art)
+        story_truth[aid] = s.k
         analyses.append(Analysis(aid, "bench", tuple(actors), tuple(quotes), tuple(claims), tuple(events)))
         i += 1
     make_corpus.truth = truth  # type: ignore[attr-defined]
+    make_corpus.story_truth = story_truth  # type: ignore[attr-defined]
     return articles, analyses
 
 
@@ -228,13 +233,78 @@ def one(n: int) -> dict:
     }
 
 
+def _bcubed_labels(found: dict[str, str], truth: dict[str, int]) -> tuple[float, float]:
+    from collections import Counter
+
+    items = [a for a in truth if a in found]
+    by_found, by_truth = Counter(found[a] for a in items), Counter(truth[a] for a in items)
+    both = Counter((found[a], truth[a]) for a in items)
+    p = sum(both[(found[a], truth[a])] / by_found[found[a]] for a in items) / max(1, len(items))
+    r = sum(both[(found[a], truth[a])] / by_truth[truth[a]] for a in items) / max(1, len(items))
+    return p, r
+
+
+def one_stories(n: int) -> dict:
+    """Stories alone: canonical actors (their input) first, then story clustering from nothing, then 20 new
+    articles with the story cache (only the stories they touch are clustered again)."""
+    from trucewatch.fuse.actors import canonical_actors
+    from trucewatch.fuse.stories import StoryCache, stories
+
+    articles, analyses = make_corpus(n)
+    truth = dict(make_corpus.story_truth)  # type: ignore[attr-defined]
+    corpus_mb = rss_mb()
+    actors, canon = canonical_actors(analyses)
+    by_id = {an.article_id: an for an in analyses}
+    cache = StoryCache()
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = stories(articles, (), (), analyses=by_id, canon=canon, actors=actors, cache=cache)
+    full_s, full_cpu = time.perf_counter() - t0, time.process_time() - c0
+    peak = rss_mb()
+    p, r = _bcubed_labels({a: s.id for s in out for a in s.article_ids}, truth)
+    new_a, new_an = make_corpus(20, seed=99, first=10**9)
+    analyses2 = analyses + new_an
+    actors2, canon2 = canonical_actors(analyses2)
+    t0 = time.perf_counter()
+    stories(articles + new_a, (), (), analyses={an.article_id: an for an in analyses2}, canon=canon2, actors=actors2, cache=cache)
+    inc_s = time.perf_counter() - t0
+    return {"articles": n, "stories_s": round(full_s, 2), "stories_cpu_s": round(full_cpu, 2), "peak_rss_mb": round(peak), "corpus_rss_mb": round(corpus_mb),
+            "stories": len(out), "true_stories": len(set(truth.values())), "bcubed_precision": round(p, 3),
+            "bcubed_recall": round(r, 3), "incremental_add20_s": round(inc_s, 2), **cache.last}
+
+
+def main_stories(sizes: list[int]) -> None:
+    rows = []
+    for n in sizes:
+        r = subprocess.run([sys.executable, __file__, "--one-stories", str(n)], capture_output=True, text=True)
+        if r.returncode != 0:
+            print(r.stderr, file=sys.stderr)
+            sys.exit(r.returncode)
+        row = json.loads(r.stdout.strip().splitlines()[-1])
+        rows.append(row)
+        print(f"{n:>7} articles: stories {row['stories_s']:>7.2f} s (cpu {row['stories_cpu_s']:.2f} s)  peak {row['peak_rss_mb']:>5} MB (corpus alone "
+              f"{row['corpus_rss_mb']} MB)  {row['stories']} stories ({row['true_stories']} generated), B-cubed P "
+              f"{row['bcubed_precision']} R {row['bcubed_recall']}  | +20 articles incremental {row['incremental_add20_s']:.2f} s "
+              f"({row['reclustered_articles']} articles re-clustered, {row['fixed_stories']} stories kept)", flush=True)
+    for a, b in zip(rows, rows[1:]):
+        print(f"{a['articles']} -> {b['articles']}: x{b['articles'] / a['articles']:.0f} articles, "
+              f"time x{b['stories_s'] / max(a['stories_s'], 1e-9):.1f}, peak memory x{b['peak_rss_mb'] / a['peak_rss_mb']:.1f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated article counts")
+    ap.add_argument("--stories-only", action="store_true", help="time story clustering alone (fuse/stories.py)")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--one-stories", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
         print(json.dumps(one(args.one)))
+        return
+    if args.one_stories:
+        print(json.dumps(one_stories(args.one_stories)))
+        return
+    if args.stories_only:
+        main_stories([int(x) for x in args.sizes.split(",")])
         return
     rows = []
     for n in [int(x) for x in args.sizes.split(",")]:

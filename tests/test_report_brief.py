@@ -322,3 +322,11 @@ def test_actor_lists_name_a_country_once_not_also_its_government():
     assert index.actor_names(["g", "c", "e", "p", "c"]) == ["Norland", "Government of Estavia", "Mira Holm"]
     assert index.actor_names(["g"]) == ["Government of Norland"]
     assert index.actor_names(["unknown-id"]) == ["unknown-id"]
+
+
+def test_a_story_brief_states_the_days_and_places_of_the_story():
+    doc = build_doc()
+    doc["stories"][0].update(date_start="2026-04-10", date_end="2026-04-14", places=["Vorukh", "Batken"])
+    brief = build_brief(doc, story_id="st1")
+    assert "the story's reports are about" in brief.scope and "Vorukh, Batken" in brief.scope
+    assert "the story's reports" not in build_brief(doc).scope  # only a brief of one story says so

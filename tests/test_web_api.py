@@ -222,6 +222,10 @@ def test_stories_copies_and_clusters(client, b):
     assert ids(client.get("/api/stories")) == {b.story}
     assert ids(client.get(f"/api/stories?article={b.articles['a5']}")) == {b.story}
     assert client.get(f"/api/stories/{b.story}").json()["title"] == "Kestrel Pass flare-up"
+    assert ids(client.get("/api/stories?since=2026-03-18")) == {b.story}  # its days reach into the range
+    assert total(client.get("/api/stories?since=2026-03-20")) == 0
+    assert total(client.get("/api/stories?until=2026-03-11")) == 0
+    assert client.get("/api/stories?order=size").status_code == 400
     assert ids(client.get(f"/api/copies?article={b.articles['a3']}")) == {b.copy}
     assert total(client.get(f"/api/copies?article={b.articles['a1']}")) == 0
     assert ids(client.get("/api/copies?outlet=valley wire")) == {b.copy}

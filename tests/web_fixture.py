@@ -246,7 +246,8 @@ def build(store) -> Built:
     )
     b.disputes = {"figure": figure.id, "speaker": speaker.id}
     story = Story("story-pass", "Kestrel Pass flare-up", tuple(sorted(b.articles.values())),
-                  (drone.id, shelling.id, rumour.id))
+                  (drone.id, shelling.id, rumour.id), date_start="2026-03-12", date_end="2026-03-19",
+                  places=("Dravik",))
     b.story = story.id
     copy = CopyGroup("copy-1", tuple(sorted((aid("a2"), aid("a3")))), aid("a2"), "near-duplicate text (jaccard 0.95)")
     b.copy = copy.id

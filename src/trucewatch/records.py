@@ -370,8 +370,9 @@ class Incident:
     casualties: tuple[CasualtyEstimate, ...] = ()
     totals: tuple[CasualtyTotal, ...] = ()  # one labelled figure per category (fuse/casualties.totals)
     follows_from: tuple[str, ...] = ()  # incident ids it is said to follow from
-    story_id: str | None = None
+    story_id: str | None = None  # the story holding most of its articles
     summary: str = ""  # a short extractive description (trigger sentence of the best mention)
+    story_ids: tuple[str, ...] = ()  # every story holding one of its articles: more than one = a shared incident
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,10 +405,21 @@ class Dispute:
 
 @dataclass(frozen=True, slots=True)
 class Story:
+    """Articles about one real-world story (fuse/stories.py), with what they say of it: an extractive title and
+    summary (cited: ``title_article_id``, ``summary_spans``), the days they are about, their main places and
+    actors. ``incident_ids``: every incident with an article in the story (shared ones list the story too)."""
+
     id: str
     title: str
     article_ids: tuple[str, ...]
     incident_ids: tuple[str, ...] = ()
+    summary: str = ""
+    summary_spans: tuple[SourceSpan, ...] = ()
+    title_article_id: str | None = None
+    date_start: str | None = None
+    date_end: str | None = None
+    places: tuple[str, ...] = ()  # the most named places below a country
+    actor_ids: tuple[str, ...] = ()  # canonical ids of the most named persons and organisations
 
 
 @dataclass(frozen=True, slots=True)

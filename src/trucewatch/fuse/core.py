@@ -32,6 +32,7 @@ from . import reviews as rv
 from ._util import content_tokens, day, iso, norm
 from .actors import canonical_actors
 from .places import place_key, place_level, place_sort_key, places_compatible
+from .stories import StoryCache, assign_incidents
 from .stories import stories as make_stories
 
 __all__ = ["FuseCache", "fuse", "fuse_with_cache"]
@@ -51,6 +52,7 @@ class FuseCache:
     dirty_signatures: set[str] = field(default_factory=set)
     dirty_blocks: set[str] = field(default_factory=set)
     removed_blocks: set[str] = field(default_factory=set)
+    stories: StoryCache = field(default_factory=StoryCache)  # the last run's stories (fuse/stories.py)
 
 
 def fuse(articles: Iterable[Article], analyses: Iterable[Analysis], *, reviews: Iterable[Review] = ()) -> Fusion:
@@ -402,25 +404,11 @@ def fuse_with_cache(
         final.append((i, label))
 
     # ---- stories
-    named: dict[str, set[str]] = defaultdict(set)
-    for aid, an in ans.items():
-        for a in an.actors:
-            named[aid].add(canon[a.id])
-    story_list = make_stories(
-        art_list,
-        [g.article_ids for g in copy_groups] + [i.article_ids for i in incidents],
-        named,
-        incidents,
-    )
-    story_of = {aid: s.id for s in story_list for aid in s.article_ids}
-    by_story: dict[str, list[str]] = defaultdict(list)
-    out_incidents = []
-    for i, label in final:
-        sid = story_of.get(i.article_ids[0]) if i.article_ids else None
-        if sid:
-            by_story[sid].append(i.id)
-        out_incidents.append(_replace(i, corroboration=label, story_id=sid))
-    story_list = tuple(_replace(s, incident_ids=tuple(sorted(by_story.get(s.id, ())))) for s in story_list)
+    story_list = make_stories(art_list, [g.article_ids for g in copy_groups], incidents, analyses=ans, canon=canon,
+                              actors=actors, cache=cache.stories)
+    story_list, story_incidents = assign_incidents(story_list, [i for i, _ in final])
+    out_incidents = [_replace(i, corroboration=label) for i, (_, label) in zip(story_incidents, final)]
+    stats.update(cache.stories.last, t_stories=time.perf_counter() - t0)
     stats["t_total"] = time.perf_counter() - t0
 
     uniq = {d.id: d for d in disputes}

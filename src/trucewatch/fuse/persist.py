@@ -36,6 +36,7 @@ _MAPS = ("claim_incident", "quote_cluster", "actor_canonical")
 _SIG = "fuse:sig:"
 _BLK = "fuse:blk:"
 _CODE = "fuse:code"
+_STORIES = "fuse:stories"  # the last run's stories: {"code": ..., "groups": [[article ids]], "keys": {id: hash}}
 
 
 def fusion_records(fusion: Fusion) -> dict[str, list[dict[str, Any]]]:
@@ -75,6 +76,11 @@ def load_cache(store) -> FuseCache:
             cache.blocks[k[len(_BLK) :]] = (fp, [tuple(p) for p in pairs])
     else:
         cache.removed_blocks |= {k[len(_BLK) :] for k in store.states(_BLK)}
+    saved = store.get_state(_STORIES)
+    if saved:
+        st = json.loads(saved)
+        cache.stories.code, cache.stories.groups = st.get("code", ""), [tuple(g) for g in st.get("groups", [])]
+        cache.stories.keys = dict(st.get("keys", {}))
     return cache
 
 
@@ -86,6 +92,10 @@ def save_cache(store, cache: FuseCache) -> int:
             fp, pairs = cache.blocks[k]
             values[f"{_BLK}{k}"] = json.dumps([fp, [list(p) for p in pairs]], separators=(",", ":"))
     values[_CODE] = _code_version()
+    if cache.stories.dirty:
+        values[_STORIES] = json.dumps({"code": cache.stories.code, "groups": [list(g) for g in cache.stories.groups],
+                                       "keys": cache.stories.keys}, separators=(",", ":"))
+        cache.stories.dirty = False
     store.set_states(values, [f"{_BLK}{k}" for k in sorted(cache.removed_blocks - set(cache.blocks))])
     cache.dirty_signatures.clear()
     cache.dirty_blocks.clear()

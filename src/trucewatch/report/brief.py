@@ -414,6 +414,7 @@ def build_brief(doc: dict[str, Any], *, story_id: str | None = None, since: str 
     # A story's title is one article's headline, so it names the brief only when the user asked for that story.
     if story_id is not None and stories:
         title = f"Brief: {stories[0].get('title') or stories[0]['id']}"
+        scope += _story_scope(stories[0])
     else:
         title = "trucewatch brief"
     agreements = tuple(
@@ -459,3 +460,14 @@ def _claim_row(ctx, est: dict, claim: dict, cite) -> Row:
         (cite,),
         tag="claim",
     )
+
+
+def _story_scope(story: dict) -> str:
+    """What the story's record says of itself: the days its reports are about and its main places."""
+    parts = []
+    lo, hi = story.get("date_start"), story.get("date_end")
+    if lo:
+        parts.append(f"about {fmt_date(lo)}" + (f" to {fmt_date(hi)}" if hi and hi != lo else ""))
+    if story.get("places"):
+        parts.append("in " + ", ".join(story["places"]))
+    return f"; the story's reports are {' '.join(parts)}" if parts else ""

@@ -298,10 +298,19 @@ async def get_dispute(store: StoreDep, dispute_id: str):
 # ---------------------------------------------------------------------- stories, copies, clusters
 
 
-@router.get("/stories", response_model=s.Page[s.StoryPublic], summary="Stories: articles grouped by subject")
-async def list_stories(request: Request, store: StoreDep, page: PageDep, article: Multi = None):
+@router.get("/stories", response_model=s.Page[s.StoryPublic], summary="Stories: articles grouped by the real-world story they tell")
+async def list_stories(request: Request, store: StoreDep, page: PageDep, article: Multi = None,
+                       since: str | None = None, until: str | None = None, order: str = "id"):
+    """Stories, each with its cited title and summary, date span, main places and actors; ``article`` keeps the
+    stories holding those articles, ``since``/``until`` those whose dates reach into the range; ``order`` is
+    ``id`` or ``-date`` (latest first)."""
+    from .deps import _iso
+
     facets = {"article": _split(article)} if article else {}
-    total, items = store.browse_fused("story", facets=facets, order="id", limit=page.limit, offset=page.offset, total_memo=total_memo(request))
+    if order not in ("id", "-date", "date"):
+        raise HTTPException(400, f"'order' must be 'id', 'date' (oldest first) or '-date' (newest first), not {order!r}.")
+    total, items = store.browse_fused("story", facets=facets, since=_iso("since", since), until=_iso("until", until),
+                                      order=order, limit=page.limit, offset=page.offset, total_memo=total_memo(request))
     return _page(total, page, items)
 
 

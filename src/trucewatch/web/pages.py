@@ -64,7 +64,7 @@ def _actor_names(store, incidents: list[dict[str, Any]]) -> dict[str, str]:
 async def overview(request: Request, store: StoreDep):
     counts = cached(request, "fused_counts", store.fused_counts)
     outlets = cached(request, "outlet_counts", store.outlet_counts)
-    _, stories = store.browse_fused("story", order="id", limit=12, total_memo=total_memo(request))
+    _, stories = store.browse_fused("story", order="-date", limit=12, total_memo=total_memo(request))
     _, latest = store.browse_fused("incident", order="-date", limit=10, total_memo=total_memo(request))
     n_disputes, disputes = store.browse_fused("dispute", order="id", limit=8, total_memo=total_memo(request))
     first, last = cached(request, "date_span", store.article_date_span)

@@ -172,6 +172,12 @@ class StoryPublic(_Open):
     title: str
     article_ids: list[str]
     incident_ids: list[str]
+    summary: str = ""
+    title_article_id: str | None = None
+    date_start: str | None = None
+    date_end: str | None = None
+    places: list[str] = []
+    actor_ids: list[str] = []
 
 
 class CopyPublic(_Open):
