@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from ..records import Article, Place
@@ -23,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .places import Gazetteer
 
-__all__ = ["DATELINE_REASON", "dateline_places", "jurisdiction_places", "within_named_provinces"]
+__all__ = ["DATELINE_REASON", "dateline_places", "jurisdiction_places", "region_matches", "within_named_provinces"]
 
 #: How a place found in the dateline says so (``Place.reason``).
 DATELINE_REASON = "named in the dateline"
@@ -122,3 +123,32 @@ def within_named_provinces(places: list[Place], gazetteer: Gazetteer, ctx: froze
                     break
         out.append(p)
     return out
+
+
+def region_matches(abbrev: str, admin1: str | None) -> bool:
+    """Whether ``abbrev`` names the province ``admin1``: in full, or abbreviated as news styles do, each part's
+    letters in order within one word and starting it ("Colo." Colorado, "Ky." Kentucky, "N.M." New Mexico,
+    "W.Va." West Virginia, "IL" Illinois, "Qld" Queensland)."""
+    if not admin1:
+        return False
+    words = [w for w in re.split(r"[^a-z]+", unicodedata.normalize("NFKD", admin1).encode("ascii", "ignore").decode().lower()) if w]
+    raw = abbrev.strip().rstrip(".")
+    if _fold(raw) == _fold(admin1):
+        return True
+    parts = [p for p in re.split(r"[.\s]+", raw) if p]
+    if len(parts) == 1 and len(parts[0]) == 2 and parts[0].isupper() and len(words) == 2:
+        parts = list(parts[0])  # "NM", "NC": the initials of a two-word name
+    if not parts or len(parts) != len(words):
+        return False
+    for part, word in zip(parts, words):
+        part = part.lower()
+        if part[0] != word[0]:
+            return False
+        it = iter(word[1:])
+        if not all(ch in it for ch in part[1:]):
+            return False
+    return True
+
+
+def _fold(s: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower())

@@ -32,7 +32,7 @@ import yaml
 from ..errors import ConfigError
 from ..records import Article, Place
 from .components import doc_text, entities
-from .local_places import dateline_places, jurisdiction_places, within_named_provinces
+from .local_places import dateline_places, jurisdiction_places, region_matches, within_named_provinces
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -320,31 +320,6 @@ class Gazetteer:
         pool = [c for c in self._fuzzy_keys.get(k[:1], ()) if abs(len(c) - len(k)) <= 2]
         hit = process.extractOne(k, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
         return hit[0] if hit else None
-
-
-def region_matches(abbrev: str, admin1: str | None) -> bool:
-    """Whether ``abbrev`` names the province ``admin1``: in full, or abbreviated as news styles do, each part's
-    letters in order within one word and starting it ("Colo." Colorado, "Ky." Kentucky, "N.M." New Mexico,
-    "W.Va." West Virginia, "IL" Illinois, "Qld" Queensland)."""
-    if not admin1:
-        return False
-    words = [w for w in re.split(r"[^a-z]+", unicodedata.normalize("NFKD", admin1).encode("ascii", "ignore").decode().lower()) if w]
-    raw = abbrev.strip().rstrip(".")
-    if norm_key(raw) == norm_key(admin1):
-        return True
-    parts = [p for p in re.split(r"[.\s]+", raw) if p]
-    if len(parts) == 1 and len(parts[0]) == 2 and parts[0].isupper() and len(words) == 2:
-        parts = list(parts[0])  # "NM", "NC": the initials of a two-word name
-    if not parts or len(parts) != len(words):
-        return False
-    for part, word in zip(parts, words):
-        part = part.lower()
-        if part[0] != word[0]:
-            return False
-        it = iter(word[1:])
-        if not all(ch in it for ch in part[1:]):
-            return False
-    return True
 
 
 def _score(e: Entry, ctx: frozenset[str], kind: str | None) -> float:
