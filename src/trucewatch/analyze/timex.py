@@ -618,7 +618,7 @@ def times_from(doc: Doc, article: Article) -> list[TimeExpr]:
             continue  # ages are not times
         if re.fullmatch(r"\d{3,5}", text) and any(t.lower_.rstrip(".") in _STREET_WORDS for t in doc[e:e + 3]):
             continue  # "at 1917 Prospect Ave.": a house number, not a year
-        line = doc.text[max(0, span.start_char - 40):span.start_char].rsplit("\n", 1)[-1].lower()
+        line = doc_text(doc)[max(0, span.start_char - 40):span.start_char].rsplit("\n", 1)[-1].lower()
         if _STAMP.search(line):
             continue  # "Posted: Thursday, April 23, 2015 10:11 AM": when the page was published, not an event
         ds, de, precision, reason = resolve(text, anchor, anchor_range)

