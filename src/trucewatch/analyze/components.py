@@ -263,7 +263,7 @@ class MemoLemmatizer:
         lem = self.lemmatizer
         if not self.fast or not len(doc):
             return lem(doc)
-        if not lem._validated:
+        if not getattr(lem, "_validated", False):
             return lem(doc)  # the lemmatizer checks its tables (and raises) on first use
         memo = self.memo
         if len(memo) > MEMO_LIMIT:
@@ -294,15 +294,12 @@ def make_lemmatizer(nlp: Language, name: str) -> MemoLemmatizer:
     return MemoLemmatizer()
 
 
-def _swap(nlp: Language, name: str, factory: str, kind: type) -> None:
-    """Put ``factory``'s component in the place (and under the name) of pipe ``name``, wrapping it."""
-    if name not in nlp.pipe_names:
-        return
-    old = nlp.get_pipe(name)
-    if isinstance(old, kind):
-        return
-    new = nlp.replace_pipe(name, factory)
-    new.bind(old)
+def _swap(nlp: Language, name: str, stock: type, factory: str) -> None:
+    """Put ``factory``'s component in the place (and under the name) of pipe ``name`` when that is spaCy's own
+    ``stock`` component, wrapping it (already wrapped or another component: left alone)."""
+    old = nlp.get_pipe(name) if name in nlp.pipe_names else None
+    if isinstance(old, stock):
+        nlp.replace_pipe(name, factory).bind(old)
 
 
 def add_components(nlp: Language) -> Language:
@@ -313,10 +310,8 @@ def add_components(nlp: Language) -> Language:
     """
     from spacy.pipeline import AttributeRuler, Lemmatizer
 
-    if isinstance(nlp.get_pipe("attribute_ruler") if "attribute_ruler" in nlp.pipe_names else None, AttributeRuler):
-        _swap(nlp, "attribute_ruler", "trucewatch_attribute_ruler", MemoAttributeRuler)
-    if isinstance(nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None, Lemmatizer):
-        _swap(nlp, "lemmatizer", "trucewatch_lemmatizer", MemoLemmatizer)
+    _swap(nlp, "attribute_ruler", AttributeRuler, "trucewatch_attribute_ruler")
+    _swap(nlp, "lemmatizer", Lemmatizer, "trucewatch_lemmatizer")
     if "trucewatch_line_breaks" not in nlp.pipe_names:
         before = next((n for n in ("parser", "senter", "sentencizer") if n in nlp.pipe_names), None)
         if before:
