@@ -14,7 +14,7 @@ of the analyze time, the processes ``analyze`` used by default, and the peak mem
 process and of each worker process. Goal (issue 16): >= 20 articles/s on 2 cores and ratio <= 1.0.
 
     .venv/bin/python bench/analyze.py                 # 200 articles, default settings
-    .venv/bin/python bench/analyze.py --n 400 --batch-size 64
+    .venv/bin/python bench/analyze.py --n 400 --batch-size 32
 
 On a shared machine absolute rates move with the load of other jobs; the ratio of the two passes
 of the same run is the figure to compare.
