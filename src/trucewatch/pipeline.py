@@ -257,6 +257,8 @@ def analyze(
     in paragraph-aligned parts; called with the local engine in one process). Raises :class:`~trucewatch.errors.ModelError` when the spaCy model cannot be loaded.
     ``settings.engine`` picks where the analysis runs: ``local`` (this process or a pool of
     ``processes``) or ``dask`` (``settings.dask_scheduler``, or a local cluster of ``processes`` workers).
+    ``processes`` (default ``settings.processes``; 0: one per usable CPU) is planned by
+    :func:`trucewatch.analyze.plan_processes`: a run that fits in one batch stays in this process.
     """
     import time
 
@@ -278,7 +280,7 @@ def analyze(
                                          skipped_before=n_ids - len(ids))
     if not ids:
         return report
-    procs = processes if processes is not None else settings.processes
+    procs = analyze_stage.plan_processes(settings, processes, len(ids))
     engine = (settings.engine or "local").strip().lower()
     if engine not in ("local", "dask"):
         from .errors import ConfigError
@@ -301,7 +303,8 @@ def analyze(
 
         results = analyze_dask(articles(), settings, workers=procs)
     else:
-        results = analyze_stage.analyze_many(articles(), settings, processes=procs, res=res, on_part=on_part)
+        results = analyze_stage.analyze_many(articles(), settings, processes=procs, res=res, on_part=on_part,
+                                             total=len(ids))
     for result in results:
         done += 1
         if isinstance(result, Skip):

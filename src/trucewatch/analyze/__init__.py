@@ -6,6 +6,7 @@ Public API::
     analyze_article(article, resources) -> Analysis | Skip
     analyze_batch(articles, settings, resources=None) -> iterator, nlp.pipe batches
     analyze_many(articles, settings, processes=N)    batches over worker processes
+    plan_processes(settings, processes, total)       how many (default: one per usable CPU)
     PIPELINE_VERSION                                 the version for the default settings
     pipeline_version(settings) -> str                model + rules hash; stored analyses of
                                                      another version are redone
@@ -29,6 +30,8 @@ from .pipeline import (
     load_nlp,
     load_resources,
     pipeline_version,
+    plan_processes,
+    usable_cpus,
 )
 
 __all__ = [
@@ -43,4 +46,6 @@ __all__ = [
     "load_nlp",
     "load_resources",
     "pipeline_version",
+    "plan_processes",
+    "usable_cpus",
 ]

@@ -5,6 +5,11 @@
   Assigns ``token.is_sent_start``.
 * ``trucewatch_quote_spans`` (anywhere): the direct-quote regions found by
   :func:`trucewatch.analyze.quotes.find_quote_marks` as ``doc.spans["tw_quotes"]``.
+* ``trucewatch_attribute_ruler`` and ``trucewatch_lemmatizer`` take the place of
+  the model's own ``attribute_ruler`` and rule ``lemmatizer`` (same names, same
+  output, token for token): they remember each result by the token attributes it
+  depends on, so most tokens cost a dictionary look-up instead of 179 pattern
+  tests and a Python lemmatizer call (see docs/analysis.md, "Speed").
 
 The word lists live in ``data/analyze/lexicon.yaml`` and are registered as
 ``trucewatch.lexicon.v1``; when their meaning changes, register ``.v2`` and keep
@@ -18,13 +23,17 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 import yaml
+from spacy.attrs import IDS, LEMMA, MORPH, ORTH, POS
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.tokens import Doc
+from spacy.tokens._retokenize import set_token_attrs
 from spacy.util import registry
 
 from .aliases import LEXICON_FILE
 
-__all__ = ["Lexicon", "add_components", "doc_text", "ent_at", "entities", "lexicon", "sent_at", "sent_ents", "sentences", "SpanIndex"]
+__all__ = ["Lexicon", "MemoAttributeRuler", "MemoLemmatizer", "SpanIndex", "add_components", "doc_text", "ent_at", "entities",
+           "lexicon", "sent_at", "sent_ents", "sentences"]
 
 
 def doc_text(doc: Doc) -> str:
@@ -214,8 +223,164 @@ def make_quote_spans(nlp: Language, name: str) -> QuoteSpans:
     return QuoteSpans()
 
 
+# --------------------------------------------------------------------------- faster stand-ins, same output
+
+#: Remembered results per component; cleared when full, so memory stays bounded on any input.
+MEMO_LIMIT = 200_000
+
+
+class MemoAttributeRuler:
+    """The model's ``attribute_ruler`` with its result remembered per token signature.
+
+    A one-token pattern's match depends only on the token attributes the patterns
+    read (in the English models: TAG, LOWER, DEP, IS_SPACE), so the merged
+    attributes to set are looked up by those values and computed once, by the
+    ruler's own patterns on that token. Patterns of several tokens (8 in the
+    small English model) run through a :class:`~spacy.matcher.Matcher` of their
+    own. Matches apply in the ruler's order (by rule number, later ones win), as
+    ``AttributeRuler.set_annotations`` does. A ruler this cannot mirror (patterns
+    with operators or extension attributes) is simply called.
+    """
+
+    def __init__(self) -> None:
+        self.ruler: Any = None
+        self.memo: dict[tuple, dict | None] = {}
+
+    def bind(self, ruler: Any) -> None:
+        self.ruler = ruler
+        vocab = ruler.vocab
+        self.single = Matcher(vocab)
+        self.multi = Matcher(vocab)
+        self.n_multi = 0
+        keys: set[str] = set()
+        self.fast = True
+        for aid in range(len(ruler.attrs)):
+            patterns = ruler.matcher.get(str(aid))[1]
+            for pattern in patterns:
+                if any("OP" in t or "_" in t for t in pattern) or any(k.upper() not in IDS for t in pattern for k in t):
+                    self.fast = False
+                if len(pattern) == 1 and ruler.indices[aid] in (0, -1):
+                    self.single.add(str(aid), [pattern])
+                    keys.update(k.upper() for k in pattern[0])
+                else:
+                    self.multi.add(str(aid), [pattern])
+                    self.n_multi += 1
+        self.key_attrs = [ORTH if k == "TEXT" else IDS[k] for k in sorted(keys)] or [ORTH]
+        self.memo.clear()
+
+    def _merged(self, aids: list[int]) -> dict | None:
+        if not aids:
+            return None
+        merged: dict = {}
+        for aid in sorted(aids):
+            merged.update(self.ruler.attrs[aid])
+        return merged
+
+    def __call__(self, doc: Doc) -> Doc:
+        ruler = self.ruler
+        if not self.fast:
+            return ruler(doc)
+        strings = doc.vocab.strings
+        extra: dict[int, list[int]] = {}
+        if self.n_multi:
+            for m_id, s, e in self.multi(doc, allow_missing=True, as_spans=False):
+                aid = int(strings[m_id])
+                index = ruler.indices[aid]
+                i = s + index if index >= 0 else e + index
+                if not s <= i < e:
+                    return ruler(doc)  # the ruler raises its own error for a bad index
+                extra.setdefault(i, []).append(aid)
+        memo = self.memo
+        if len(memo) > MEMO_LIMIT:
+            memo.clear()
+        rows = doc.to_array(self.key_attrs).tolist() if len(doc) else []
+        for i, row in enumerate(rows):
+            key = tuple(row)
+            if key in memo:
+                attrs = memo[key]
+            else:
+                found = self.single(doc[i:i + 1], allow_missing=True, as_spans=False)
+                attrs = memo[key] = self._merged([int(strings[m]) for m, _, _ in found])
+            if i in extra:
+                found = self.single(doc[i:i + 1], allow_missing=True, as_spans=False)
+                attrs = self._merged([int(strings[m]) for m, _, _ in found] + extra[i])
+            if attrs:
+                set_token_attrs(doc[i], attrs)
+        return doc
+
+
+class MemoLemmatizer:
+    """The model's rule ``lemmatizer`` with each lemma remembered by (ORTH, POS, MORPH).
+
+    spaCy's rule lemmatizer is a function of exactly those (it caches on them
+    itself); this reads them for the whole Doc as one array, asks the lemmatizer
+    only for combinations not seen yet, and writes the lemmas back as one array.
+    Tokens that already have a lemma (set by the attribute ruler) keep it, as
+    with ``overwrite = False``. Other modes or ``overwrite`` call the lemmatizer.
+    """
+
+    def __init__(self) -> None:
+        self.lemmatizer: Any = None
+        self.memo: dict[tuple[int, int, int], int] = {}
+
+    def bind(self, lemmatizer: Any) -> None:
+        self.lemmatizer = lemmatizer
+        self.fast = getattr(lemmatizer, "mode", None) == "rule" and not getattr(lemmatizer, "overwrite", True)
+        self.memo.clear()
+
+    def __call__(self, doc: Doc) -> Doc:
+        lem = self.lemmatizer
+        if not self.fast or not len(doc):
+            return lem(doc)
+        if not getattr(lem, "_validated", False):
+            return lem(doc)  # the lemmatizer checks its tables (and raises) on first use
+        memo = self.memo
+        if len(memo) > MEMO_LIMIT:
+            memo.clear()
+        strings = doc.vocab.strings
+        arr = doc.to_array([LEMMA, ORTH, POS, MORPH])
+        lemmas = arr[:, 0].copy()
+        for i, (lemma, orth, pos, morph) in enumerate(arr.tolist()):
+            if lemma:
+                continue
+            key = (orth, pos, morph)
+            h = memo.get(key)
+            if h is None:
+                h = memo[key] = strings.add(lem.lemmatize(doc[i])[0])
+            lemmas[i] = h
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        return doc
+
+
+@Language.factory("trucewatch_attribute_ruler", requires=["token.tag"],
+                  assigns=["token.pos", "token.tag", "token.morph", "token.lemma"])
+def make_attribute_ruler(nlp: Language, name: str) -> MemoAttributeRuler:
+    return MemoAttributeRuler()
+
+
+@Language.factory("trucewatch_lemmatizer", requires=["token.pos"], assigns=["token.lemma"])
+def make_lemmatizer(nlp: Language, name: str) -> MemoLemmatizer:
+    return MemoLemmatizer()
+
+
+def _swap(nlp: Language, name: str, stock: type, factory: str) -> None:
+    """Put ``factory``'s component in the place (and under the name) of pipe ``name`` when that is spaCy's own
+    ``stock`` component, wrapping it (already wrapped or another component: left alone)."""
+    old = nlp.get_pipe(name) if name in nlp.pipe_names else None
+    if isinstance(old, stock):
+        nlp.replace_pipe(name, factory).bind(old)
+
+
 def add_components(nlp: Language) -> Language:
-    """Add the trucewatch components to a loaded pipeline (idempotent)."""
+    """Add the trucewatch components to a loaded pipeline (idempotent).
+
+    The model's ``attribute_ruler`` and rule ``lemmatizer`` are wrapped by
+    :class:`MemoAttributeRuler` and :class:`MemoLemmatizer` (same output, faster).
+    """
+    from spacy.pipeline import AttributeRuler, Lemmatizer
+
+    _swap(nlp, "attribute_ruler", AttributeRuler, "trucewatch_attribute_ruler")
+    _swap(nlp, "lemmatizer", Lemmatizer, "trucewatch_lemmatizer")
     if "trucewatch_line_breaks" not in nlp.pipe_names:
         before = next((n for n in ("parser", "senter", "sentencizer") if n in nlp.pipe_names), None)
         if before:

