@@ -228,3 +228,9 @@ def test_a_small_town_is_found_inside_the_state_its_dateline_or_article_names():
     # without a named province the small town stays unknown: a village of that name could be anywhere
     text3 = "A teenager in Bellefontaine was hurt when a handgun went off in a kitchen on Saturday."
     assert not any(p.resolved_name == "Bellefontaine" for p in _places(text3))
+
+
+def test_a_dateline_with_a_date_after_the_dash_names_its_places_without_the_dash():
+    text = "ISLAMABAD / KABUL — Oct 29: Officials on both sides said the crossing would reopen on Friday."
+    names = {p.name for p in _places(text, "ISLAMABAD / KABUL — Oct 29") if (p.reason or "").startswith("named in the dateline")}
+    assert names == {"ISLAMABAD", "KABUL"}

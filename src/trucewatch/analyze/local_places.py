@@ -48,7 +48,7 @@ def dateline_places(article: Article, gazetteer: Gazetteer, ctx: frozenset[str])
     out: list[Place] = []
     for part in re.split(r"\s*/\s*|\s+and\s+|\s*&\s*", line):
         name, _, region = part.partition(",")
-        name, region = name.strip(), region.strip()
+        name, region = name.strip(" \u2014\u2013-:"), region.strip(" \u2014\u2013-:")  # "KABUL — Oct 29": no dash
         if not name:
             continue
         start = text.find(name, at, at + len(article.dateline))
