@@ -64,3 +64,21 @@ def test_an_age_after_a_name_is_no_figure():
     a = analyze_article(article("Police named the dead man as Tom Okafor, 44, of Riverside."), resources())
     assert all(c.value != 44 for c in a.claims)
     assert tolls("Police named the dead man as Tom Okafor, 44, of Riverside.") != {"killed": 44}
+
+
+@pytest.mark.parametrize(
+    "text, tally",
+    [
+        ("Two cooks were killed and at least 20 others were wounded in shootings across Marlow since Friday.", True),
+        ("Six people were shot in separate incidents across the city over the holiday weekend.", True),
+        ("Eleven people have been killed by gunfire in the county so far this year, the coroner said.", True),
+        ("Three guards were killed in attacks across the border on Sunday, the ministry said.", False),
+        ("A 40-year-old baker was shot and killed outside his shop on Dale Road on Monday night.", False),
+    ],
+)
+def test_a_tally_over_many_incidents_is_no_events_toll(text, tally):
+    # the figure is still a claim of the article, but no event mention takes it as its toll
+    a = analyze_article(article(text), resources())
+    counted = [c for c in a.claims if c.category in ("killed", "injured")]
+    assert counted
+    assert all((c.event_id is None) == tally for c in counted), [(c.original, c.event_id) for c in counted]

@@ -42,7 +42,7 @@ from .actors import actors_from
 from .aliases import DATA, CountryTable, UserActor, learn_aliases, load_user_aliases
 from .chunks import parse_in_chunks
 from .claims import claims_from
-from .victims import with_victims
+from .victims import tallies, with_victims
 from .components import Lexicon, add_components, lexicon
 from .quotes import quotes_from
 from .taxonomy import EventType, user_taxonomy
@@ -236,8 +236,10 @@ def analysis_from_doc(doc, article: Article, res: Resources) -> Analysis:
     context = {e.country for e in idx.ents if e.kind in ("country", "government") and e.country}
     places = places_mod.places_from(doc, res.gazetteer, article, context)
     actors = idx.freeze()
-    events = events_mod.events_from(doc, article, actors, places, times, claims, quotes, taxonomy=res.taxonomy,
-                                    event_lexicon=res.event_lex)
+    # a tally over many incidents ("35 others wounded in shootings across the city") is no event's toll
+    tally = tallies(doc, claims, res.lex)
+    events = events_mod.events_from(doc, article, actors, places, times, [c for c in claims if c.id not in tally],
+                                    quotes, taxonomy=res.taxonomy, event_lexicon=res.event_lex)
     # Each claim points at the event mention of its sentence.
     claim_event: dict[str, str] = {}
     for ev in events:

@@ -38,7 +38,10 @@ from .actors import ActorIndex, is_headline
 from .claims import attribute, outlet_of, parse_number
 from .components import Lexicon, doc_text, sent_at
 
-__all__ = ["victim_mentions", "with_victims"]
+__all__ = ["is_tally", "tallies", "victim_mentions", "with_victims"]
+
+#: Characters after a figure in which a tally cue ("in separate shootings across the city") is looked for.
+TALLY_REACH = 80
 
 _RANK = {"hit": 0, "injured": 1, "killed": 2}
 _MODALS = {"could", "would", "might", "may", "will", "shall", "should", "must", "can", "'d", "'ll", "wo", "ca"}
@@ -336,3 +339,49 @@ def with_victims(doc: Doc, article: Article, actors: ActorIndex, quotes: list[Qu
             high=value, original=original, category=fate, counted=_counted(m), predicate=predicate,
             side=None, claimant=claimant, claimant_actor_id=claimant_id, hedge=hedge, start=start, end=end))
     return sorted([*by_id.values(), *added], key=lambda c: (c.start, c.end, c.id))
+
+
+def is_tally(text: str, claim: Claim, sentence_end: int, lex: Lexicon) -> bool:
+    """Whether ``claim`` counts over many incidents ("at least 35 others have been wounded in shootings across
+    Chicago since Friday", "in separate attacks", "so far this year"): such a figure is no one incident's toll.
+    A border is not a scope: "killed in attacks across the border" is one incident's."""
+    tail = text[claim.end:min(sentence_end, claim.end + TALLY_REACH)]
+    return bool(_tally_rx(lex).search(tail))
+
+
+def tallies(doc: Doc, claims: list[Claim], lex: Lexicon) -> set[str]:
+    """Ids of the casualty ``claims`` of ``doc`` that are tallies (:func:`is_tally`)."""
+    from .components import sentences
+
+    ends = [(s.start_char, s.end_char) for s in sentences(doc)]
+    starts = [a for a, _ in ends]
+    text = doc_text(doc)
+    out = set()
+    for c in claims:
+        if c.category not in ("killed", "injured", "casualties"):
+            continue
+        k = bisect.bisect_right(starts, c.start) - 1
+        end = ends[k][1] if k >= 0 else len(text)
+        if is_tally(text, c, end, lex):
+            out.add(c.id)
+    return out
+
+
+_TALLY: dict[int, re.Pattern] = {}
+
+
+def _tally_rx(lex: Lexicon) -> re.Pattern:
+    rx = _TALLY.get(id(lex))
+    if rx is None:
+        v = lex.victims
+        alt = lambda ws: "|".join(sorted(map(re.escape, ws)))  # noqa: E731
+        rx = re.compile(
+            rf"\b(?:in|during)\s+(?:\w+\s+)?(?:{alt(v['tally_spread'])})\s+(?:\w+\s+)?(?:{alt(v['tally_events'])})\b"
+            rf"|\bin\s+(?:{alt(v['tally_events'])})\s+across\b(?!\s+(?:the\s+)?(?:border|frontier|line)\b)"
+            rf"|\bacross\s+(?:the\s+)?(?:{alt(v['tally_scopes'])})\b"
+            rf"|\b(?:so\s+far\s+)?this\s+(?:{alt(v['tally_periods'])})\b"
+            r"|\b(?:citywide|statewide|nationwide)\b",
+            re.I)
+        _TALLY[id(lex)] = rx
+    return rx
+
