@@ -44,3 +44,20 @@ class NotFoundError(TrucewatchError):
 
 class ReviewError(TrucewatchError):
     """A review decision could not be applied (unknown target, bad action)."""
+
+
+def read_yaml_file(path, *, what: str, setting: str, doc: str):
+    """The YAML document of a user file named by a setting (``what``: "alerts file"; ``setting``: the settings
+    field, whose environment variable is ``TRUCEWATCH_<SETTING>``; ``doc``: the docs page of its format), or a
+    :class:`ConfigError` that says which file, what is wrong and where the format is told."""
+    from pathlib import Path
+
+    import yaml
+
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise ConfigError(f"The {what} {p} does not exist; fix settings.{setting} (TRUCEWATCH_{setting.upper()}).")
+    try:
+        return yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise ConfigError(f"The {what} {p} is not valid YAML ({e}); see {doc} for the format.") from None

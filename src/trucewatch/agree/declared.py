@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, read_yaml_file
 from ..records import Agreement, AgreementStatus, stable_id
 from . import _cues as cues
 from ._text import country_code, country_name
@@ -67,15 +67,8 @@ def load_declared(path: str | Path | None) -> tuple[Declaration, ...]:
     """Declarations from the YAML agreements file at ``path`` (nothing when ``path`` is empty)."""
     if not path:
         return ()
-    import yaml
-
     p = Path(path).expanduser()
-    if not p.is_file():
-        raise ConfigError(f"The agreements file {p} does not exist; fix settings.agreements_file (TRUCEWATCH_AGREEMENTS_FILE).")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise ConfigError(f"The agreements file {p} is not valid YAML ({e}); see docs/agreements.md for the format.") from None
+    data = read_yaml_file(p, what="agreements file", setting="agreements_file", doc="docs/agreements.md")
     if data is None:
         return ()
     if not isinstance(data, Mapping) or set(data) - {"agreements"}:

@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, read_yaml_file
 from ..records import Agreement, Violation
 from .review import UNATTRIBUTED
 
@@ -59,15 +59,8 @@ def load_rules(path: str | Path | None) -> Rules:
     """Rules from the YAML file at ``path``; the built-in defaults when ``path`` is empty."""
     if not path:
         return DEFAULT_RULES
-    import yaml
-
     p = Path(path).expanduser()
-    if not p.is_file():
-        raise ConfigError(f"The rules file {p} does not exist; fix settings.rules_file (TRUCEWATCH_RULES_FILE).")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise ConfigError(f"The rules file {p} is not valid YAML ({e}); see docs/ledger.md for the format.") from None
+    data = read_yaml_file(p, what="rules file", setting="rules_file", doc="docs/ledger.md")
     return parse_rules(data or {}, str(p))
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, read_yaml_file
 from .changes import KINDS
 
 __all__ = ["AlertConfig", "Rule", "facts_for", "load_alert_config", "matching_rules", "parse_alert_config"]
@@ -137,16 +137,8 @@ def load_alert_config(path: str | Path | None) -> AlertConfig:
     """The alert rules in the YAML file at ``path``; none (every change alerts) when ``path`` is empty."""
     if not path:
         return AlertConfig()
-    import yaml
-
-    p = Path(path).expanduser()
-    if not p.is_file():
-        raise ConfigError(f"The alerts file {p} does not exist; fix settings.alerts_file (TRUCEWATCH_ALERTS_FILE).")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise ConfigError(f"The alerts file {p} is not valid YAML ({e}); see docs/monitoring.md for the format.") from None
-    return parse_alert_config(data, str(p))
+    data = read_yaml_file(path, what="alerts file", setting="alerts_file", doc="docs/monitoring.md")
+    return parse_alert_config(data, str(Path(path).expanduser()))
 
 
 def _total(inc: Mapping[str, Any], categories: Sequence[str]) -> float:
