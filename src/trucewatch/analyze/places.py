@@ -18,6 +18,7 @@ and pass it to :func:`places_from` for every article.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -216,8 +217,7 @@ class Gazetteer:
         if len(hits) != 1:
             return None
         e = hits[0]
-        return Place(name=abbrev, start=start, end=end, resolved_name=e.name, country=self.country_names.get(e.country_code),
-                     country_code=e.country_code, admin1=e.name, lat=e.lat, lon=e.lon, feature="admin1", gazetteer_id=e.gid)
+        return dataclasses.replace(self._place(e, abbrev, start, end), admin1=e.name, feature="admin1")
 
     def towns(self, name: str) -> list[Entry]:
         """Towns of 1,000 to 15,000 people named ``name`` (``data/towns.tsv.gz``, read on first use): consulted
@@ -274,9 +274,7 @@ class Gazetteer:
             if inside:
                 k = norm_key(name)
                 best = max(inside, key=lambda e: (math.log10(e.population + 1) + (PRIMARY_NAME_BONUS if norm_key(e.name) == k else 0), e.gid))
-                return Place(name=name, start=start, end=end, resolved_name=best.name,
-                             country=self.country_names.get(best.country_code), country_code=best.country_code,
-                             admin1=best.admin1, lat=best.lat, lon=best.lon, feature=best.feature, gazetteer_id=best.gid)
+                return self._place(best, name, start, end)
         return self.geocode(name, context_countries, start=start, end=end)
 
     def _geocode(self, name: str, ctx: frozenset[str], kind: str | None) -> Place:
@@ -301,9 +299,13 @@ class Gazetteer:
             # A capital of a few thousand people far from the story ("Valley" -> The Valley, Anguilla) is a guess.
             return Place(name=name, start=0, end=0, reason=f"only a small town of that name, in "
                          f"{self.country_names.get(best.country_code, best.country_code)}, outside the article's countries")
-        return Place(name=name, start=0, end=0, resolved_name=best.name, country=self.country_names.get(best.country_code),
-                     country_code=best.country_code, admin1=best.admin1, lat=best.lat, lon=best.lon, feature=best.feature,
-                     gazetteer_id=best.gid, reason=f"{how} of {best.name}" if how else None)
+        return self._place(best, name, 0, 0, reason=f"{how} of {best.name}" if how else None)
+
+    def _place(self, e: Entry, name: str, start: int, end: int, reason: str | None = None) -> Place:
+        """``e`` as a place mention named ``name`` at ``start:end``."""
+        return Place(name=name, start=start, end=end, resolved_name=e.name, country=self.country_names.get(e.country_code),
+                     country_code=e.country_code, admin1=e.admin1, lat=e.lat, lon=e.lon, feature=e.feature,
+                     gazetteer_id=e.gid, reason=reason)
 
     def _fuzzy(self, k: str) -> str | None:
         if len(k) < 7:
